@@ -1,0 +1,81 @@
+// The face engine's public contract: what the server, the CLI and the browser call. Pure types, no runtime.
+import type { RawImage } from '../image.js';
+
+export type Point = [number, number];
+
+/** A face box in original-image pixels (CompreFace's field names). */
+export interface FaceBox {
+  probability: number;
+  x_min: number;
+  y_min: number;
+  x_max: number;
+  y_max: number;
+}
+
+export interface Age {
+  low: number;
+  high: number;
+  probability: number;
+}
+export interface Gender {
+  value: 'male' | 'female';
+  probability: number;
+}
+export interface Pose {
+  pitch: number;
+  roll: number;
+  yaw: number;
+}
+
+/** Plugin names a caller may ask for; `mask` is recognised but unavailable (no shippable model). */
+export const PLUGINS = ['landmarks', 'age', 'gender', 'pose', 'calculator', 'emotion', 'liveness', 'landmarks3d', 'quality'] as const;
+export type PluginName = (typeof PLUGINS)[number];
+
+export interface FaceAnalysis {
+  box: FaceBox;
+  /** Five points: left eye, right eye, nose, mouth left, mouth right (original-image pixels). */
+  landmarks: Point[];
+  /** L2-normalised embedding; present when requested (recognition always asks for it). */
+  embedding?: Float32Array;
+  age?: Age;
+  gender?: Gender;
+  pose?: Pose;
+  emotion?: { value: string; probability: number; scores: Record<string, number> };
+  liveness?: { value: 'real' | 'spoof'; probability: number };
+  landmarks3d?: [number, number, number][];
+  quality?: { score: number; acceptable: boolean; reasons: string[]; face_size: number; sharpness: number };
+  /** Milliseconds per stage/plugin for this face (detector time is shared and reported once per image). */
+  execution_time: Record<string, number>;
+}
+
+export interface AnalyzeOptions {
+  /** Faces with probability at or below this are dropped; undefined = the detector's default. */
+  detProbThreshold?: number;
+  /** 0 or undefined = all faces, else the N biggest. */
+  limit?: number;
+  /** Compute embeddings (recognition, verification, calculator plugin). */
+  embed?: boolean;
+  plugins?: readonly PluginName[];
+  /** false: the whole image is one face (CompreFace's detect_faces=false). */
+  detectFaces?: boolean;
+}
+
+export interface AnalyzeResult {
+  faces: FaceAnalysis[];
+  /** Milliseconds per stage for the whole image (decode is the caller's). */
+  execution_time: Record<string, number>;
+  width: number;
+  height: number;
+}
+
+export interface FaceEngine {
+  /** Identifies the embedder (e.g. `face-api-resnet128@1`); stored with every embedding. */
+  readonly embedderId: string;
+  readonly embeddingSize: number;
+  /** Version string per plugin/stage, for CompreFace's `plugins_versions`. */
+  readonly versions: Record<string, string>;
+  analyze(image: RawImage, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
+  /** Calibrated similarity in [0,1] of two L2-normalised embeddings (0.5 = equal-error point on LFW devtrain). */
+  similarity(a: Float32Array, b: Float32Array): number;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,96 @@
+// Named domain errors with their CompreFace error code and HTTP status; the server maps them to {message, code} once.
+
+export abstract class VisorError extends Error {
+  abstract readonly code: number;
+  abstract readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+function define(name: string, code: number, status: VisorError['status']) {
+  const cls = class extends VisorError {
+    readonly code = code;
+    readonly status = status;
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
+}
+
+/** 5: a required field is empty. */
+export class EmptyField extends define('EmptyField', 5, 400) {
+  constructor(field: string) {
+    super(`Field ${field} cannot be empty`);
+  }
+}
+/** 10: no service of the path's type has this API key. */
+export class ServiceNotFound extends define('ServiceNotFound', 10, 404) {
+  constructor(type: string, key: string) {
+    super(`${type[0].toUpperCase()}${type.slice(1)} service with API Key ${key} not found`);
+  }
+}
+/** 20: the x-api-key header is missing. */
+export class MissingApiKey extends define('MissingApiKey', 20, 400) {
+  constructor() {
+    super('Missing header: x-api-key');
+  }
+}
+/** 21: the image cannot be used: wrong extension, not Base64, cannot be decoded, too many pixels. */
+export class UnsupportedImage extends define('UnsupportedImage', 21, 400) {}
+/** 26: a parameter has an invalid value. */
+export class ValidationError extends define('ValidationError', 26, 400) {}
+/** 28: no face in the image. */
+export class NoFaceFound extends define('NoFaceFound', 28, 400) {
+  constructor() {
+    super('No face is found in the given image');
+  }
+}
+/** 31: more than one face where exactly one is needed. */
+export class TooManyFaces extends define('TooManyFaces', 31, 400) {
+  constructor() {
+    super('More than one face in the source image');
+  }
+}
+/** 33: a required query parameter is missing. */
+export class MissingParameter extends define('MissingParameter', 33, 400) {
+  constructor(param: string) {
+    super(`Required parameter ${param} is missing`);
+  }
+}
+/** 34: a required multipart part / JSON field holding an image is missing. */
+export class MissingPart extends define('MissingPart', 34, 400) {
+  constructor(part: string) {
+    super(`Required part ${part} is missing`);
+  }
+}
+/** 36: an argument is malformed (e.g. malformed JSON). */
+export class IncorrectArgument extends define('IncorrectArgument', 36, 400) {}
+/** 37: embeddings of the wrong count or dimension. */
+export class WrongEmbedding extends define('WrongEmbedding', 37, 400) {}
+/** 42: the subject does not exist. */
+export class SubjectNotFound extends define('SubjectNotFound', 42, 404) {
+  constructor(subject: string) {
+    super(`Subject ${subject} not found`);
+  }
+}
+/** 43: the subject already exists. */
+export class SubjectExists extends define('SubjectExists', 43, 400) {
+  constructor() {
+    super('Subject already exists');
+  }
+}
+/** 44: the image (face example) does not exist. */
+export class ImageNotFound extends define('ImageNotFound', 44, 404) {
+  constructor(id: string) {
+    super(`Image ${id} not found`);
+  }
+}
+/** 38: a request body or file is over the configured size limit. */
+export class PayloadTooLarge extends define('PayloadTooLarge', 38, 413) {}
+/** 39: a plugin that Visor cannot provide (e.g. mask: no shippable model). */
+export class PluginUnavailable extends define('PluginUnavailable', 39, 400) {}
+/** 40: the server is overloaded; the client should retry later. */
+export class Overloaded extends define('Overloaded', 40, 503) {}
+/** 41: models are still loading or failed to load. */
+export class NotReady extends define('NotReady', 41, 503) {}

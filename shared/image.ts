@@ -1,0 +1,9 @@
+// The neutral image type every pipeline stage takes: interleaved 8-bit pixels, decoded by whichever side runs.
+
+export interface RawImage {
+  /** Interleaved pixels, row-major, `channels` bytes per pixel (3 = RGB). */
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  channels: 3 | 4;
+}
