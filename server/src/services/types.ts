@@ -1,0 +1,113 @@
+// The contract between the HTTP routes and the services: what each face-service operation takes and returns.
+// Services hold the rules and call repositories (the only SQL) and the engine; routes only translate HTTP.
+import type { AnalyzeOptions, FaceBox, FaceAnalysis, Point } from '../../../shared/engine/types.js';
+
+export type ServiceType = 'recognition' | 'detection' | 'verification';
+
+/** A face service resolved from its API key. */
+export interface ServiceRef {
+  id: string;
+  apiKey: string;
+  type: ServiceType;
+  name: string;
+  /** Service-level minimum similarity for a match (0 = always return the nearest, like CompreFace). */
+  minSimilarity: number;
+}
+
+/** Query options common to image endpoints (CompreFace names, parsed by the route). */
+export interface ImageQuery extends Pick<AnalyzeOptions, 'detProbThreshold' | 'limit' | 'plugins' | 'detectFaces'> {
+  /** false drops execution_time and plugins_versions from the response. */
+  status?: boolean;
+}
+
+/** An uploaded image: raw bytes plus the name it came with (for messages). */
+export interface ImageInput {
+  bytes: Uint8Array;
+  filename?: string;
+}
+
+export interface SubjectMatch {
+  subject: string;
+  similarity: number;
+}
+
+/** One face in a response, already shaped like CompreFace's JSON (plugins flattened in). */
+export type FaceResult = {
+  box: FaceBox;
+  landmarks?: Point[];
+  embedding?: number[];
+  execution_time?: Record<string, number>;
+} & Partial<Omit<FaceAnalysis, 'box' | 'landmarks' | 'embedding' | 'execution_time'>>;
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  size: number;
+  total: number;
+}
+
+export interface FaceExample {
+  image_id: string;
+  subject: string;
+}
+
+export interface StoredImage {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+export interface FaceServices {
+  /** Resolves an API key to a service of `type`; throws ServiceNotFound / ValidationError (not a UUID). */
+  resolveKey(apiKey: string, type: ServiceType): Promise<ServiceRef>;
+
+  createSubject(svc: ServiceRef, subject: string): Promise<{ subject: string }>;
+  listSubjects(svc: ServiceRef): Promise<string[]>;
+  /** Renames, or merges into an existing subject of that name. */
+  renameSubject(svc: ServiceRef, from: string, to: string): Promise<{ updated: boolean }>;
+  deleteSubject(svc: ServiceRef, subject: string): Promise<{ subject: string }>;
+  deleteAllSubjects(svc: ServiceRef): Promise<{ deleted: number }>;
+
+  addExample(svc: ServiceRef, subject: string, image: ImageInput, q: { detProbThreshold?: number }): Promise<FaceExample>;
+  listExamples(svc: ServiceRef, q: { page: number; size: number; subject?: string }): Promise<Page<FaceExample>>;
+  deleteExamplesBySubject(svc: ServiceRef, subject: string): Promise<{ deleted: number }>;
+  deleteExample(svc: ServiceRef, imageId: string): Promise<FaceExample>;
+  deleteExamples(svc: ServiceRef, imageIds: string[]): Promise<FaceExample[]>;
+  /** The stored image of an example, or undefined (the route answers an empty body, as CompreFace). */
+  getExampleImage(svc: ServiceRef, imageId: string): Promise<StoredImage | undefined>;
+
+  recognize(
+    svc: ServiceRef,
+    image: ImageInput,
+    q: ImageQuery & { predictionCount: number; minSimilarity?: number },
+  ): Promise<{ result: (FaceResult & { subjects: SubjectMatch[] })[]; plugins_versions?: Record<string, string> }>;
+  verifyExample(
+    svc: ServiceRef,
+    imageId: string,
+    image: ImageInput,
+    q: ImageQuery,
+  ): Promise<{ result: (FaceResult & { subject: string; similarity: number })[]; plugins_versions?: Record<string, string> }>;
+  detect(svc: ServiceRef, image: ImageInput, q: ImageQuery): Promise<{ result: FaceResult[]; plugins_versions?: Record<string, string> }>;
+  verifyImages(
+    svc: ServiceRef,
+    source: ImageInput,
+    target: ImageInput,
+    q: ImageQuery,
+  ): Promise<{
+    result: { source_image_face: FaceResult; face_matches: (FaceResult & { similarity: number })[]; plugins_versions?: Record<string, string> }[];
+  }>;
+
+  recognizeEmbeddings(
+    svc: ServiceRef,
+    embeddings: number[][],
+    q: { predictionCount: number; minSimilarity?: number },
+  ): Promise<{ result: { embedding: number[]; similarities: SubjectMatch[] }[] }>;
+  verifyEmbeddingsAgainstExample(
+    svc: ServiceRef,
+    imageId: string,
+    embeddings: number[][],
+  ): Promise<{ result: { embedding: number[]; similarity: number }[] }>;
+  verifyEmbeddings(svc: ServiceRef, source: number[], targets: number[][]): Promise<{ result: { embedding: number[]; similarity: number }[] }>;
+
+  /** Creates an application + service and returns its API key (bootstrap CLI; the admin issue builds on it). */
+  createService(input: { type: ServiceType; name: string; application?: string }): Promise<ServiceRef>;
+}
