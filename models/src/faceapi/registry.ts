@@ -1,6 +1,11 @@
-// Specs of the face-api nets rebuilt from their architecture (filled in by the builder work).
+// Specs of the face-api nets rebuilt from their architecture: recognition, 68-point landmarks, SSD detector, age/gender.
+import { createRequire } from 'node:module';
 import type { ModelSpec } from '../spec.js';
+import { recognitionSpec } from './recognition.js';
+
+const require = createRequire(import.meta.url);
 
 export function faceApiSpecs(): ModelSpec[] {
-  return [];
+  const { version } = require('@vladmandic/face-api/package.json') as { version: string };
+  return [recognitionSpec(version)];
 }

@@ -1,0 +1,27 @@
+// API-key middleware: resolves `x-api-key` to a face service of the path's type and puts it on the context.
+import { createMiddleware } from 'hono/factory';
+import { MissingApiKey, ValidationError } from '../../../shared/errors.js';
+import type { FaceServices, ServiceType } from '../services/types.js';
+import type { AppEnv } from './env.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `s` is a UUID in its canonical textual form (any version). */
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}
+
+/** Checks the key's shape (20 missing, 26 not a UUID) and resolves it; the service throws 10 for an unknown key. */
+export async function resolveApiKey(services: FaceServices, key: string | undefined, type: ServiceType) {
+  if (key === undefined || key === '') throw new MissingApiKey();
+  if (!isUuid(key)) throw new ValidationError('Service API key should be UUID');
+  return services.resolveKey(key, type);
+}
+
+/** Requires an `x-api-key` header naming a service of `type`. */
+export function apiKey(services: FaceServices, type: ServiceType) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    c.set('service', await resolveApiKey(services, c.req.header('x-api-key')?.trim(), type));
+    await next();
+  });
+}

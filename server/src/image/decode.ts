@@ -1,0 +1,75 @@
+// Server-side image decoding: bytes of any CompreFace format → RGB RawImage, EXIF-oriented, bomb-checked.
+// libvips (sharp) decodes jpeg/png/gif/tiff/webp; small pure decoders handle BMP and ICO, which libvips cannot read.
+import sharp from 'sharp';
+import type { RawImage } from '../../../shared/image.js';
+import { UnsupportedImage, VisorError } from '../../../shared/errors.js';
+import { decodeBmp, decodeDib } from './bmp.js';
+import { largestIcoEntry } from './ico.js';
+import { checkPixels, corrupt, DEFAULT_MAX_PIXELS } from './limits.js';
+import { IMAGE_FORMATS, sniffFormat, type ImageFormat } from './sniff.js';
+
+export { sniffFormat, IMAGE_FORMATS, type ImageFormat } from './sniff.js';
+export { DEFAULT_MAX_PIXELS } from './limits.js';
+
+export interface DecodeOptions {
+  /** Decompression-bomb guard checked on the header before decoding (default 40 megapixels). */
+  maxPixels?: number;
+}
+
+const EXPECTED = `unsupported image format (expected ${IMAGE_FORMATS.slice(0, -1).join(', ')} or ico)`;
+
+/**
+ * Decodes an image to interleaved 8-bit RGB, rotated per its EXIF orientation, transparent pixels on white.
+ * Throws `UnsupportedImage` (never another error) for empty, unknown, corrupt, truncated or too large images.
+ */
+export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<RawImage> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (bytes.length === 0) throw new UnsupportedImage('cannot decode image: the file is empty');
+  const format = sniffFormat(bytes);
+  if (!format) throw new UnsupportedImage(EXPECTED);
+  try {
+    if (format === 'bmp') return decodeBmp(bytes, maxPixels);
+    if (format === 'ico') {
+      const entry = largestIcoEntry(bytes);
+      if (sniffFormat(entry) === 'png') return await decodeWithSharp(entry, 'ico', maxPixels);
+      return decodeDib(entry, 0, { icon: true, maxPixels });
+    }
+    return await decodeWithSharp(bytes, format, maxPixels);
+  } catch (e) {
+    if (e instanceof VisorError) throw e;
+    throw corrupt(format, e);
+  }
+}
+
+async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, maxPixels: number): Promise<RawImage> {
+  // failOn 'truncated': a cut-off file is an error, while the benign warnings real cameras produce are not.
+  const options: sharp.SharpOptions = {
+    failOn: 'truncated',
+    limitInputPixels: Number.isFinite(maxPixels) ? Math.max(1, Math.floor(maxPixels)) : false,
+  };
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, options).metadata();
+  } catch (e) {
+    throw corrupt(format, e);
+  }
+  if (!meta.width || !meta.height) throw corrupt(format);
+  checkPixels(meta.width, meta.height, maxPixels);
+  let pipeline = sharp(bytes, options).rotate();
+  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+  try {
+    const { data, info } = await pipeline
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels: 3,
+    };
+  } catch (e) {
+    throw corrupt(format, e);
+  }
+}

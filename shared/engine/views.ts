@@ -1,0 +1,53 @@
+// Where the detector looks: the whole image letterboxed to a square, plus overlapping tiles on big images so that
+// small faces in group photos and 20+ MP portraits still cover enough detector pixels.
+import { rectToAffine, type Affine } from './affine.js';
+
+export interface View {
+  /** Maps detector-input pixels to image pixels. */
+  toImage: Affine;
+  /** The image rectangle this view covers (x1, y1, x2, y2). */
+  rect: [number, number, number, number];
+  /** Whether each side (left, top, right, bottom) is an inner tile edge where faces may be cut. */
+  innerEdges: [boolean, boolean, boolean, boolean];
+}
+
+export interface ViewPlan {
+  /** Detector input side in pixels. */
+  inputSize: number;
+  /** Tile when the image's long side exceeds this many detector inputs (0 = never tile). */
+  tileAbove: number;
+  /** Tile side as a fraction of the image's long side, and the overlap between neighbours. */
+  tileFraction: number;
+  overlap: number;
+}
+
+export const DEFAULT_VIEW_PLAN: ViewPlan = { inputSize: 256, tileAbove: 2, tileFraction: 0.5, overlap: 0.25 };
+
+function square(x: number, y: number, side: number, inputSize: number): Affine {
+  return rectToAffine(x, y, side, side, inputSize, inputSize);
+}
+
+export function planViews(width: number, height: number, plan: ViewPlan): View[] {
+  const long = Math.max(width, height);
+  const whole: View = {
+    toImage: square((width - long) / 2, (height - long) / 2, long, plan.inputSize),
+    rect: [0, 0, width, height],
+    innerEdges: [false, false, false, false],
+  };
+  if (!plan.tileAbove || long <= plan.tileAbove * plan.inputSize) return [whole];
+  const side = Math.min(Math.ceil(long * plan.tileFraction), Math.min(width, height));
+  const step = side * (1 - plan.overlap);
+  const starts = (extent: number) => {
+    const n = Math.max(1, Math.ceil((extent - side) / step) + 1);
+    return Array.from({ length: n }, (_, i) => (n === 1 ? (extent - side) / 2 : ((extent - side) * i) / (n - 1)));
+  };
+  const views = [whole];
+  for (const y of starts(height))
+    for (const x of starts(width))
+      views.push({
+        toImage: square(x, y, side, plan.inputSize),
+        rect: [x, y, x + side, y + side],
+        innerEdges: [x > 0.5, y > 0.5, x + side < width - 0.5, y + side < height - 0.5],
+      });
+  return views;
+}
