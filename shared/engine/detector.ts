@@ -3,7 +3,8 @@ import { applyAffine, affineScale } from './affine.js';
 import { blazeFaceAnchors, decodeBlazeFace, type AnchorConfig, type BlazeFaceRaw } from './blazeface.js';
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
 import { weightedNms, type Candidate } from './nms.js';
-import { warpToTensor, type ImagePyramid, type TensorSpec } from './preprocess.js';
+import type { RawImage } from '../image.js';
+import { warpToTensor, type TensorSpec } from './preprocess.js';
 import type { ModelSession, Tensor } from './session.js';
 import { planViews, DEFAULT_VIEW_PLAN, type View, type ViewPlan } from './views.js';
 
@@ -68,7 +69,7 @@ export class BlazeFaceDetector {
   }
 
   /** Every face over `minScore`, merged across views, in image pixels, best first. */
-  async detect(image: ImagePyramid, minScore: number): Promise<Candidate[]> {
+  async detect(image: RawImage, minScore: number): Promise<Candidate[]> {
     const { spec, anchors, split } = this.layout;
     const plan = { ...this.settings.plan, inputSize: spec.width };
     const all: Candidate[] = [];

@@ -66,3 +66,21 @@ export function dlibFivePointTemplate(size = 150, padding = 0.25): Point[] {
   };
   return [pick(36, 41), pick(42, 47), pick(30, 30), pick(48, 48), pick(54, 54)];
 }
+
+/** dlib's chip positions of eye centres, nose tip and mouth centre: the points a BlazeFace detector gives. */
+export function dlibKeypointTemplate(size = 150, padding = 0.25): Point[] {
+  const [le, re, nose, ml, mr] = dlibFivePointTemplate(size, padding);
+  return [le, re, nose, [(ml[0] + mr[0]) / 2, (ml[1] + mr[1]) / 2]];
+}
+
+/**
+ * Five points from BlazeFace keypoints (image-left eye, image-right eye, nose, mouth centre, …): mouth corners
+ * are placed on the eye line's direction at dlib's mean mouth width, a fallback when no landmark model runs.
+ */
+export function fivePointsFromKeypoints(kp: readonly Point[]): Point[] {
+  const [le, re, nose, mouth] = kp;
+  const half = 0.446; // dlib mean face: mouth width / eye distance ≈ 0.89
+  const dx = (re[0] - le[0]) * half;
+  const dy = (re[1] - le[1]) * half;
+  return [le, re, nose, [mouth[0] - dx, mouth[1] - dy], [mouth[0] + dx, mouth[1] + dy]];
+}

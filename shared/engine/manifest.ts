@@ -25,10 +25,12 @@ export function tensorSpec(info: ModelInfo): TensorSpec {
   const s = info.input.shape.map(Number);
   const [height, width] = info.input.layout === 'NHWC' ? [s[1], s[2]] : [s[2], s[3]];
   if (!(height > 0 && width > 0)) throw new RangeError(`model input ${info.input.name} has no fixed size`);
-  return { width, height, ...info.input };
+  const grayscale = (info.extra as { grayscale?: [number, number, number] } | undefined)?.grayscale;
+  return { width, height, ...info.input, ...(grayscale ? { grayscale } : {}) };
 }
 
 /** Dims of a single-image batch for a model input of `spec`. */
-export function inputDims(spec: TensorSpec): number[] {
-  return spec.layout === 'NHWC' ? [1, spec.height, spec.width, 3] : [1, 3, spec.height, spec.width];
+export function inputDims(spec: TensorSpec, batch = 1): number[] {
+  const c = spec.grayscale ? 1 : 3;
+  return spec.layout === 'NHWC' ? [batch, spec.height, spec.width, c] : [batch, c, spec.height, spec.width];
 }

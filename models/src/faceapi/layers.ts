@@ -13,7 +13,12 @@ export interface Fmap {
 export type Padding = 'same' | 'valid';
 
 /** TF's output size and [before, after] padding for one spatial axis. */
-export function tfPadding(size: number, k: number, s: number, padding: Padding): { out: number; pads: [number, number] } {
+export function tfPadding(
+  size: number,
+  k: number,
+  s: number,
+  padding: Padding,
+): { out: number; pads: [number, number] } {
   if (padding === 'valid') return { out: Math.floor((size - k) / s) + 1, pads: [0, 0] };
   const out = Math.ceil(size / s);
   const total = Math.max((out - 1) * s + k - size, 0);
@@ -26,7 +31,9 @@ function hwioToOihw(w: Weight): { dims: number[]; data: Float32Array } {
   const out = new Float32Array(w.data.length);
   for (let h = 0; h < kh; h++)
     for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) out[((o * ci + i) * kh + h) * kw + x] = w.data[((h * kw + x) * ci + i) * co + o];
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++)
+          out[((o * ci + i) * kh + h) * kw + x] = w.data[((h * kw + x) * ci + i) * co + o];
   return { dims: [co, ci, kh, kw], data: out };
 }
 
@@ -36,7 +43,9 @@ function hwcmToGrouped(w: Weight): { dims: number[]; data: Float32Array } {
   const out = new Float32Array(w.data.length);
   for (let h = 0; h < kh; h++)
     for (let x = 0; x < kw; x++)
-      for (let i = 0; i < c; i++) for (let j = 0; j < m; j++) out[((i * m + j) * kh + h) * kw + x] = w.data[((h * kw + x) * c + i) * m + j];
+      for (let i = 0; i < c; i++)
+        for (let j = 0; j < m; j++)
+          out[((i * m + j) * kh + h) * kw + x] = w.data[((h * kw + x) * c + i) * m + j];
   return { dims: [c * m, 1, kh, kw], data: out };
 }
 
@@ -51,18 +60,30 @@ export class NetBuilder {
     const { g } = this;
     const x = g.input(name, ['batch', size, size, 3]);
     let out = g.op('Transpose', [x], { perm: [0, 3, 1, 2] }, 'input/nchw');
-    if (norm.mean) out = g.op('Sub', [out, g.constFloat('input/mean', [1, 3, 1, 1], norm.mean)], {}, 'input/sub_mean');
-    if (norm.div !== undefined) out = g.op('Div', [out, g.constFloat('input/divisor', [], [norm.div])], {}, 'input/div');
-    if (norm.sub !== undefined) out = g.op('Sub', [out, g.constFloat('input/offset', [], [norm.sub])], {}, 'input/sub');
+    if (norm.mean)
+      out = g.op('Sub', [out, g.constFloat('input/mean', [1, 3, 1, 1], norm.mean)], {}, 'input/sub_mean');
+    if (norm.div !== undefined)
+      out = g.op('Div', [out, g.constFloat('input/divisor', [], [norm.div])], {}, 'input/div');
+    if (norm.sub !== undefined)
+      out = g.op('Sub', [out, g.constFloat('input/offset', [], [norm.sub])], {}, 'input/sub');
     return { name: out, c: 3, h: size, w: size };
   }
 
   private bias(name: string | undefined): string[] {
-    return name ? [this.g.constFloat(name, [this.weights.get(name, 1).shape[0]], this.weights.get(name, 1).data)] : [];
+    return name
+      ? [this.g.constFloat(name, [this.weights.get(name, 1).shape[0]], this.weights.get(name, 1).data)]
+      : [];
   }
 
   /** tf.conv2d (+ bias when `biasName` is given). */
-  conv(x: Fmap, filterName: string, biasName: string | undefined, stride: number, padding: Padding, node = filterName): Fmap {
+  conv(
+    x: Fmap,
+    filterName: string,
+    biasName: string | undefined,
+    stride: number,
+    padding: Padding,
+    node = filterName,
+  ): Fmap {
     const f = this.weights.get(filterName, 4);
     const [kh, kw, ci, co] = f.shape;
     if (ci !== x.c) throw new Error(`${node}: filter expects ${ci} channels, input has ${x.c}`);
@@ -72,7 +93,11 @@ export class NetBuilder {
     const name = this.g.op(
       'Conv',
       [x.name, this.g.constFloat(filterName, dims, data), ...this.bias(biasName)],
-      { kernel_shape: [kh, kw], strides: [stride, stride], pads: [ph.pads[0], pw.pads[0], ph.pads[1], pw.pads[1]] },
+      {
+        kernel_shape: [kh, kw],
+        strides: [stride, stride],
+        pads: [ph.pads[0], pw.pads[0], ph.pads[1], pw.pads[1]],
+      },
       node,
     );
     return { name, c: co, h: ph.out, w: pw.out };
@@ -89,7 +114,12 @@ export class NetBuilder {
     const name = this.g.op(
       'Conv',
       [x.name, this.g.constFloat(filterName, dims, data)],
-      { kernel_shape: [kh, kw], strides: [stride, stride], pads: [ph.pads[0], pw.pads[0], ph.pads[1], pw.pads[1]], group: c },
+      {
+        kernel_shape: [kh, kw],
+        strides: [stride, stride],
+        pads: [ph.pads[0], pw.pads[0], ph.pads[1], pw.pads[1]],
+        group: c,
+      },
       node,
     );
     return { name, c: c * m, h: ph.out, w: pw.out };
@@ -105,8 +135,21 @@ export class NetBuilder {
   scale(x: Fmap, weightsName: string, biasesName: string): Fmap {
     const w = this.weights.get(weightsName, 1);
     const b = this.weights.get(biasesName, 1);
-    const mul = this.g.op('Mul', [x.name, this.g.constFloat(weightsName, [x.c, 1, 1], w.data)], {}, `${weightsName}/mul`);
-    return { ...x, name: this.g.op('Add', [mul, this.g.constFloat(biasesName, [x.c, 1, 1], b.data)], {}, `${biasesName}/add`) };
+    const mul = this.g.op(
+      'Mul',
+      [x.name, this.g.constFloat(weightsName, [x.c, 1, 1], w.data)],
+      {},
+      `${weightsName}/mul`,
+    );
+    return {
+      ...x,
+      name: this.g.op(
+        'Add',
+        [mul, this.g.constFloat(biasesName, [x.c, 1, 1], b.data)],
+        {},
+        `${biasesName}/add`,
+      ),
+    };
   }
 
   unary(op: 'Relu' | 'Sigmoid' | 'Exp', x: Fmap): Fmap {
@@ -119,18 +162,30 @@ export class NetBuilder {
 
   /** tf.clipByValue(x, lo, hi). */
   clip(x: Fmap, lo: number, hi: number): Fmap {
-    return { ...x, name: this.g.op('Clip', [x.name, this.g.constFloat('clip/min', [], [lo]), this.g.constFloat('clip/max', [], [hi])]) };
+    return {
+      ...x,
+      name: this.g.op('Clip', [
+        x.name,
+        this.g.constFloat('clip/min', [], [lo]),
+        this.g.constFloat('clip/max', [], [hi]),
+      ]),
+    };
   }
 
   add(a: Fmap, b: Fmap): Fmap {
-    if (a.c !== b.c || a.h !== b.h || a.w !== b.w) throw new Error(`add: shapes ${a.c}x${a.h}x${a.w} and ${b.c}x${b.h}x${b.w} differ`);
+    if (a.c !== b.c || a.h !== b.h || a.w !== b.w)
+      throw new Error(`add: shapes ${a.c}x${a.h}x${a.w} and ${b.c}x${b.h}x${b.w} differ`);
     return { ...a, name: this.g.op('Add', [a.name, b.name]) };
   }
 
   pool(op: 'MaxPool' | 'AveragePool', x: Fmap, k: number, s: number, padding: Padding): Fmap {
     const ph = tfPadding(x.h, k, s, padding);
     const pw = tfPadding(x.w, k, s, padding);
-    const name = this.g.op(op, [x.name], { kernel_shape: [k, k], strides: [s, s], pads: [ph.pads[0], pw.pads[0], ph.pads[1], pw.pads[1]] });
+    const name = this.g.op(op, [x.name], {
+      kernel_shape: [k, k],
+      strides: [s, s],
+      pads: [ph.pads[0], pw.pads[0], ph.pads[1], pw.pads[1]],
+    });
     return { name, c: x.c, h: ph.out, w: pw.out };
   }
 
@@ -149,7 +204,12 @@ export class NetBuilder {
   /** face-api's fullyConnectedLayer: matMul(x, weights [in, out]) + bias. */
   fc(x: string, weightsName: string, biasName?: string): string {
     const w = this.weights.get(weightsName, 2);
-    const mm = this.g.op('MatMul', [x, this.g.constFloat(weightsName, w.shape, w.data)], {}, `${weightsName}/matmul`);
+    const mm = this.g.op(
+      'MatMul',
+      [x, this.g.constFloat(weightsName, w.shape, w.data)],
+      {},
+      `${weightsName}/matmul`,
+    );
     return biasName ? this.g.op('Add', [mm, ...this.bias(biasName)], {}, `${biasName}/add`) : mm;
   }
 }

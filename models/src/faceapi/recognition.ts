@@ -11,7 +11,14 @@ type Layer = 'conv' | 'convNoRelu' | 'convDown';
 
 function convLayer(n: NetBuilder, x: Fmap, prefix: string, kind: Layer): Fmap {
   const down = kind === 'convDown';
-  let out = n.conv(x, `${prefix}/conv/filters`, `${prefix}/conv/bias`, down ? 2 : 1, down ? 'valid' : 'same', `${prefix}/conv`);
+  let out = n.conv(
+    x,
+    `${prefix}/conv/filters`,
+    `${prefix}/conv/bias`,
+    down ? 2 : 1,
+    down ? 'valid' : 'same',
+    `${prefix}/conv`,
+  );
   out = n.scale(out, `${prefix}/scale/weights`, `${prefix}/scale/biases`);
   return kind === 'convNoRelu' ? out : n.relu(out);
 }
@@ -55,26 +62,41 @@ export const recognitionSpec = (version: string): ModelSpec => ({
   description:
     "face-api's FaceRecognitionNet: the dlib ResNet-29 face descriptor (128-d). Compare descriptors by Euclidean distance; face-api treats < 0.6 as the same person.",
   license: 'MIT',
-  source: { package: '@vladmandic/face-api', version, files: ['model/face_recognition_model-weights_manifest.json', 'model/face_recognition_model.bin'] },
-  input: { name: 'image', shape: ['batch', 150, 150, 3], layout: 'NHWC', colorOrder: 'RGB', mean: [0, 0, 0], std: [1, 1, 1] },
+  source: {
+    package: '@vladmandic/face-api',
+    version,
+    files: ['model/face_recognition_model-weights_manifest.json', 'model/face_recognition_model.bin'],
+  },
+  input: {
+    name: 'image',
+    shape: ['batch', 150, 150, 3],
+    layout: 'NHWC',
+    colorOrder: 'RGB',
+    mean: [0, 0, 0],
+    std: [1, 1, 1],
+  },
   outputs: [
     {
       name: 'embedding',
       shape: ['batch', 128],
-      meaning: 'face descriptor exactly as face-api returns it: NOT L2-normalised (norm is typically ~0.3-0.5); normalise before cosine similarity',
+      meaning:
+        'face descriptor exactly as face-api returns it: NOT L2-normalised (its norm is about 1.4-1.5 on real faces); normalise it before cosine similarity',
     },
   ],
   dependsOn: ['faceapi-ssd', 'faceapi-landmarks68'],
   extra: {
-    normalisationInGraph: '(pixel - [122.782, 117.001, 104.298]) / 255, computed inside the graph: feed raw 0..255 RGB',
+    normalisationInGraph:
+      '(pixel - [122.782, 117.001, 104.298]) / 255, computed inside the graph: feed raw 0..255 RGB',
     l2Normalised: false,
     distance: 'euclidean',
     sameFaceThreshold: 0.6,
     crop: {
       convention: 'face-api dlib alignment (landmarks.align(null, {useDlibAlignment: true}))',
-      referencePoints: 'leftEye = mean of landmarks 36..41, rightEye = mean of 42..47, mouth = mean of 48..67 (0-based, image pixels)',
+      referencePoints:
+        'leftEye = mean of landmarks 36..41, rightEye = mean of 42..47, mouth = mean of 48..67 (0-based, image pixels)',
       size: 'floor(((|mouth - leftEye| + |mouth - rightEye|) / 2) / 0.45)',
-      origin: 'x = floor(max(0, c.x - 0.5 * size)), y = floor(max(0, c.y - 0.43 * size)), c = centroid of the three reference points',
+      origin:
+        'x = floor(max(0, c.x - 0.5 * size)), y = floor(max(0, c.y - 0.43 * size)), c = centroid of the three reference points',
       toInput:
         'crop the square (clipped at the image border), pad to a square with zeros centred, resize bilinearly to 150x150 (tf.image.resizeBilinear, alignCorners=false, halfPixelCenters=false)',
     },

@@ -29,7 +29,8 @@ export class WeightMap {
   get(name: string, rank?: number): Weight {
     const w = this.map.get(name);
     if (!w) throw new Error(`${this.model}: weight ${name} not in the manifest`);
-    if (rank !== undefined && w.shape.length !== rank) throw new Error(`${this.model}: weight ${name} has shape [${w.shape}], expected rank ${rank}`);
+    if (rank !== undefined && w.shape.length !== rank)
+      throw new Error(`${this.model}: weight ${name} has shape [${w.shape}], expected rank ${rank}`);
     return w;
   }
 
@@ -60,7 +61,8 @@ function decode(w: ManifestWeight, bytes: Uint8Array): Float32Array {
     }
     return out;
   }
-  const quantized = q.dtype === 'uint8' ? bytes.subarray(0, n) : new Uint16Array(bytes.slice(0, n * 2).buffer);
+  const quantized =
+    q.dtype === 'uint8' ? bytes.subarray(0, n) : new Uint16Array(bytes.slice(0, n * 2).buffer);
   if (q.dtype === 'float16') {
     for (let i = 0; i < n; i++) out[i] = float16ToFloat32(quantized[i]);
     return out;
@@ -82,15 +84,21 @@ function byteSize(w: ManifestWeight): number {
 
 /** Loads `<dir>/<name>-weights_manifest.json` and the shards it names. */
 export function loadWeights(dir: string, name: string): WeightMap {
-  const groups = JSON.parse(readFileSync(join(dir, `${name}-weights_manifest.json`), 'utf8')) as ManifestGroup[];
+  const groups = JSON.parse(
+    readFileSync(join(dir, `${name}-weights_manifest.json`), 'utf8'),
+  ) as ManifestGroup[];
   const map = new Map<string, Weight>();
   for (const group of groups) {
     const buffer = Buffer.concat(group.paths.map((p) => readFileSync(join(dir, p))));
     let offset = 0;
     for (const w of group.weights) {
       const size = byteSize(w);
-      if (offset + size > buffer.length) throw new Error(`${name}: weight ${w.name} runs past the end of its shards`);
-      map.set(w.name, { shape: w.shape, data: decode(w, new Uint8Array(buffer.subarray(offset, offset + size))) });
+      if (offset + size > buffer.length)
+        throw new Error(`${name}: weight ${w.name} runs past the end of its shards`);
+      map.set(w.name, {
+        shape: w.shape,
+        data: decode(w, new Uint8Array(buffer.subarray(offset, offset + size))),
+      });
       offset += size;
     }
   }

@@ -13,7 +13,11 @@ export interface ConvertOptions {
   /** ONNX input shape (batch first); defaults to the placeholder's, with -1 as 'batch'. */
   inputShape?: (number | string)[];
   /** ONNX output name → TF tensor, or a function building it from converted TF tensors. */
-  outputs: { name: string; shape: (number | string)[]; from: string | ((t: (tf: string) => string, g: GraphBuilder) => string) }[];
+  outputs: {
+    name: string;
+    shape: (number | string)[];
+    from: string | ((t: (tf: string) => string, g: GraphBuilder) => string);
+  }[];
   metadata?: Record<string, string>;
 }
 
@@ -41,17 +45,27 @@ export function convertGraph(tf: TfGraph, opts: ConvertOptions): Uint8Array {
       const c = tf.consts.get(nodeName);
       if (!c) throw new UnsupportedTfOp(`model ${opts.model}: constant ${nodeName} has no weights`);
       const name = ctx.nameOf(node);
-      ctx.set(nodeName, c.data instanceof Int32Array ? g.constInt64(name, Array.from(c.data), c.dims) : g.constFloat(name, c.dims, c.data));
+      ctx.set(
+        nodeName,
+        c.data instanceof Int32Array
+          ? g.constInt64(name, Array.from(c.data), c.dims)
+          : g.constFloat(name, c.dims, c.data),
+      );
     } else if (node.op === 'Placeholder') {
-      ctx.set(nodeName, g.input(opts.inputName, opts.inputShape ?? placeholderShape(tf, nodeName), DataType.FLOAT));
+      ctx.set(
+        nodeName,
+        g.input(opts.inputName, opts.inputShape ?? placeholderShape(tf, nodeName), DataType.FLOAT),
+      );
     } else {
       const handler = opTable[node.op];
-      if (!handler) throw new UnsupportedTfOp(`model ${opts.model}: unsupported TF op '${node.op}' (node ${node.name})`);
+      if (!handler)
+        throw new UnsupportedTfOp(`model ${opts.model}: unsupported TF op '${node.op}' (node ${node.name})`);
       let outs: string[];
       try {
         outs = handler(ctx, node);
       } catch (e) {
-        if (e instanceof UnsupportedTfOp && !e.message.startsWith('model ')) throw new UnsupportedTfOp(`model ${opts.model}: ${e.message}`);
+        if (e instanceof UnsupportedTfOp && !e.message.startsWith('model '))
+          throw new UnsupportedTfOp(`model ${opts.model}: ${e.message}`);
         throw e;
       }
       outs.forEach((o, i) => ctx.set(i === 0 ? nodeName : `${nodeName}:${i}`, o));

@@ -48,7 +48,10 @@ export function tfjsModel(def: TfjsModelDef): ModelSpec {
 }
 
 /** Input whose pixels 0..255 are scaled to -1..1. */
-export const minusOneToOne = { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] } as Pick<ModelInput, 'mean' | 'std'>;
+export const minusOneToOne = { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] } as Pick<
+  ModelInput,
+  'mean' | 'std'
+>;
 /** Input whose pixels 0..255 are scaled to 0..1. */
 export const zeroToOne = { mean: [0, 0, 0], std: [255, 255, 255] } as Pick<ModelInput, 'mean' | 'std'>;
 /** Input that takes raw 0..255 pixels. */

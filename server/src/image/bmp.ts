@@ -68,7 +68,7 @@ function readHeader(bytes: Uint8Array, at: number, icon: boolean): DibHeader {
   const topDown = height < 0;
   height = Math.abs(height);
   if (icon) height = Math.floor(height / 2);
-  if (width <= 0 || height <= 0) throw corrupt('bmp');
+  if (width <= 0 || height <= 0) throw corrupt(icon ? 'ico' : 'bmp');
   if (compression === 4 || compression === 5) {
     throw new UnsupportedImage('cannot decode image: BMP with embedded JPEG/PNG data is not supported');
   }
@@ -79,13 +79,15 @@ function readHeader(bytes: Uint8Array, at: number, icon: boolean): DibHeader {
     (bpp === 24 && compression === BI_RGB) ||
     ((bpp === 16 || bpp === 32) && [BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS].includes(compression));
   if (!known) {
-    throw new UnsupportedImage(`cannot decode image: unsupported BMP variant (${bpp}-bit, compression ${compression})`);
+    throw new UnsupportedImage(
+      `cannot decode image: unsupported BMP variant (${bpp}-bit, compression ${compression})`,
+    );
   }
   let palette = new Uint8Array(0);
   if (bpp <= 8) {
     const count = Math.min(colors || 1 << bpp, 1 << bpp);
     const entry = size === 12 ? 3 : 4;
-    if (end + count * entry > bytes.length) throw corrupt('bmp');
+    if (end + count * entry > bytes.length) throw corrupt(icon ? 'ico' : 'bmp');
     palette = new Uint8Array(3 * (1 << bpp));
     for (let i = 0; i < count; i++) {
       const p = end + i * entry;
@@ -93,7 +95,16 @@ function readHeader(bytes: Uint8Array, at: number, icon: boolean): DibHeader {
     }
     end += count * entry;
   }
-  return { width, height, topDown, bpp, compression, masks: masks.map((m) => m >>> 0) as DibHeader['masks'], palette, end };
+  return {
+    width,
+    height,
+    topDown,
+    bpp,
+    compression,
+    masks: masks.map((m) => m >>> 0) as DibHeader['masks'],
+    palette,
+    end,
+  };
 }
 
 /** Reads a channel from a packed pixel and scales it to 8 bits. */
@@ -116,7 +127,8 @@ export function decodeDib(bytes: Uint8Array, at: number, opts: DibOptions): RawI
   const start = opts.pixelOffset ?? h.end;
   const stride = Math.floor((bpp * width + 31) / 32) * 4;
   const rle = h.compression === BI_RLE8 || h.compression === BI_RLE4;
-  if (!rle && start + stride * (height - 1) + Math.ceil((bpp * width) / 8) > bytes.length) throw corrupt('bmp');
+  if (!rle && start + stride * (height - 1) + Math.ceil((bpp * width) / 8) > bytes.length)
+    throw corrupt(icon ? 'ico' : 'bmp');
 
   const rgb = new Uint8Array(width * height * 3);
   const alpha = h.masks[3] !== 0 || icon ? new Uint8Array(width * height).fill(255) : undefined;
@@ -153,7 +165,8 @@ export function decodeDib(bytes: Uint8Array, at: number, opts: DibOptions): RawI
   if (alpha) {
     // Many writers leave the alpha byte at 0: an all-transparent image means "no alpha", not "invisible".
     if (h.masks[3] !== 0 && alpha.every((a) => a === 0)) alpha.fill(255);
-    if (icon && (h.masks[3] === 0 || alpha.every((a) => a === 255))) applyAndMask(bytes, start + stride * height, h, alpha);
+    if (icon && (h.masks[3] === 0 || alpha.every((a) => a === 255)))
+      applyAndMask(bytes, start + stride * height, h, alpha);
     flattenOnWhite(rgb, alpha);
   }
   return { data: rgb, width, height, channels: 3 };

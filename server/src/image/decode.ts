@@ -1,6 +1,6 @@
 // Server-side image decoding: bytes of any CompreFace format → RGB RawImage, EXIF-oriented, bomb-checked.
 // libvips (sharp) decodes jpeg/png/gif/tiff/webp; small pure decoders handle BMP and ICO, which libvips cannot read.
-import sharp from 'sharp';
+import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import type { RawImage } from '../../../shared/image.js';
 import { UnsupportedImage, VisorError } from '../../../shared/errors.js';
 import { decodeBmp, decodeDib } from './bmp.js';
@@ -43,13 +43,14 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
 
 async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, maxPixels: number): Promise<RawImage> {
   // failOn 'truncated': a cut-off file is an error, while the benign warnings real cameras produce are not.
-  const options: sharp.SharpOptions = {
+  const options: SharpOptions = {
     failOn: 'truncated',
     limitInputPixels: Number.isFinite(maxPixels) ? Math.max(1, Math.floor(maxPixels)) : false,
   };
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
-    meta = await sharp(bytes, options).metadata();
+    // Header only: the limit is checked below, with a message that gives the dimensions.
+    meta = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
   } catch (e) {
     throw corrupt(format, e);
   }

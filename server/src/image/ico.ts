@@ -8,7 +8,10 @@ interface IcoEntry {
   data: Uint8Array;
 }
 
-/** The data of the directory's largest entry (most pixels, then most bits per pixel): a PNG file or a DIB. */
+/**
+ * The data of the directory's largest entry (most pixels, then most bits per pixel): a PNG file or a DIB.
+ * Entries whose data lies outside the file are skipped; none left is a corrupt file.
+ */
 export function largestIcoEntry(bytes: Uint8Array): Uint8Array {
   if (bytes.length < 6) throw corrupt('ico');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -23,7 +23,9 @@ export function checkPixels(width: number, height: number, maxPixels: number): v
 
 /** The error for data that claims a format but cannot be decoded; the decoder's own error is kept as `cause`. */
 export function corrupt(format: string, cause?: unknown): UnsupportedImage {
-  const err = new UnsupportedImage(`cannot decode image: truncated or corrupt ${LABELS[format] ?? format} data`);
+  const err = new UnsupportedImage(
+    `cannot decode image: truncated or corrupt ${LABELS[format] ?? format} data`,
+  );
   if (cause !== undefined) err.cause = cause;
   return err;
 }

@@ -5,7 +5,13 @@ import { corrupt } from './limits.js';
  * Expands RLE data starting at `start` into one palette index per pixel. Pixels skipped by a delta escape, or
  * left when the data ends early without an end-of-bitmap marker, keep index 0 (as Windows draws them).
  */
-export function decodeRle(bytes: Uint8Array, start: number, width: number, height: number, rle4: boolean): Uint8Array {
+export function decodeRle(
+  bytes: Uint8Array,
+  start: number,
+  width: number,
+  height: number,
+  rle4: boolean,
+): Uint8Array {
   const out = new Uint8Array(width * height);
   let x = 0;
   let y = 0;
@@ -35,7 +41,8 @@ export function decodeRle(bytes: Uint8Array, start: number, width: number, heigh
       // Absolute run of c literal pixels, padded to a 16-bit boundary.
       const size = rle4 ? Math.ceil(c / 2) : c;
       if (p + size > bytes.length) throw corrupt('bmp');
-      for (let i = 0; i < c; i++) put(rle4 ? (i & 1 ? bytes[p + (i >> 1)] & 15 : bytes[p + (i >> 1)] >> 4) : bytes[p + i]);
+      for (let i = 0; i < c; i++)
+        put(rle4 ? (i & 1 ? bytes[p + (i >> 1)] & 15 : bytes[p + (i >> 1)] >> 4) : bytes[p + i]);
       p += (size + 1) & ~1;
     }
   }

@@ -17,11 +17,18 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'gif';
   if (startsWith(bytes, ascii('BM')) && bytes.length >= 18) return 'bmp';
   // Classic TIFF (42) and BigTIFF (43), both byte orders.
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
-  if (startsWith(bytes, [0x49, 0x49, 0x2b, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2b])) return 'tiff';
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return 'tiff';
+  if (startsWith(bytes, [0x49, 0x49, 0x2b, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2b]))
+    return 'tiff';
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'webp';
   // ICO (type 1) or CUR (type 2) directory with at least one entry whose reserved byte is 0.
-  if (startsWith(bytes, [0, 0]) && (bytes[2] === 1 || bytes[2] === 2) && bytes[3] === 0 && bytes.length >= 22) {
+  if (
+    startsWith(bytes, [0, 0]) &&
+    (bytes[2] === 1 || bytes[2] === 2) &&
+    bytes[3] === 0 &&
+    bytes.length >= 22
+  ) {
     const count = bytes[4] | (bytes[5] << 8);
     if (count > 0 && bytes[9] === 0) return 'ico';
   }

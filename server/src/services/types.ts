@@ -15,7 +15,10 @@ export interface ServiceRef {
 }
 
 /** Query options common to image endpoints (CompreFace names, parsed by the route). */
-export interface ImageQuery extends Pick<AnalyzeOptions, 'detProbThreshold' | 'limit' | 'plugins' | 'detectFaces'> {
+export interface ImageQuery extends Pick<
+  AnalyzeOptions,
+  'detProbThreshold' | 'limit' | 'plugins' | 'detectFaces'
+> {
   /** false drops execution_time and plugins_versions from the response. */
   status?: boolean;
 }
@@ -44,6 +47,8 @@ export interface Page<T> {
   page: number;
   size: number;
   total: number;
+  /** ceil(total / size). */
+  totalPages: number;
 }
 
 export interface FaceExample {
@@ -67,9 +72,18 @@ export interface FaceServices {
   deleteSubject(svc: ServiceRef, subject: string): Promise<{ subject: string }>;
   deleteAllSubjects(svc: ServiceRef): Promise<{ deleted: number }>;
 
-  addExample(svc: ServiceRef, subject: string, image: ImageInput, q: { detProbThreshold?: number }): Promise<FaceExample>;
-  listExamples(svc: ServiceRef, q: { page: number; size: number; subject?: string }): Promise<Page<FaceExample>>;
-  deleteExamplesBySubject(svc: ServiceRef, subject: string): Promise<{ deleted: number }>;
+  addExample(
+    svc: ServiceRef,
+    subject: string,
+    image: ImageInput,
+    q: { detProbThreshold?: number },
+  ): Promise<FaceExample>;
+  listExamples(
+    svc: ServiceRef,
+    q: { page: number; size: number; subject?: string },
+  ): Promise<Page<FaceExample>>;
+  /** Deletes the examples of `subject` (0 if it does not exist), or every example of the service when it is undefined/empty. */
+  deleteExamplesBySubject(svc: ServiceRef, subject: string | undefined): Promise<{ deleted: number }>;
   deleteExample(svc: ServiceRef, imageId: string): Promise<FaceExample>;
   deleteExamples(svc: ServiceRef, imageIds: string[]): Promise<FaceExample[]>;
   /** The stored image of an example, or undefined (the route answers an empty body, as CompreFace). */
@@ -79,21 +93,35 @@ export interface FaceServices {
     svc: ServiceRef,
     image: ImageInput,
     q: ImageQuery & { predictionCount: number; minSimilarity?: number },
-  ): Promise<{ result: (FaceResult & { subjects: SubjectMatch[] })[]; plugins_versions?: Record<string, string> }>;
+  ): Promise<{
+    result: (FaceResult & { subjects: SubjectMatch[] })[];
+    plugins_versions?: Record<string, string>;
+  }>;
   verifyExample(
     svc: ServiceRef,
     imageId: string,
     image: ImageInput,
     q: ImageQuery,
-  ): Promise<{ result: (FaceResult & { subject: string; similarity: number })[]; plugins_versions?: Record<string, string> }>;
-  detect(svc: ServiceRef, image: ImageInput, q: ImageQuery): Promise<{ result: FaceResult[]; plugins_versions?: Record<string, string> }>;
+  ): Promise<{
+    result: (FaceResult & { subject: string; similarity: number })[];
+    plugins_versions?: Record<string, string>;
+  }>;
+  detect(
+    svc: ServiceRef,
+    image: ImageInput,
+    q: ImageQuery,
+  ): Promise<{ result: FaceResult[]; plugins_versions?: Record<string, string> }>;
   verifyImages(
     svc: ServiceRef,
     source: ImageInput,
     target: ImageInput,
     q: ImageQuery,
   ): Promise<{
-    result: { source_image_face: FaceResult; face_matches: (FaceResult & { similarity: number })[]; plugins_versions?: Record<string, string> }[];
+    result: {
+      source_image_face: FaceResult;
+      face_matches: (FaceResult & { similarity: number })[];
+      plugins_versions?: Record<string, string>;
+    }[];
   }>;
 
   recognizeEmbeddings(
@@ -106,7 +134,11 @@ export interface FaceServices {
     imageId: string,
     embeddings: number[][],
   ): Promise<{ result: { embedding: number[]; similarity: number }[] }>;
-  verifyEmbeddings(svc: ServiceRef, source: number[], targets: number[][]): Promise<{ result: { embedding: number[]; similarity: number }[] }>;
+  verifyEmbeddings(
+    svc: ServiceRef,
+    source: number[],
+    targets: number[][],
+  ): Promise<{ result: { embedding: number[]; similarity: number }[] }>;
 
   /** Creates an application + service and returns its API key (bootstrap CLI; the admin issue builds on it). */
   createService(input: { type: ServiceType; name: string; application?: string }): Promise<ServiceRef>;

@@ -82,11 +82,11 @@ export function webApp(distDir: string = defaultWebDir, options: WebAppOptions =
       return next();
     }
     if (path.includes('\0') || API_PREFIXES.some((p) => path.startsWith(p)) || path === '/api') return next();
-    if (path.endsWith('/')) path += 'index.html';
-    const direct = await send(c, path);
+    // A page URL has no file extension ("/", "/collection"); it gets the app when no file has its name.
+    const page = path.endsWith('/') || extname(path) === '';
+    const direct = await send(c, path.endsWith('/') ? `${path}index.html` : path);
     if (direct) return direct;
-    // SPA fallback: a page URL (no file extension) gets the app; a missing file is a real 404.
-    if (extname(path) !== '') return next();
+    if (!page) return next();
     const shell = await send(c, '/index.html');
     if (shell) return shell;
     return c.html(

@@ -8,7 +8,10 @@ function reduce(onnxOp: string, axesAsInput = false): OpHandler {
     const axes = Array.from(ctx.requireConst(node, 1, 'reduction axes').data);
     const keepdims = attrBool(node, 'keep_dims') ? 1 : 0;
     const name = ctx.nameOf(node);
-    if (axesAsInput) return [ctx.g.op(onnxOp, [ctx.input(node, 0), ctx.g.constInt64(`${name}/axes`, axes)], { keepdims }, name)];
+    if (axesAsInput)
+      return [
+        ctx.g.op(onnxOp, [ctx.input(node, 0), ctx.g.constInt64(`${name}/axes`, axes)], { keepdims }, name),
+      ];
     return [ctx.g.op(onnxOp, [ctx.input(node, 0)], { axes, keepdims }, name)];
   };
 }

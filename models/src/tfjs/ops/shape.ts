@@ -41,8 +41,15 @@ const stridedSlice: OpHandler = (ctx, node) => {
   const begin = ints(ctx, node, 1, 'begin');
   const end = ints(ctx, node, 2, 'end');
   const strides = ints(ctx, node, 3, 'strides');
-  const [beginMask, endMask, ellipsisMask, newAxisMask, shrinkMask] = ['begin_mask', 'end_mask', 'ellipsis_mask', 'new_axis_mask', 'shrink_axis_mask'].map((k) => attrInt(node, k));
-  if (ellipsisMask) throw new UnsupportedTfOp(`node ${node.name}: StridedSlice ellipsis_mask is not supported`);
+  const [beginMask, endMask, ellipsisMask, newAxisMask, shrinkMask] = [
+    'begin_mask',
+    'end_mask',
+    'ellipsis_mask',
+    'new_axis_mask',
+    'shrink_axis_mask',
+  ].map((k) => attrInt(node, k));
+  if (ellipsisMask)
+    throw new UnsupportedTfOp(`node ${node.name}: StridedSlice ellipsis_mask is not supported`);
   const starts: number[] = [];
   const ends: number[] = [];
   const axes: number[] = [];
@@ -80,10 +87,17 @@ const stridedSlice: OpHandler = (ctx, node) => {
   let y = ctx.input(node, 0);
   if (axes.length) {
     const k = (s: string, v: number[]): string => g.constInt64(`${name}/${s}`, v);
-    y = g.op('Slice', [y, k('starts', starts), k('ends', ends), k('axes', axes), k('steps', steps)], {}, `${name}/slice`);
+    y = g.op(
+      'Slice',
+      [y, k('starts', starts), k('ends', ends), k('axes', axes), k('steps', steps)],
+      {},
+      `${name}/slice`,
+    );
   }
-  if (squeezeAxes.length) y = g.op('Squeeze', [y, g.constInt64(`${name}/squeeze_axes`, squeezeAxes)], {}, `${name}/squeeze`);
-  if (newAxes.length) y = g.op('Unsqueeze', [y, g.constInt64(`${name}/new_axes`, newAxes)], {}, `${name}/unsqueeze`);
+  if (squeezeAxes.length)
+    y = g.op('Squeeze', [y, g.constInt64(`${name}/squeeze_axes`, squeezeAxes)], {}, `${name}/squeeze`);
+  if (newAxes.length)
+    y = g.op('Unsqueeze', [y, g.constInt64(`${name}/new_axes`, newAxes)], {}, `${name}/unsqueeze`);
   if (y === ctx.input(node, 0)) y = g.op('Identity', [y], {}, name);
   return [y];
 };
@@ -93,7 +107,9 @@ const pack: OpHandler = (ctx, node) => {
   const name = ctx.nameOf(node);
   const axis = attrInt(node, 'axis');
   const axes = g.constInt64(`${name}/axis`, [axis]);
-  const parts = node.inputs.map((_, i) => g.op('Unsqueeze', [ctx.input(node, i), axes], {}, `${name}/unsqueeze_${i}`));
+  const parts = node.inputs.map((_, i) =>
+    g.op('Unsqueeze', [ctx.input(node, i), axes], {}, `${name}/unsqueeze_${i}`),
+  );
   return [g.op('Concat', parts, { axis }, name)];
 };
 
@@ -108,7 +124,10 @@ const pad: OpHandler = (ctx, node) => {
   const name = ctx.nameOf(node);
   const p = ints(ctx, node, 1, 'paddings');
   const rank = p.length / 2;
-  const pads = [...Array.from({ length: rank }, (_, i) => p[2 * i]), ...Array.from({ length: rank }, (_, i) => p[2 * i + 1])];
+  const pads = [
+    ...Array.from({ length: rank }, (_, i) => p[2 * i]),
+    ...Array.from({ length: rank }, (_, i) => p[2 * i + 1]),
+  ];
   const inputs = [ctx.input(node, 0), ctx.g.constInt64(`${name}/pads`, pads)];
   if (node.op === 'PadV2') inputs.push(ctx.input(node, 2));
   return [ctx.g.op('Pad', inputs, { mode: 'constant' }, name)];

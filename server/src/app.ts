@@ -1,0 +1,96 @@
+// The HTTP application: CompreFace's face-service API under /api/v1, its OpenAPI document and docs page,
+// health/readiness, and the browser demos. Built without a port so tests drive it through `app.request()`.
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { NotReady, PayloadTooLarge } from '../../shared/errors.js';
+import type { Config } from './config.js';
+import type { AppEnv, RouteDeps } from './http/env.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { formatSize } from './http/images.js';
+import { createLogger, type Logger } from './http/logger.js';
+import { configRoutes } from './routes/config.js';
+import { demoRoutes } from './routes/demo.js';
+import { detectRoutes } from './routes/detect.js';
+import { embeddingRoutes } from './routes/embeddings.js';
+import { faceRoutes } from './routes/faces.js';
+import { healthRoutes } from './routes/health.js';
+import { openapiRoutes } from './routes/openapi.js';
+import { recognizeRoutes } from './routes/recognize.js';
+import { staticRoutes } from './routes/static.js';
+import { subjectRoutes } from './routes/subjects.js';
+import { verifyRoutes } from './routes/verify.js';
+import type { FaceServices } from './services/types.js';
+
+export interface AppDeps {
+  config: Config;
+  services: FaceServices;
+  /** Defaults to JSON lines on stderr at `config.logLevel`. */
+  logger?: Logger;
+  /** Readiness probe for GET /api/ready (e.g. a database ping); absent = ready. */
+  ready?: () => boolean | Promise<boolean>;
+  /** Serves the web app for paths the API does not own (`webApp()` from server/src/web); absent = API only. */
+  web?: MiddlewareHandler;
+}
+
+/** Builds the Hono app; no side effects, no port. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const logger = deps.logger ?? createLogger(deps.config.logLevel);
+  const routeDeps: RouteDeps = { config: deps.config, services: deps.services, logger };
+  const { corsOrigins, maxBodySize } = deps.config;
+
+  const app = new Hono<AppEnv>({ strict: false });
+  app.use(requestId());
+  // Browser callers on other origins: the API key is the credential, so any origin by default.
+  const corsMiddleware = cors({
+    origin: corsOrigins === '*' ? '*' : corsOrigins,
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['x-api-key', 'content-type'],
+    exposeHeaders: ['x-request-id'],
+    maxAge: 86400,
+  });
+  app.use('/api/v1/*', corsMiddleware);
+  app.use('/api/openapi.json', corsMiddleware);
+  app.use(
+    '/api/v1/*',
+    bodyLimit({
+      maxSize: maxBodySize,
+      onError: () => {
+        throw new PayloadTooLarge(`Request body is larger than the ${formatSize(maxBodySize)} limit`);
+      },
+    }),
+  );
+
+  app.route('/api/v1/recognition/subjects', subjectRoutes(routeDeps));
+  app.route('/api/v1/recognition/faces', faceRoutes(routeDeps));
+  app.route('/api/v1/recognition/recognize', recognizeRoutes(routeDeps));
+  app.route('/api/v1/detection/detect', detectRoutes(routeDeps));
+  app.route('/api/v1/verification/verify', verifyRoutes(routeDeps));
+  app.route('/api/v1', embeddingRoutes(routeDeps));
+  app.route('/api/v1/static', staticRoutes(routeDeps));
+  app.route('/api/v1/config', configRoutes(routeDeps));
+  app.route('/api', healthRoutes(deps.ready));
+  app.route('/api', openapiRoutes());
+  app.route('/demo', demoRoutes());
+  if (deps.web) app.use('*', deps.web);
+
+  app.onError(errorHandler(logger));
+  app.notFound(notFoundHandler);
+  return app;
+}
+
+/** What answers while the models load: health is fine, readiness and the API say "not yet" (503, code 41). */
+export function createStartingApp(logger: Logger): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: false });
+  app.use(requestId());
+  app.route(
+    '/api',
+    healthRoutes(() => false),
+  );
+  app.all('*', () => {
+    throw new NotReady('Visor is starting: the face models are loading, try again in a moment');
+  });
+  app.onError(errorHandler(logger));
+  return app;
+}

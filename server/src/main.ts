@@ -1,0 +1,90 @@
+// `npm start`: configuration → engine → database → face services → HTTP server. The port opens at once:
+// /api/health answers while the models load, /api/ready and the API answer 503 until everything is up.
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createApp, createStartingApp } from './app.js';
+import { openDatabase, type Db } from './db/open.js';
+import type { AppEnv } from './http/env.js';
+import { createLogger, type Logger } from './http/logger.js';
+import { decodeImage } from './image/decode.js';
+import { createServerEngine } from './inference/engine.js';
+import { createFaceServices, type FaceServicesRuntime } from './services/face-services.js';
+import { webApp } from './web/index.js';
+import type { FaceEngine } from '../../shared/engine/types.js';
+
+interface Running {
+  engine?: FaceEngine;
+  db?: Db;
+  services?: FaceServicesRuntime;
+}
+
+async function start(config: Config, logger: Logger, running: Running, setApp: (app: Hono<AppEnv>) => void) {
+  running.engine = await createServerEngine();
+  logger.info('engine loaded', { embedder: running.engine.embedderId });
+  running.db = await openDatabase(config);
+  running.services = await createFaceServices({
+    config,
+    db: running.db,
+    engine: running.engine,
+    decode: decodeImage,
+  });
+  const db = running.db;
+  setApp(
+    createApp({
+      config,
+      services: running.services,
+      logger,
+      ready: () => db.query('select 1').then(() => true),
+      web: webApp(),
+    }),
+  );
+  logger.info('ready', { database: db.kind });
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`visor: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  let app: Hono<AppEnv> = createStartingApp(logger);
+  const running: Running = {};
+
+  const server = serve({ fetch: (req, env) => app.fetch(req, env), port: config.port }, (info) => {
+    logger.info('listening', {
+      url: `http://localhost:${info.port}`,
+      docs: `http://localhost:${info.port}/api/docs`,
+    });
+  });
+
+  let stopping = false;
+  const stop = async (signal: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    // Requests in flight get a grace period; a client holding a connection open does not block the exit.
+    setTimeout(() => process.exit(code), 10_000).unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await running.services?.close();
+    await running.db?.close();
+    await running.engine?.dispose();
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(signal));
+
+  try {
+    await start(config, logger, running, (ready) => (app = ready));
+  } catch (e) {
+    logger.error('start-up failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    await stop('start-up failure', 1);
+  }
+}
+
+void main();

@@ -1,0 +1,315 @@
+// The hand-written OpenAPI 3.1 document of the face-service API, served at GET /api/openapi.json.
+import { body, components, param, response, schema } from './components.js';
+
+const json = (name: string, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema: schema(name) } },
+});
+
+const errors = {
+  '400': response('BadRequest'),
+  '404': response('NotFound'),
+  '413': response('TooLarge'),
+  '500': response('ServerError'),
+};
+
+interface Op {
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: string[];
+  requestBody?: unknown;
+  ok: Record<string, unknown>;
+  security?: boolean;
+}
+
+function op({ tag, summary, description, params = [], requestBody, ok, security = true }: Op) {
+  return {
+    tags: [tag],
+    summary,
+    ...(description ? { description } : {}),
+    ...(params.length ? { parameters: params.map(param) } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    ...(security ? {} : { security: [] }),
+    responses: { ...ok, ...errors },
+  };
+}
+
+const imageParams = ['limit', 'det_prob_threshold', 'face_plugins', 'status', 'detect_faces'];
+const imageBytes = {
+  description: 'The image bytes; an empty body when the image does not exist.',
+  content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+};
+
+const paths = {
+  '/api/v1/recognition/subjects': {
+    post: op({
+      tag: 'Subjects',
+      summary: 'Add a subject',
+      requestBody: body('Subject'),
+      ok: { '201': json('Subject', 'Created') },
+    }),
+    get: op({ tag: 'Subjects', summary: 'List subjects', ok: { '200': json('Subjects') } }),
+    delete: op({
+      tag: 'Subjects',
+      summary: 'Delete all subjects and their examples',
+      ok: { '200': json('Deleted') },
+    }),
+  },
+  '/api/v1/recognition/subjects/{subject}': {
+    put: op({
+      tag: 'Subjects',
+      summary: 'Rename a subject',
+      description: 'Renaming to an existing name merges the two subjects.',
+      params: ['subject_path'],
+      requestBody: body('Subject'),
+      ok: { '200': json('Updated') },
+    }),
+    delete: op({
+      tag: 'Subjects',
+      summary: 'Delete a subject and its examples',
+      params: ['subject_path'],
+      ok: { '200': json('Subject') },
+    }),
+  },
+  '/api/v1/recognition/faces': {
+    post: {
+      ...op({
+        tag: 'Face collection',
+        summary: 'Add an example of a subject',
+        description:
+          'The image must hold exactly one face (28 none, 31 more than one). The subject is created when new.',
+        requestBody: body('Image'),
+        ok: { '201': json('FaceExample', 'Created') },
+      }),
+      parameters: [
+        { name: 'subject', in: 'query', required: true, schema: { type: 'string' } },
+        param('det_prob_threshold'),
+      ],
+    },
+    get: {
+      ...op({
+        tag: 'Face collection',
+        summary: 'List examples',
+        params: ['page', 'size'],
+        ok: { '200': json('FacesPage') },
+      }),
+      parameters: [
+        param('page'),
+        param('size'),
+        { name: 'subject', in: 'query', schema: { type: 'string' } },
+      ],
+    },
+    delete: {
+      ...op({
+        tag: 'Face collection',
+        summary: 'Delete all examples of a subject (of every subject when absent)',
+        ok: { '200': json('Deleted') },
+      }),
+      parameters: [{ name: 'subject', in: 'query', schema: { type: 'string' } }],
+    },
+  },
+  '/api/v1/recognition/faces/delete': {
+    post: op({
+      tag: 'Face collection',
+      summary: 'Delete examples by id',
+      description: 'Unknown ids are ignored; the answer lists what was deleted.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': { schema: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+        },
+      },
+      ok: {
+        '200': {
+          description: 'OK',
+          content: { 'application/json': { schema: { type: 'array', items: schema('FaceExample') } } },
+        },
+      },
+    }),
+  },
+  '/api/v1/recognition/faces/{image_id}': {
+    delete: op({
+      tag: 'Face collection',
+      summary: 'Delete an example',
+      params: ['image_id'],
+      ok: { '200': json('FaceExample') },
+    }),
+  },
+  '/api/v1/recognition/faces/{image_id}/img': {
+    get: op({
+      tag: 'Face collection',
+      summary: 'Download an example image',
+      params: ['image_id'],
+      ok: { '200': imageBytes },
+    }),
+  },
+  '/api/v1/static/{api_key}/images/{image_id}': {
+    get: {
+      ...op({
+        tag: 'Face collection',
+        summary: 'Download an example image, key in the path (for <img src>)',
+        security: false,
+        ok: { '200': imageBytes },
+      }),
+      parameters: [
+        { name: 'api_key', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+        param('image_id'),
+      ],
+    },
+  },
+  '/api/v1/recognition/faces/{image_id}/verify': {
+    post: op({
+      tag: 'Recognition',
+      summary: 'Compare the faces of an image with a saved example',
+      params: ['image_id', ...imageParams],
+      requestBody: body('Image'),
+      ok: { '200': json('VerifyExampleResponse') },
+    }),
+  },
+  '/api/v1/recognition/recognize': {
+    post: op({
+      tag: 'Recognition',
+      summary: 'Recognize the faces of an image',
+      params: [...imageParams, 'prediction_count', 'min_similarity'],
+      requestBody: body('Image'),
+      ok: { '200': json('RecognizeResponse') },
+    }),
+  },
+  '/api/v1/detection/detect': {
+    post: op({
+      tag: 'Detection',
+      summary: 'Detect faces',
+      description: 'No face is an empty result, not an error.',
+      params: imageParams,
+      requestBody: body('Image'),
+      ok: { '200': json('DetectResponse') },
+    }),
+  },
+  '/api/v1/verification/verify': {
+    post: op({
+      tag: 'Verification',
+      summary: 'Compare the face of source_image with the faces of target_image',
+      params: imageParams,
+      requestBody: body('TwoImages'),
+      ok: { '200': json('VerifyImagesResponse') },
+    }),
+  },
+  '/api/v1/recognition/embeddings/recognize': {
+    post: op({
+      tag: 'Embeddings',
+      summary: 'Recognize embeddings',
+      params: ['prediction_count', 'min_similarity'],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['embeddings'],
+              properties: { embeddings: { type: 'array', items: schema('Embedding') } },
+            },
+          },
+        },
+      },
+      ok: {
+        '200': {
+          description: 'OK',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  result: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        embedding: schema('Embedding'),
+                        similarities: { type: 'array', items: schema('SubjectMatch') },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    }),
+  },
+  '/api/v1/recognition/embeddings/faces/{image_id}/verify': {
+    post: op({
+      tag: 'Embeddings',
+      summary: 'Verify embeddings against a saved example',
+      params: ['image_id'],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['embeddings'],
+              properties: { embeddings: { type: 'array', items: schema('Embedding') } },
+            },
+          },
+        },
+      },
+      ok: { '200': json('EmbeddingsResult') },
+    }),
+  },
+  '/api/v1/verification/embeddings/verify': {
+    post: op({
+      tag: 'Embeddings',
+      summary: 'Verify embeddings against a source embedding',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['source', 'targets'],
+              properties: {
+                source: schema('Embedding'),
+                targets: { type: 'array', items: schema('Embedding') },
+              },
+            },
+          },
+        },
+      },
+      ok: { '200': json('EmbeddingsResult') },
+    }),
+  },
+  '/api/v1/config': {
+    get: op({
+      tag: 'Server',
+      summary: 'Client-visible limits',
+      security: false,
+      ok: { '200': json('Config') },
+    }),
+  },
+};
+
+/** The whole document; `servers` is left to the caller's origin. */
+export const openapiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Visor face-service API',
+    version: '1.0.0',
+    description:
+      'CompreFace-compatible face recognition, detection and verification. Every image input is a multipart part or, with Content-Type application/json, the same field holding Base64. Errors are {"message", "code"} with CompreFace\'s codes.',
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+  },
+  tags: [
+    { name: 'Subjects' },
+    { name: 'Face collection' },
+    { name: 'Recognition' },
+    { name: 'Detection' },
+    { name: 'Verification' },
+    { name: 'Embeddings' },
+    { name: 'Server' },
+  ],
+  security: [{ apiKey: [] }],
+  paths,
+  components,
+};

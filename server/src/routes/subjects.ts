@@ -1,0 +1,31 @@
+// /api/v1/recognition/subjects: create, list, rename (or merge), delete one, delete all.
+import { Hono } from 'hono';
+import { EmptyField } from '../../../shared/errors.js';
+import { apiKey } from '../http/api-key.js';
+import type { AppEnv, RouteDeps } from '../http/env.js';
+import { readJsonObject } from '../http/json.js';
+
+/** The `subject` field of a JSON body: a non-blank string (5 otherwise). */
+function subjectField(body: Record<string, unknown>): string {
+  const s = body.subject;
+  if (typeof s !== 'string' || s.trim() === '') throw new EmptyField('subject');
+  return s;
+}
+
+export function subjectRoutes({ services }: RouteDeps) {
+  return new Hono<AppEnv>()
+    .use(apiKey(services, 'recognition'))
+    .post('/', async (c) => {
+      const subject = subjectField(await readJsonObject(c));
+      return c.json(await services.createSubject(c.var.service, subject), 201);
+    })
+    .get('/', async (c) => c.json({ subjects: await services.listSubjects(c.var.service) }))
+    .put('/:subject', async (c) => {
+      const to = subjectField(await readJsonObject(c));
+      return c.json(await services.renameSubject(c.var.service, c.req.param('subject'), to));
+    })
+    .delete('/:subject', async (c) =>
+      c.json(await services.deleteSubject(c.var.service, c.req.param('subject'))),
+    )
+    .delete('/', async (c) => c.json(await services.deleteAllSubjects(c.var.service)));
+}

@@ -1,0 +1,132 @@
+// The search indexes of every recognition service, loaded at start and kept in step with every write:
+// local writes are applied after their commit; other processes' writes arrive by LISTEN/NOTIFY.
+// All mutations run one after another, and remote changes re-read the database, so order races resolve
+// to the committed state.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/types.js';
+import {
+  loadEmbeddingsByIds,
+  loadServiceEmbeddings,
+  type StoredEmbedding,
+} from '../repositories/embeddings.js';
+import {
+  publishIndexChange,
+  subscribeIndexChanges,
+  type IndexChange,
+} from '../repositories/index-changes.js';
+import { listServiceIds } from '../repositories/services.js';
+import type { Queryable } from '../db/types.js';
+import { VectorIndex } from './vector-index.js';
+
+/** One service's collection: vectors plus the names of their subjects. */
+export class ServiceIndex {
+  readonly names = new Map<string, string>();
+  constructor(readonly vectors: VectorIndex) {}
+
+  add(rows: readonly StoredEmbedding[]): void {
+    for (const r of rows) {
+      this.vectors.add(r.id, r.subjectId, r.vector);
+      this.names.set(r.subjectId, r.subject);
+    }
+  }
+}
+
+export interface SearchIndexesOptions {
+  db: Db;
+  /** Embedder model id: only embeddings it produced are searchable. */
+  embedder: string;
+  dim: number;
+}
+
+export class SearchIndexes {
+  /** Identifies this process's notifications, which it has already applied. */
+  readonly origin = randomUUID();
+  private readonly services = new Map<string, ServiceIndex>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private unsubscribe?: () => Promise<void>;
+
+  constructor(private readonly opts: SearchIndexesOptions) {}
+
+  /** Subscribes to other processes' changes, then loads every recognition service. */
+  start(): Promise<void> {
+    return this.serial(async () => {
+      this.unsubscribe = await subscribeIndexChanges(
+        this.opts.db,
+        (change) => {
+          if (change.origin !== this.origin) void this.serial(() => this.applyRemote(change)).catch(() => {});
+        },
+        () => void this.serial(() => this.loadAll()).catch(() => {}),
+      );
+      await this.loadAll();
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.queue.catch(() => {});
+  }
+
+  /** The index of a service (empty if it has no examples yet). */
+  get(serviceId: string): ServiceIndex {
+    let s = this.services.get(serviceId);
+    if (!s) {
+      s = new ServiceIndex(new VectorIndex(this.opts.dim));
+      this.services.set(serviceId, s);
+    }
+    return s;
+  }
+
+  /** Inside a write transaction: tells other processes what changed once it commits. */
+  publish(
+    q: Queryable,
+    service: string,
+    change: { op: 'add' | 'remove'; ids: string[] } | { op: 'reload' },
+  ): Promise<void> {
+    return publishIndexChange(q, { origin: this.origin, service, ...change } as IndexChange);
+  }
+
+  /** After a commit: applies a local change to this process's index, in order with every other change. */
+  apply(serviceId: string, fn: (index: ServiceIndex) => void): Promise<void> {
+    return this.serial(() => fn(this.get(serviceId)));
+  }
+
+  /** After a commit: re-reads one service from the database. */
+  reload(serviceId: string): Promise<void> {
+    return this.serial(() => this.loadService(serviceId));
+  }
+
+  private serial<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async loadAll(): Promise<void> {
+    const ids = await listServiceIds(this.opts.db, 'recognition');
+    for (const id of [...this.services.keys()]) if (!ids.includes(id)) this.services.delete(id);
+    for (const id of ids) await this.loadService(id);
+  }
+
+  private async loadService(serviceId: string): Promise<void> {
+    const rows = await loadServiceEmbeddings(this.opts.db, serviceId, this.opts.embedder);
+    const s = new ServiceIndex(new VectorIndex(this.opts.dim));
+    s.add(rows.filter((r) => r.vector.length === this.opts.dim));
+    this.services.set(serviceId, s);
+  }
+
+  private async applyRemote(change: IndexChange): Promise<void> {
+    switch (change.op) {
+      case 'add': {
+        const rows = await loadEmbeddingsByIds(this.opts.db, change.service, this.opts.embedder, change.ids);
+        this.get(change.service).add(rows.filter((r) => r.vector.length === this.opts.dim));
+        return;
+      }
+      case 'remove':
+        for (const id of change.ids) this.services.get(change.service)?.vectors.remove(id);
+        return;
+      case 'reload':
+        return this.loadService(change.service);
+    }
+  }
+}

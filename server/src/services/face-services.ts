@@ -1,0 +1,60 @@
+// Builds the face services (FaceServices) over one database and one engine: loads the search indexes,
+// sweeps orphan image files, and wires the subject, example, recognition and embedding modules.
+import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
+import { createImageStore } from '../repositories/images.js';
+import { listServiceIds } from '../repositories/services.js';
+import { SearchIndexes } from '../search/service-indexes.js';
+import type { Ctx, FaceServicesDeps } from './context.js';
+import { embeddingServices } from './embeddings.js';
+import { exampleServices } from './examples.js';
+import { createServiceRecord, resolveApiKey } from './keys.js';
+import { reembed } from './matching.js';
+import { recognitionServices } from './recognition.js';
+import { subjectServices } from './subjects.js';
+import type { FaceServices } from './types.js';
+
+export type { DecodeImage, FaceServicesDeps } from './context.js';
+
+export interface FaceServicesRuntime extends FaceServices {
+  /**
+   * Embeds, with the current model, every stored example that only has embeddings by another model
+   * (after a model change). Returns how many were re-embedded and how many failed. Safe to run in background.
+   */
+  reembedMissing(): Promise<{ reembedded: number; failed: number }>;
+  /** Stops listening for other processes' changes. Does not close the database or the engine. */
+  close(): Promise<void>;
+}
+
+/** Loads the search indexes and returns the face services; call `close()` before closing the database. */
+export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceServicesRuntime> {
+  const { config, db, engine } = deps;
+  const indexes = new SearchIndexes({ db, embedder: engine.embedderId, dim: engine.embeddingSize });
+  const images = createImageStore({ dataDir: config.dataDir, inDb: config.saveImagesToDb });
+  const ctx: Ctx = { ...deps, indexes, images };
+  await images.sweepOrphans(db);
+  await indexes.start();
+  return {
+    resolveKey: (apiKey, type) => resolveApiKey(db, apiKey, type, config.minSimilarity),
+    createService: (input) => createServiceRecord(db, input, config.minSimilarity),
+    ...subjectServices(ctx),
+    ...exampleServices(ctx),
+    ...recognitionServices(ctx),
+    ...embeddingServices(ctx),
+    async reembedMissing() {
+      let reembedded = 0;
+      let failed = 0;
+      for (const serviceId of await listServiceIds(db, 'recognition')) {
+        for (const id of await listExamplesWithoutEmbedding(db, serviceId, engine.embedderId)) {
+          try {
+            await reembed(ctx, serviceId, id);
+            reembedded++;
+          } catch {
+            failed++;
+          }
+        }
+      }
+      return { reembedded, failed };
+    },
+    close: () => indexes.stop(),
+  };
+}

@@ -1,0 +1,72 @@
+// Similarity search over a service's collection: nearest distinct subjects, and the vector of one stored example.
+import { ImageNotFound } from '../../../shared/errors.js';
+import { findExample } from '../repositories/examples.js';
+import { insertEmbedding } from '../repositories/embeddings.js';
+import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
+import type { Ctx } from './context.js';
+import { round5 } from './shape.js';
+import type { ServiceRef, SubjectMatch } from './types.js';
+import { isUuid } from './validate.js';
+
+/**
+ * The `count` most similar subjects to `query` (a unit vector), each once with its best example, best first.
+ * Matches under `minSimilarity` are dropped (0 keeps CompreFace's always-nearest behaviour).
+ */
+export function matchSubjects(
+  ctx: Ctx,
+  svc: ServiceRef,
+  query: Float32Array,
+  count: number,
+  minSimilarity: number,
+): SubjectMatch[] {
+  const index = ctx.indexes.get(svc.id);
+  const out: SubjectMatch[] = [];
+  for (const hit of index.vectors.searchSubjects(query, count)) {
+    const stored = index.vectors.vector(hit.id);
+    const name = index.names.get(hit.subjectId);
+    if (!stored || name === undefined) continue;
+    const similarity = round5(ctx.engine.similarity(query, stored));
+    if (similarity >= minSimilarity) out.push({ subject: name, similarity });
+  }
+  return out.sort((a, b) => b.similarity - a.similarity);
+}
+
+/**
+ * The unit embedding of a stored example. An example embedded by another model is re-embedded from its
+ * stored image (and the new embedding saved). Throws ImageNotFound when it is not in the service.
+ */
+export async function exampleVector(
+  ctx: Ctx,
+  svc: ServiceRef,
+  imageId: string,
+): Promise<{ subject: string; vector: Float32Array }> {
+  if (!isUuid(imageId)) throw new ImageNotFound(imageId);
+  const id = imageId.toLowerCase();
+  const index = ctx.indexes.get(svc.id);
+  const vector = index.vectors.vector(id);
+  const subjectId = index.vectors.subjectOf(id);
+  const subject = subjectId === undefined ? undefined : index.names.get(subjectId);
+  if (vector && subject !== undefined) return { subject, vector };
+  const row = await findExample(ctx.db, svc.id, id);
+  if (!row) throw new ImageNotFound(imageId);
+  return { subject: row.subject, vector: await reembed(ctx, svc.id, id) };
+}
+
+/** Computes and stores the current model's embedding of a stored example, and indexes it. */
+export async function reembed(ctx: Ctx, serviceId: string, exampleId: string): Promise<Float32Array> {
+  const stored = await ctx.images.read(ctx.db, serviceId, exampleId);
+  if (!stored) throw new ImageNotFound(exampleId);
+  const vector = embeddingOf(singleFace(await analyzeImage(ctx, { bytes: stored.bytes }, { embed: true })));
+  const row = await ctx.db.transaction(async (tx) => {
+    const r = await findExample(tx, serviceId, exampleId);
+    if (!r) return undefined;
+    await insertEmbedding(tx, exampleId, ctx.engine.embedderId, vector);
+    await ctx.indexes.publish(tx, serviceId, { op: 'add', ids: [exampleId] });
+    return r;
+  });
+  if (!row) throw new ImageNotFound(exampleId);
+  await ctx.indexes.apply(serviceId, (index) =>
+    index.add([{ id: exampleId, subjectId: row.subjectId, subject: row.subject, vector }]),
+  );
+  return vector;
+}

@@ -1,0 +1,81 @@
+// Image endpoints: recognize against the collection, verify against one example, detect, verify two images.
+import type { FaceAnalysis } from '../../../shared/engine/types.js';
+import { ValidationError } from '../../../shared/errors.js';
+import { analyzeImage, embeddingOf, singleFace, someFaces } from './analyze.js';
+import type { Ctx } from './context.js';
+import { exampleVector, matchSubjects } from './matching.js';
+import { pluginsVersions, round5, shapeFace } from './shape.js';
+import type { FaceServices, ImageQuery } from './types.js';
+import { checkPredictionCount } from './validate.js';
+
+type RecognitionServices = Pick<FaceServices, 'recognize' | 'verifyExample' | 'detect' | 'verifyImages'>;
+
+const analyzeOptions = (q: ImageQuery, embed: boolean) => ({
+  embed,
+  detProbThreshold: q.detProbThreshold,
+  limit: q.limit,
+  plugins: q.plugins,
+  detectFaces: q.detectFaces,
+});
+
+export function checkMinSimilarity(x: number | undefined): void {
+  if (x !== undefined && !(x >= 0 && x <= 1))
+    throw new ValidationError('min_similarity must be between 0 and 1');
+}
+
+const bySimilarity = (a: { similarity: number }, b: { similarity: number }) => b.similarity - a.similarity;
+
+export function recognitionServices(ctx: Ctx): RecognitionServices {
+  const { engine } = ctx;
+  const similarity = (a: Float32Array, b: Float32Array) => round5(engine.similarity(a, b));
+
+  return {
+    async recognize(svc, image, q) {
+      checkPredictionCount(q.predictionCount);
+      checkMinSimilarity(q.minSimilarity);
+      const min = q.minSimilarity ?? svc.minSimilarity;
+      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true));
+      const result = someFaces(analysis).map((face) => ({
+        ...shapeFace(face, analysis, q),
+        subjects: matchSubjects(ctx, svc, embeddingOf(face), q.predictionCount, min),
+      }));
+      const versions = pluginsVersions(engine, q, true);
+      return versions ? { result, plugins_versions: versions } : { result };
+    },
+
+    async verifyExample(svc, imageId, image, q) {
+      const { subject, vector } = await exampleVector(ctx, svc, imageId);
+      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true));
+      const result = someFaces(analysis)
+        .map((face) => ({
+          ...shapeFace(face, analysis, q),
+          subject,
+          similarity: similarity(embeddingOf(face), vector),
+        }))
+        .sort(bySimilarity);
+      const versions = pluginsVersions(engine, q, true);
+      return versions ? { result, plugins_versions: versions } : { result };
+    },
+
+    async detect(_svc, image, q) {
+      const embed = q.plugins?.includes('calculator') ?? false;
+      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, embed));
+      const result = analysis.faces.map((face: FaceAnalysis) => shapeFace(face, analysis, q));
+      const versions = pluginsVersions(engine, q, embed);
+      return versions ? { result, plugins_versions: versions } : { result };
+    },
+
+    async verifyImages(_svc, source, target, q) {
+      const src = await analyzeImage(ctx, source, { ...analyzeOptions(q, true), limit: undefined });
+      const srcFace = singleFace(src);
+      const srcVector = embeddingOf(srcFace);
+      const tgt = await analyzeImage(ctx, target, analyzeOptions(q, true));
+      const face_matches = someFaces(tgt)
+        .map((face) => ({ ...shapeFace(face, tgt, q), similarity: similarity(embeddingOf(face), srcVector) }))
+        .sort(bySimilarity);
+      const versions = pluginsVersions(engine, q, true);
+      const item = { source_image_face: shapeFace(srcFace, src, q), face_matches };
+      return { result: [versions ? { ...item, plugins_versions: versions } : item] };
+    },
+  };
+}

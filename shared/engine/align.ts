@@ -1,0 +1,115 @@
+// Face geometry models: 68-point landmarks on an upright square crop, and embedding of a landmark-aligned chip.
+import { applyAffine, similarityTransform, type Affine } from './affine.js';
+import { DLIB_ALIGN_INDICES, dlibChipTemplate, dlibKeypointTemplate } from './landmarks.js';
+import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
+import type { RawImage } from '../image.js';
+import { warpToTensor, type TensorSpec } from './preprocess.js';
+import type { ModelSession } from './session.js';
+import { l2normalize } from './similarity.js';
+import type { Point } from './types.js';
+
+/** Output-to-image map of a `size`-pixel square of `side` image pixels centred on (cx, cy), rotated by `angle`. */
+export function orientedSquare(cx: number, cy: number, side: number, angle: number, size: number): Affine {
+  const s = side / size;
+  const cos = Math.cos(angle) * s;
+  const sin = Math.sin(angle) * s;
+  const h = size / 2;
+  return [cos, -sin, cx - cos * h + sin * h, sin, cos, cy - sin * h - cos * h];
+}
+
+/** Mirrors a `size`-wide output grid before `m`: output x reads what `m` maps from size - x. */
+export function mirrored(m: Affine, size: number): Affine {
+  return [-m[0], m[1], m[0] * size + m[2], -m[3], m[4], m[3] * size + m[5]];
+}
+
+export interface FaceRegion {
+  cx: number;
+  cy: number;
+  side: number;
+  /** Roll of the eye line in radians (image left eye to right eye). */
+  angle: number;
+}
+
+/** A square region from points: their bounding box centre, `scale` times the larger extent, the eyes' roll. */
+export function regionFromPoints(pts: readonly Point[], leftEye: Point, rightEye: Point, scale: number): FaceRegion {
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  const [x1, x2, y1, y2] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  return {
+    cx: (x1 + x2) / 2,
+    cy: (y1 + y2) / 2,
+    side: Math.max(x2 - x1, y2 - y1) * scale,
+    angle: Math.atan2(rightEye[1] - leftEye[1], rightEye[0] - leftEye[0]),
+  };
+}
+
+export class Landmarker68 {
+  private readonly spec: TensorSpec;
+  constructor(
+    private readonly session: ModelSession,
+    info: ModelInfo,
+  ) {
+    this.spec = tensorSpec(info);
+  }
+
+  /** 68 iBUG points in image pixels for the face in `region` (outputs are x,y pairs in 0..1 of the crop). */
+  async run(image: RawImage, region: FaceRegion): Promise<Point[]> {
+    const size = this.spec.width;
+    const toImage = orientedSquare(region.cx, region.cy, region.side, region.angle, size);
+    const data = warpToTensor(image, toImage, this.spec);
+    const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(this.spec) } });
+    const raw = out[this.session.outputNames[0]].data;
+    const pts: Point[] = [];
+    for (let i = 0; i < 68; i++) pts.push(applyAffine(toImage, [raw[2 * i] * size, raw[2 * i + 1] * size]));
+    return pts;
+  }
+}
+
+export class ChipEmbedder {
+  readonly spec: TensorSpec;
+  private readonly template: Point[];
+  private readonly keypointTemplate: Point[];
+  constructor(
+    private readonly session: ModelSession,
+    info: ModelInfo,
+    private readonly mirror = true,
+  ) {
+    this.spec = tensorSpec(info);
+    const extra = (info.extra ?? {}) as { chipPadding?: number };
+    this.template = dlibChipTemplate(this.spec.width, extra.chipPadding ?? 0.25);
+    this.keypointTemplate = dlibKeypointTemplate(this.spec.width, extra.chipPadding ?? 0.25);
+  }
+
+  /** Chip-to-image map from detector keypoints (eyes, nose, mouth centre) when no landmark model ran. */
+  chipAffineFromKeypoints(kp: readonly Point[]): Affine {
+    return similarityTransform(this.keypointTemplate, kp.slice(0, 4));
+  }
+
+  /** Chip-to-image map aligning dlib's mean face onto the 68 landmarks (least-squares similarity). */
+  chipAffine(pts68: readonly Point[]): Affine {
+    return similarityTransform(
+      this.template,
+      DLIB_ALIGN_INDICES.map((i) => pts68[i]),
+    );
+  }
+
+  /** L2-normalised embedding of the aligned chip (mean with its mirror image when enabled). */
+  async embed(image: RawImage, chip: Affine): Promise<Float32Array> {
+    const n = this.spec.width * this.spec.height * 3;
+    const batch = this.mirror ? 2 : 1;
+    const data = new Float32Array(n * batch);
+    warpToTensor(image, chip, this.spec, data, 0);
+    if (this.mirror) warpToTensor(image, mirrored(chip, this.spec.width), this.spec, data, n);
+    const dims = inputDims(this.spec);
+    dims[0] = batch;
+    const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims } });
+    const emb = out[this.session.outputNames[0]].data;
+    const size = emb.length / batch;
+    const sum = new Float32Array(size);
+    for (let b = 0; b < batch; b++) {
+      const one = l2normalize(emb.subarray(b * size, (b + 1) * size));
+      for (let i = 0; i < size; i++) sum[i] += one[i];
+    }
+    return l2normalize(sum);
+  }
+}

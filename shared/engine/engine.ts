@@ -1,0 +1,179 @@
+// The face engine: detect → 68 landmarks → align → embed → plugins, over any SessionProvider and the manifest.
+import type { RawImage } from '../image.js';
+import { PluginUnavailable } from '../errors.js';
+import { ChipEmbedder, Landmarker68, orientedSquare, regionFromPoints, type FaceRegion } from './align.js';
+import { calibrationFor } from './calibration.js';
+import { BlazeFaceDetector, DEFAULT_DETECTOR_SETTINGS, type DetectorSettings } from './detector.js';
+import { applyAffine, type Affine } from './affine.js';
+import { dlibFivePointTemplate, fivePointsFrom68, fivePointsFromKeypoints } from './landmarks.js';
+import type { ModelCatalog } from './manifest.js';
+import type { Candidate } from './nms.js';
+import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
+import type { SessionProvider } from './session.js';
+import { calibratedSimilarity, l2distance } from './similarity.js';
+import { PLUGINS, type Point, type AnalyzeOptions, type AnalyzeResult, type FaceAnalysis, type FaceEngine, type PluginName } from './types.js';
+
+export interface EngineConfig {
+  sessions: SessionProvider;
+  catalog: ModelCatalog;
+  detector?: string;
+  landmarks?: string;
+  embedder?: string;
+  detectorSettings?: Partial<DetectorSettings>;
+  /** Average each embedding with its mirror image's (default true). */
+  mirror?: boolean;
+  /** Square crop around the detector box for the landmark model, as a multiple of the box's larger side. */
+  landmarkCrop?: number;
+  /** Crop around the first pass's 68 points for a second landmark pass (0 = single pass). */
+  landmarkRefine?: number;
+}
+
+/** Bumped whenever detection/alignment changes embeddings, so stored embeddings can be told apart. */
+const PIPELINE_VERSION = 1;
+
+const now = (): number => performance.now();
+
+export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
+  const ids = {
+    detector: cfg.detector ?? 'facemesh-detection-full',
+    landmarks: cfg.landmarks ?? 'faceapi-landmarks68',
+    embedder: cfg.embedder ?? 'faceapi-recognition',
+  };
+  const info = (id: string) => {
+    const m = cfg.catalog.models[id];
+    if (!m) throw new PluginUnavailable(`model ${id} is not built (models/manifest.json)`);
+    return m;
+  };
+  const settings = { ...DEFAULT_DETECTOR_SETTINGS, ...cfg.detectorSettings };
+  const [det, lm, emb] = await Promise.all([
+    cfg.sessions.load(ids.detector),
+    cfg.catalog.models[ids.landmarks] ? cfg.sessions.load(ids.landmarks) : undefined,
+    cfg.sessions.load(ids.embedder),
+  ]);
+  const detector = new BlazeFaceDetector(det, info(ids.detector), settings);
+  // Without the landmark model, alignment falls back to the detector's keypoints (less accurate).
+  const landmarker = lm && new Landmarker68(lm, info(ids.landmarks));
+  const embedder = new ChipEmbedder(emb, info(ids.embedder), cfg.mirror ?? true);
+  const calibration = calibrationFor(ids.embedder);
+  const cropScale = cfg.landmarkCrop ?? 1.1;
+  const refine = cfg.landmarkRefine ?? 0;
+
+  const runners = new Map<PluginName, PluginRunner>();
+  const pluginFor = async (name: PluginName): Promise<PluginRunner> => {
+    let r = runners.get(name);
+    if (!r) {
+      r = await PLUGIN_RUNNERS[name]({ sessions: cfg.sessions, catalog: cfg.catalog });
+      runners.set(name, r);
+    }
+    return r;
+  };
+
+  async function landmarksFor(image: RawImage, c: Candidate): Promise<Point[] | undefined> {
+    if (!landmarker) return undefined;
+    const [le, re] = c.keypoints;
+    const w = c.x2 - c.x1;
+    const h = c.y2 - c.y1;
+    const region: FaceRegion = {
+      cx: (c.x1 + c.x2) / 2,
+      cy: (c.y1 + c.y2) / 2,
+      side: Math.max(w, h) * cropScale,
+      angle: le && re ? Math.atan2(re[1] - le[1], re[0] - le[0]) : 0,
+    };
+    let pts = await landmarker.run(image, region);
+    if (refine > 0) {
+      const five = fivePointsFrom68(pts);
+      pts = await landmarker.run(image, regionFromPoints(pts, five[0], five[1], refine));
+    }
+    return pts;
+  }
+
+  /** Whole-box chip when there are neither landmarks nor keypoints (detectFaces=false without a landmark model). */
+  const boxChip = (c: Candidate): Affine =>
+    orientedSquare((c.x1 + c.x2) / 2, (c.y1 + c.y2) / 2, Math.max(c.x2 - c.x1, c.y2 - c.y1), 0, embedder.spec.width);
+  const chipFor = (c: Candidate, pts68: Point[] | undefined): Affine =>
+    pts68
+      ? embedder.chipAffine(pts68)
+      : c.keypoints.length >= 4
+        ? embedder.chipAffineFromKeypoints(c.keypoints)
+        : boxChip(c);
+  const fivePoints = (c: Candidate, pts68: Point[] | undefined): Point[] =>
+    pts68
+      ? fivePointsFrom68(pts68)
+      : c.keypoints.length >= 4
+        ? fivePointsFromKeypoints(c.keypoints)
+        : dlibFivePointTemplate(embedder.spec.width).map((p) => applyAffine(boxChip(c), p));
+
+  async function analyze(raw: RawImage, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+    const requested = opts.plugins ?? [];
+    for (const p of requested) if (!PLUGINS.includes(p)) throw new PluginUnavailable(pluginMessage(p));
+    const image = raw;
+    const execution_time: Record<string, number> = {};
+    let candidates: Candidate[];
+    const threshold = opts.detProbThreshold ?? settings.threshold;
+    if (opts.detectFaces === false) {
+      candidates = [{ x1: 0, y1: 0, x2: raw.width, y2: raw.height, score: 1, keypoints: [] }];
+    } else {
+      const t0 = now();
+      candidates = (await detector.detect(image, Math.max(threshold, 1e-4))).filter((c) => c.score > threshold);
+      execution_time.detector = now() - t0;
+    }
+    candidates.sort((a, b) => (b.x2 - b.x1) * (b.y2 - b.y1) - (a.x2 - a.x1) * (a.y2 - a.y1));
+    if (opts.limit && opts.limit > 0) candidates = candidates.slice(0, opts.limit);
+
+    const plugins = await Promise.all(requested.map(async (p) => [p, await pluginFor(p)] as const));
+    const faces: FaceAnalysis[] = [];
+    for (const c of candidates) {
+      const times: Record<string, number> = {};
+      let t = now();
+      const pts68 = await landmarksFor(image, c);
+      times.landmarks68 = now() - t;
+      const face: FaceAnalysis = {
+        box: {
+          probability: c.score,
+          x_min: Math.max(0, Math.round(c.x1)),
+          y_min: Math.max(0, Math.round(c.y1)),
+          x_max: Math.min(raw.width, Math.round(c.x2)),
+          y_max: Math.min(raw.height, Math.round(c.y2)),
+        },
+        landmarks: fivePoints(c, pts68).map(([x, y]) => [Math.round(x), Math.round(y)]),
+        execution_time: times,
+      };
+      const chip = chipFor(c, pts68);
+      const embed = () => embedder.embed(image, chip);
+      const ctx: FaceContext = { image, candidate: c, landmarks68: pts68, face, chip, embed, memo: new Map() };
+      if (opts.embed && !requested.includes('calculator')) {
+        t = now();
+        face.embedding = await embed();
+        times.calculator = now() - t;
+      }
+      for (const [name, run] of plugins) {
+        t = now();
+        await run(ctx);
+        times[name] = (times[name] ?? 0) + now() - t;
+      }
+      faces.push(face);
+    }
+    return { faces, execution_time, width: raw.width, height: raw.height };
+  }
+
+  const versions: Record<string, string> = {
+    detector: `visor.${ids.detector}`,
+    landmarks: `visor.${ids.landmarks}`,
+    calculator: `visor.${ids.embedder}@${PIPELINE_VERSION}`,
+  };
+  for (const p of PLUGINS) versions[p] ??= `visor.${p}`;
+  return {
+    embedderId: `${ids.embedder}@${PIPELINE_VERSION}`,
+    embeddingSize: Number(info(ids.embedder).outputs[0].shape.at(-1)),
+    versions,
+    analyze,
+    similarity: (a, b) => calibratedSimilarity(l2distance(a, b), calibration),
+    dispose: async () => {},
+  };
+}
+
+export function pluginMessage(name: string): string {
+  return name === 'mask'
+    ? 'The mask plugin is not available: there is no mask-detection model Visor can ship under an open licence'
+    : `Unknown plugin ${name}; available: ${PLUGINS.join(', ')}`;
+}

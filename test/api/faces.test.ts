@@ -1,0 +1,265 @@
+// /api/v1/recognition/faces: examples added from every kind of input, bad images refused cleanly, listed, downloaded,
+// deleted, and verified against.
+import { expect, it } from 'vitest';
+import { base64, client, describeApi, format, read, sample } from './harness.js';
+
+const FACES = '/api/v1/recognition/faces';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface Example {
+  image_id: string;
+  subject: string;
+}
+interface FacesPage {
+  faces: Example[];
+  page_number: number;
+  page_size: number;
+  total_pages: number;
+  total_elements: number;
+}
+
+describeApi('faces', (ctx) => {
+  const rec = () => client(ctx().app, ctx().keys.recognition);
+  const total = async () => (await read<FacesPage>(rec().get(FACES))).body.total_elements;
+  const addFile = (subject: string, file: string, bytes = sample(file)) =>
+    read<Example>(
+      rec().multipart(`${FACES}?subject=${encodeURIComponent(subject)}`, { file: [bytes, file] }),
+    );
+
+  it('adds an example from multipart (201), creating the subject on the fly', async () => {
+    const r = await addFile('Person A', '004_A.jpg');
+    expect(r.status).toBe(201);
+    expect(r.body.subject).toBe('Person A');
+    expect(r.body.image_id).toMatch(UUID);
+    const subjects = await read<{ subjects: string[] }>(rec().get('/api/v1/recognition/subjects'));
+    expect(subjects.body.subjects).toContain('Person A');
+  });
+
+  it('adds an example from Base64 JSON, plain and with a data-URL prefix, and from the seed demo URL', async () => {
+    const plain = await read<Example>(
+      rec().json('POST', `${FACES}?subject=Person%20A`, { file: base64(sample('005_A.jpg')) }),
+    );
+    expect(plain).toMatchObject({ status: 201, body: { subject: 'Person A' } });
+    const dataUrl = `data:image/jpeg;base64,${base64(sample('007_B.jpg'))}`;
+    const prefixed = await read<Example>(
+      rec().json('POST', `${FACES}?subject=Person%20B`, { file: dataUrl }),
+    );
+    expect(prefixed).toMatchObject({ status: 201, body: { subject: 'Person B' } });
+    // The seed's demo posts to /faces/?subject=… (trailing slash).
+    const form = await read(
+      rec().multipart(`${FACES}/?subject=Person%20B`, { file: [sample('008_B.jpg'), 'photo.JPG'] }),
+    );
+    expect(form).toMatchObject({ status: 201, body: { subject: 'Person B' } });
+  });
+
+  it('refuses an image without a face (28) or with several (31) and writes nothing', async () => {
+    const before = await total();
+    expect(await addFile('Nobody', '017_0.jpg')).toEqual({
+      status: 400,
+      body: { message: 'No face is found in the given image', code: 28 },
+    });
+    expect(await addFile('Crowd', '000_5.jpg')).toEqual({
+      status: 400,
+      body: { message: 'More than one face in the source image', code: 31 },
+    });
+    expect(await total()).toBe(before);
+  });
+
+  it('refuses corrupted, empty and truncated files with 400 code 21 and a clear message, never 500', async () => {
+    const before = await total();
+    for (const name of ['corrupted.png', 'empty.png', 'truncated.jpg']) {
+      const multipart = await read<{ message: string; code: number }>(
+        rec().multipart(`${FACES}?subject=Broken`, { file: [format(name), name] }),
+      );
+      expect(multipart.status, name).toBe(400);
+      expect(multipart.body.code, name).toBe(21);
+      expect(multipart.body.message.length, name).toBeGreaterThan(10);
+      const json = await read<{ code: number }>(
+        rec().json('POST', `${FACES}?subject=Broken`, { file: base64(format(name)) }),
+      );
+      expect(json.status, name).toBe(400);
+      expect(json.body.code, name).toBe(21);
+    }
+    expect(await total()).toBe(before);
+  });
+
+  it('refuses a disallowed extension, invalid Base64, a missing part and a missing subject', async () => {
+    expect(
+      await read(rec().multipart(`${FACES}?subject=X`, { file: [sample('009_C.jpg'), 'face.txt'] })),
+    ).toEqual({
+      status: 400,
+      body: { message: 'File [face.txt] has an unavailable extension', code: 21 },
+    });
+    expect(
+      await read(rec().multipart(`${FACES}?subject=X`, { file: [sample('009_C.jpg'), 'noextension'] })),
+    ).toMatchObject({
+      status: 400,
+      body: { code: 21 },
+    });
+    expect(await read(rec().json('POST', `${FACES}?subject=X`, { file: 'this is not base64!' }))).toEqual({
+      status: 400,
+      body: { message: 'Provided value is not Base64', code: 21 },
+    });
+    expect(await read(rec().json('POST', `${FACES}?subject=X`, { file: 12 }))).toMatchObject({
+      status: 400,
+      body: { code: 21 },
+    });
+    expect(
+      await read(rec().multipart(`${FACES}?subject=X`, { image: [sample('009_C.jpg'), 'c.jpg'] })),
+    ).toEqual({
+      status: 400,
+      body: { message: 'Required part file is missing', code: 34 },
+    });
+    expect(await read(rec().json('POST', `${FACES}?subject=X`, {}))).toEqual({
+      status: 400,
+      body: { message: 'Required part file is missing', code: 34 },
+    });
+    expect(await read(rec().multipart(FACES, { file: [sample('009_C.jpg'), 'c.jpg'] }))).toEqual({
+      status: 400,
+      body: { message: 'Required parameter subject is missing', code: 33 },
+    });
+    expect(
+      await read(rec().multipart(`${FACES}?subject=`, { file: [sample('009_C.jpg'), 'c.jpg'] })),
+    ).toEqual({
+      status: 400,
+      body: { message: 'Field subject cannot be empty', code: 5 },
+    });
+    expect(
+      await read(
+        rec().multipart(`${FACES}?subject=${'z'.repeat(51)}`, { file: [sample('009_C.jpg'), 'c.jpg'] }),
+      ),
+    ).toMatchObject({
+      status: 400,
+      body: { code: 26 },
+    });
+    expect(
+      await read(
+        rec().multipart(`${FACES}?subject=X&det_prob_threshold=1.5`, {
+          file: [sample('009_C.jpg'), 'c.jpg'],
+        }),
+      ),
+    ).toMatchObject({
+      status: 400,
+      body: { code: 26 },
+    });
+  });
+
+  it('lists examples with CompreFace paging, filtered by subject', async () => {
+    const all = await read<FacesPage>(rec().get(FACES));
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ page_number: 0, page_size: 20, total_pages: 1, total_elements: 4 });
+    expect(all.body.faces).toHaveLength(4);
+    const first = await read<FacesPage>(rec().get(`${FACES}?page=0&size=3`));
+    expect(first.body).toMatchObject({ page_number: 0, page_size: 3, total_pages: 2, total_elements: 4 });
+    expect(first.body.faces).toHaveLength(3);
+    const second = await read<FacesPage>(rec().get(`${FACES}?page=1&size=3`));
+    expect(second.body).toMatchObject({ page_number: 1, page_size: 3, total_pages: 2, total_elements: 4 });
+    expect(second.body.faces).toHaveLength(1);
+    const ids = new Set([...first.body.faces, ...second.body.faces].map((f) => f.image_id));
+    expect(ids).toEqual(new Set(all.body.faces.map((f) => f.image_id)));
+    expect((await read<FacesPage>(rec().get(`${FACES}?page=5&size=3`))).body.faces).toEqual([]);
+    const b = await read<FacesPage>(rec().get(`${FACES}?subject=Person%20B`));
+    expect(b.body.total_elements).toBe(2);
+    expect(b.body.faces.every((f) => f.subject === 'Person B')).toBe(true);
+    const none = await read<FacesPage>(rec().get(`${FACES}?subject=Nobody%20At%20All`));
+    expect(none.body).toMatchObject({ faces: [], total_elements: 0 });
+    for (const q of ['size=0', 'page=-1', 'page=x']) {
+      expect(await read(rec().get(`${FACES}?${q}`)), q).toMatchObject({ status: 400, body: { code: 26 } });
+    }
+  });
+
+  it('downloads an example image with the key header and by the static URL, empty when missing', async () => {
+    const { app, keys } = ctx();
+    const bytes = sample('009_C.jpg');
+    const added = await addFile('Person C', '009_C.jpg', bytes);
+    for (const res of [
+      await rec().get(`${FACES}/${added.body.image_id}/img`),
+      await app.request(`/api/v1/static/${keys.recognition}/images/${added.body.image_id}`),
+    ]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/jpeg');
+      expect(res.headers.get('cache-control')).toMatch(/max-age=31536000/);
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
+    }
+    const missing = '6b135f5b-a365-4522-b1f1-4c9ac2dd0728';
+    for (const res of [
+      await rec().get(`${FACES}/${missing}/img`),
+      await rec().get(`${FACES}/not-a-uuid/img`),
+      await app.request(`/api/v1/static/${keys.recognition}/images/${missing}`),
+      await app.request(`/api/v1/static/${keys.detection}/images/${added.body.image_id}`),
+      await app.request(`/api/v1/static/not-a-key/images/${added.body.image_id}`),
+    ]) {
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBe(0);
+    }
+    expect(
+      (await read(client(app, undefined).get(`${FACES}/${added.body.image_id}/img`))).body,
+    ).toMatchObject({ code: 20 });
+  });
+
+  it('verifies an image against a saved example, multipart and Base64', async () => {
+    const a = (await read<FacesPage>(rec().get(`${FACES}?subject=Person%20A`))).body.faces[0];
+    const same = await read<{ result: { box: object; subject: string; similarity: number }[] }>(
+      rec().multipart(`${FACES}/${a.image_id}/verify`, { file: [sample('006_A.jpg'), '006_A.jpg'] }),
+    );
+    expect(same.status).toBe(200);
+    expect(same.body.result).toHaveLength(1);
+    expect(same.body.result[0]).toMatchObject({ subject: 'Person A', box: expect.any(Object) });
+    const other = await read<{ result: { similarity: number }[] }>(
+      rec().json('POST', `${FACES}/${a.image_id}/verify`, { file: base64(sample('008_B.jpg')) }),
+    );
+    expect(other.status).toBe(200);
+    expect(same.body.result[0].similarity).toBeGreaterThan(other.body.result[0].similarity);
+    expect(same.body.result[0].similarity).toBeGreaterThan(0.5);
+    expect(other.body.result[0].similarity).toBeLessThan(0.5);
+    const missing = '6b135f5b-a365-4522-b1f1-4c9ac2dd0728';
+    expect(
+      await read(rec().multipart(`${FACES}/${missing}/verify`, { file: [sample('006_A.jpg'), 'a.jpg'] })),
+    ).toEqual({
+      status: 404,
+      body: { message: `Image ${missing} not found`, code: 44 },
+    });
+  });
+
+  it('deletes one example by id (404/44 the second time), many by ids, by subject, and all', async () => {
+    const list = (await read<FacesPage>(rec().get(FACES))).body.faces;
+    const [first, second, third] = list;
+    expect(await read(rec().delete(`${FACES}/${first.image_id}`))).toEqual({ status: 200, body: first });
+    expect(await read(rec().delete(`${FACES}/${first.image_id}`))).toEqual({
+      status: 404,
+      body: { message: `Image ${first.image_id} not found`, code: 44 },
+    });
+    const many = await read<Example[]>(
+      rec().json('POST', `${FACES}/delete`, [
+        second.image_id,
+        'b0b0b0b0-0000-4000-8000-000000000000',
+        third.image_id,
+        'junk',
+      ]),
+    );
+    expect(many.status).toBe(200);
+    expect(many.body).toEqual([second, third]);
+    expect(await read(rec().json('POST', `${FACES}/delete`, { ids: [] }))).toMatchObject({
+      status: 400,
+      body: { code: 36 },
+    });
+
+    const remaining = (await read<FacesPage>(rec().get(FACES))).body.faces;
+    const bySubject = remaining.filter((f) => f.subject === remaining[0].subject).length;
+    expect(await read(rec().delete(`${FACES}?subject=${encodeURIComponent(remaining[0].subject)}`))).toEqual({
+      status: 200,
+      body: { deleted: bySubject },
+    });
+    expect(await read(rec().delete(`${FACES}?subject=Nobody%20At%20All`))).toEqual({
+      status: 200,
+      body: { deleted: 0 },
+    });
+    const left = await total();
+    expect(await read(rec().delete(FACES))).toEqual({ status: 200, body: { deleted: left } });
+    expect(await total()).toBe(0);
+    // Deleting examples keeps the subjects, as CompreFace.
+    expect(
+      (await read<{ subjects: string[] }>(rec().get('/api/v1/recognition/subjects'))).body.subjects.length,
+    ).toBeGreaterThan(0);
+  });
+});

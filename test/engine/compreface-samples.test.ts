@@ -1,0 +1,87 @@
+// CompreFace's own sample photos through the whole server pipeline: its detector test (annotated noses) and
+// identity ordering (person A's six photos, B's two, C's one).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
+import { decodeImage } from '../../server/src/image/decode.js';
+import { createServerEngine } from '../../server/src/inference/engine.js';
+
+const dir = join(import.meta.dirname, '../fixtures/compreface-samples');
+let engine: FaceEngine;
+let noses: Record<string, [number, number][]>;
+const results = new Map<string, AnalyzeResult>();
+
+beforeAll(async () => {
+  engine = await createServerEngine();
+  noses = JSON.parse(await readFile(join(dir, 'annotations.json'), 'utf8')).noses;
+  for (const file of Object.keys(noses).sort()) {
+    const image = await decodeImage(new Uint8Array(await readFile(join(dir, file))));
+    results.set(file, await engine.analyze(image, { embed: /_[ABC]\./.test(file) }));
+  }
+});
+afterAll(() => engine?.dispose());
+
+describe("CompreFace's detector test", () => {
+  it('puts every annotated nose in its own box, with no extra box at the default threshold', () => {
+    const report: string[] = [];
+    for (const [file, points] of Object.entries(noses)) {
+      const boxes = results.get(file)!.faces.map((f) => f.box);
+      const used = new Set<number>();
+      for (const [x, y] of points) {
+        const i = boxes.findIndex((b, j) => !used.has(j) && x >= b.x_min && x <= b.x_max && y >= b.y_min && y <= b.y_max);
+        if (i < 0) report.push(`${file}: nose ${x},${y} not in any box`);
+        else used.add(i);
+      }
+      if (boxes.length > used.size) report.push(`${file}: ${boxes.length - used.size} extra box(es)`);
+    }
+    expect(report).toEqual([]);
+  });
+
+  it('finds no face in 017_0.jpg', () => {
+    expect(results.get('017_0.jpg')!.faces).toEqual([]);
+  });
+
+  it('reports faces biggest first with five landmarks inside the box', () => {
+    for (const r of results.values()) {
+      const areas = r.faces.map((f) => (f.box.x_max - f.box.x_min) * (f.box.y_max - f.box.y_min));
+      expect(areas).toEqual([...areas].sort((a, b) => b - a));
+      for (const f of r.faces) {
+        expect(f.landmarks).toHaveLength(5);
+        for (const [x, y] of f.landmarks) {
+          expect(x).toBeGreaterThanOrEqual(f.box.x_min - 5);
+          expect(x).toBeLessThanOrEqual(f.box.x_max + 5);
+          expect(y).toBeGreaterThanOrEqual(f.box.y_min - 5);
+          expect(y).toBeLessThanOrEqual(f.box.y_max + 5);
+        }
+        const [le, re, nose, ml, mr] = f.landmarks;
+        expect(le[0]).toBeLessThan(re[0]);
+        expect(ml[0]).toBeLessThan(mr[0]);
+        expect(nose[1]).toBeGreaterThan((le[1] + re[1]) / 2);
+      }
+    }
+  });
+});
+
+describe('identity', () => {
+  it('scores every same-person pair above every different-person pair', () => {
+    const people = [...results.entries()]
+      .filter(([file]) => /_[ABC]\./.test(file))
+      .map(([file, r]) => {
+        expect(r.faces, file).toHaveLength(1);
+        const e = r.faces[0].embedding!;
+        expect(e).toHaveLength(engine.embeddingSize);
+        expect(Math.hypot(...e)).toBeCloseTo(1, 4);
+        return { file, person: file.split('_')[1][0], e };
+      });
+    expect(people).toHaveLength(9);
+    const same: number[] = [];
+    const different: number[] = [];
+    for (let i = 0; i < people.length; i++)
+      for (let j = i + 1; j < people.length; j++)
+        (people[i].person === people[j].person ? same : different).push(engine.similarity(people[i].e, people[j].e));
+    expect(Math.min(...same)).toBeGreaterThan(Math.max(...different));
+    expect(Math.min(...same)).toBeGreaterThan(0.5);
+    expect(Math.max(...different)).toBeLessThan(0.5);
+  });
+});

@@ -1,0 +1,185 @@
+// `npm run eval [-- --only lfw|detection] [--limit N] [--json FILE]`: detection and LFW View 1 through the real
+// pipeline, printed as tables; whatever is absent (eval data, models) is skipped with a message.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { FaceEngine } from '../../shared/engine/types.js';
+import { runCounts, runSamples, type CountRow, type SamplesReport } from './detection.js';
+import { runLfw, type LfwReport } from './lfw.js';
+import { pct, table } from './table.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const evalData = resolve(root, '../shared/data/eval');
+const samplesDir = join(root, 'test/fixtures/compreface-samples');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const say = (text = '') => process.stdout.write(`${text}\n`);
+
+async function loadEngine(): Promise<FaceEngine | string> {
+  if (!existsSync(join(root, 'models/manifest.json')))
+    return 'models/manifest.json is missing (run `npm run build`)';
+  try {
+    const { createServerEngine } = await import('../../server/src/inference/engine.js');
+    return await createServerEngine();
+  } catch (e) {
+    return `the engine could not start: ${e instanceof Error ? e.message : String(e)} (models missing? run \`npm run build\`)`;
+  }
+}
+
+function printSamples(r: SamplesReport): void {
+  const total = (k: 'noses' | 'found') => r.rows.reduce((s, x) => s + x[k], 0);
+  const falseBoxes = r.rows.reduce((s, x) => s + x.falseBoxes.length, 0);
+  say('CompreFace sample photos: nose rule at the default threshold (test/fixtures/compreface-samples)');
+  say(
+    table(
+      ['image', 'noses', 'found', 'missed', 'false boxes', 'decode ms', 'detect ms'],
+      r.rows.map((x) => [
+        x.file,
+        x.noses,
+        x.found,
+        x.missed.map(([a, b]) => `(${a},${b})`).join(' ') || 0,
+        x.falseBoxes.map((b) => `[${b.x_min},${b.y_min},${b.x_max},${b.y_max}]`).join(' ') || 0,
+        x.decodeMs.toFixed(0),
+        x.detectMs.toFixed(0),
+      ]),
+    ),
+  );
+  const noFace = r.rows.find((x) => x.noses === 0);
+  say(
+    `total: ${total('found')}/${total('noses')} noses found, ${falseBoxes} false boxes` +
+      (noFace ? `; ${noFace.file} (no face): ${noFace.falseBoxes.length} boxes` : ''),
+  );
+  if (r.identity) {
+    const { minSame: s, maxDifferent: d, separated } = r.identity;
+    say(
+      `identities A/B/C: lowest same-person similarity ${s.value.toFixed(3)} (${s.a}, ${s.b}), ` +
+        `highest different-person ${d.value.toFixed(3)} (${d.a}, ${d.b}): ${separated ? 'separated' : 'NOT separated'}`,
+    );
+  }
+  say();
+}
+
+function printCounts(rows: CountRow[]): void {
+  say(
+    'Face counts on group photos (../shared/data/eval/detection): ok when faces ≤ detected ≤ faces + ambiguous',
+  );
+  say(
+    table(
+      ['image', 'faces', 'ambiguous', 'detected', 'ok', 'detect ms'],
+      rows.map((r) => [r.file, r.faces, r.ambiguous, r.detected, r.ok ? 'yes' : 'NO', r.detectMs.toFixed(0)]),
+    ),
+  );
+  say(`total: ${rows.filter((r) => r.ok).length}/${rows.length} images within range`);
+  say();
+}
+
+function printLfw(r: LfwReport): void {
+  say(`LFW View 1, unaligned 150x150 photos through the whole pipeline (${r.embedderId})`);
+  say(
+    `${r.pairs.devtrain} devtrain + ${r.pairs.devtest} devtest pairs, ${r.images} images in ${r.seconds.toFixed(0)} s; ` +
+      `${r.noFace.length} without a detected face (embedded whole), ${r.failed.length} failed`,
+  );
+  if (r.noFace.length)
+    say(`  no face: ${r.noFace.slice(0, 20).join(', ')}${r.noFace.length > 20 ? ', …' : ''}`);
+  if (r.failed.length) say(`  failed: ${r.failed.slice(0, 20).join(', ')}`);
+  say(
+    `calibration fitted on devtrain: c0 = ${r.fit.c0.toFixed(4)}, c1 = ${r.fit.c1.toFixed(3)} (equal-error rate ${pct(r.fit.equalErrorRate)})`,
+  );
+  say(
+    `devtest accuracy: ${pct(r.test.accuracy)} at distance ${r.trainThreshold.distance.toFixed(4)} chosen on devtrain ` +
+      `(devtrain ${pct(r.trainThreshold.accuracy)}); ${pct(r.testAtEqualError.accuracy)} at similarity 0.5`,
+  );
+  const [train, test] = [r.operating.devtrain, r.operating.devtest];
+  say(
+    table(
+      [
+        'similarity ≥',
+        'distance ≤',
+        'FAR devtrain',
+        'FRR devtrain',
+        'FAR devtest',
+        'FRR devtest',
+        'FAR shipped',
+        'FRR shipped',
+      ],
+      test.map((p, i) => [
+        p.similarity.toFixed(1),
+        p.distance.toFixed(4),
+        pct(train[i].far),
+        pct(train[i].frr),
+        pct(p.far),
+        pct(p.frr),
+        pct(r.shipped[i].far),
+        pct(r.shipped[i].frr),
+      ]),
+    ),
+  );
+  say(
+    '(shipped: devtest with the calibration engine.similarity uses now, shared/engine/calibration.ts CALIBRATIONS)',
+  );
+  const id = r.embedderId.split('@')[0];
+  say(`fitted constants: '${id}': { c0: ${r.fit.c0.toFixed(4)}, c1: ${r.fit.c1.toFixed(3)} }`);
+  say();
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || (values.only && !['lfw', 'detection'].includes(values.only))) {
+    log('usage: npm run eval -- [--only lfw|detection] [--limit N (pairs per LFW set)] [--json FILE]');
+    return values.help ? 0 : 2;
+  }
+  const limit = values.limit ? Number(values.limit) : 0;
+  if (!Number.isInteger(limit) || limit < 0) {
+    log(`--limit must be a whole number of pairs, got ${values.limit}`);
+    return 2;
+  }
+  const engine = await loadEngine();
+  if (typeof engine === 'string') {
+    say(`eval skipped: ${engine}`);
+    return 0;
+  }
+  const report: Record<string, unknown> = { embedderId: engine.embedderId, date: new Date().toISOString() };
+  const missing = (what: string) =>
+    say(`${what} skipped: ${evalData} not found (the evaluation photos live outside the repository)\n`);
+  try {
+    if (values.only !== 'lfw') {
+      log('detection: CompreFace samples');
+      printSamples((report.samples = await runSamples(samplesDir, engine, log)));
+      const countsDir = join(evalData, 'detection');
+      if (existsSync(join(countsDir, 'annotations.json'))) {
+        log('detection: group photos');
+        printCounts((report.counts = await runCounts(countsDir, engine, log)));
+      } else missing('face counts');
+    }
+    if (values.only !== 'detection') {
+      const lfwDir = join(evalData, 'lfw-view1');
+      if (existsSync(join(lfwDir, 'pairs.json'))) {
+        log(`lfw: ${limit ? `${limit} pairs per set` : 'all pairs'}`);
+        printLfw((report.lfw = await runLfw({ dir: lfwDir, engine, limit, log })));
+      } else missing('LFW View 1');
+    }
+  } finally {
+    await engine.dispose();
+  }
+  if (values.json) {
+    await writeFile(values.json, JSON.stringify(report, null, 1));
+    log(`report written to ${values.json}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    log(`eval failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);

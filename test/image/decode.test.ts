@@ -1,0 +1,225 @@
+// decodeImage on CompreFace's format fixtures and on generated edge cases: errors, bombs, EXIF, frames, alpha.
+import { readFileSync, readdirSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { UnsupportedImage } from '../../shared/errors.js';
+import type { RawImage } from '../../shared/image.js';
+import { decodeImage, sniffFormat } from '../../server/src/image/decode.js';
+
+const dir = new URL('../fixtures/image-formats/', import.meta.url);
+const read = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)));
+
+function meanAbsDiff(a: RawImage, b: RawImage): number {
+  let sum = 0;
+  for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i] - b.data[i]);
+  return sum / a.data.length;
+}
+
+async function rejection(p: Promise<unknown>): Promise<UnsupportedImage> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UnsupportedImage);
+  return err as UnsupportedImage;
+}
+
+describe('CompreFace format fixtures', () => {
+  const formats = ['bmp', 'gif', 'ico', 'jpeg', 'tiff', 'webp'];
+  it('every einstein.* decodes to the PNG size and pixels', async () => {
+    const ref = await decodeImage(read('einstein.png'));
+    expect(ref).toMatchObject({ width: 256, height: 256, channels: 3 });
+    for (const ext of formats) {
+      const img = await decodeImage(read(`einstein.${ext}`));
+      expect({ ext, width: img.width, height: img.height, channels: img.channels }).toEqual({
+        ext,
+        width: 256,
+        height: 256,
+        channels: 3,
+      });
+      expect(img.data.length).toBe(256 * 256 * 3);
+      // Measured 1.0 (bmp, jpeg, tiff) to 2.7 (ico): lossy encodings and the PNG's palette quantisation.
+      expect(meanAbsDiff(img, ref), ext).toBeLessThan(4);
+    }
+  });
+
+  it('covers every file of the fixture folder', () => {
+    const names = readdirSync(dir).sort();
+    expect(names).toEqual([
+      'corrupted.png',
+      ...['bmp', 'gif', 'ico', 'jpeg', 'png', 'tiff', 'webp'].map((e) => `einstein.${e}`),
+      'empty.png',
+      'truncated.jpg',
+    ]);
+  });
+
+  it.each([
+    ['corrupted.png', 'cannot decode image: truncated or corrupt PNG data'],
+    ['empty.png', 'unsupported image format (expected jpeg, png, gif, bmp, tiff, webp or ico)'],
+    ['truncated.jpg', 'cannot decode image: truncated or corrupt JPEG data'],
+  ])('%s is UnsupportedImage: %s', async (name, message) => {
+    const err = await rejection(decodeImage(read(name)));
+    expect(err.message).toBe(message);
+    expect(err.code).toBe(21);
+  });
+});
+
+describe('bad input', () => {
+  it('rejects an empty buffer', async () => {
+    expect((await rejection(decodeImage(new Uint8Array(0)))).message).toBe(
+      'cannot decode image: the file is empty',
+    );
+  });
+
+  it('rejects each format cut short or garbled with a named error', async () => {
+    for (const ext of ['bmp', 'gif', 'ico', 'jpeg', 'png', 'tiff', 'webp']) {
+      const bytes = read(`einstein.${ext}`);
+      for (const cut of [12, 40, bytes.length >> 1]) {
+        const err = await rejection(decodeImage(bytes.subarray(0, cut)));
+        expect(err.message, `${ext} cut at ${cut}`).toMatch(
+          /^(cannot decode image|unsupported image format)/,
+        );
+      }
+      const garbled = bytes.slice();
+      for (let i = 64; i < garbled.length; i += 7) garbled[i] ^= 0x5a;
+      await decodeImage(garbled).then(
+        (img) => expect(img.channels).toBe(3), // some decoders conceal damage; then the result is still an image
+        (e: unknown) => expect(e, ext).toBeInstanceOf(UnsupportedImage),
+      );
+    }
+  });
+});
+
+function chunk(type: string, data: Buffer): Buffer {
+  const c = Buffer.alloc(12 + data.length);
+  c.writeUInt32BE(data.length, 0);
+  c.write(type, 4);
+  data.copy(c, 8);
+  c.writeUInt32BE(crc32(c.subarray(4, 8 + data.length)), 8 + data.length);
+  return c;
+}
+
+/** A 60-byte PNG whose valid IHDR claims the given size (libspng wants an IDAT before it reports the header). */
+function pngBomb(width: number, height: number): Uint8Array {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const idat = Buffer.from([0x78, 0x9c, 0x03, 0, 0, 0, 0, 1]);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(
+    Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]),
+  );
+}
+
+describe('decompression bombs', () => {
+  it('rejects a header claiming 50000x50000 before decoding', async () => {
+    const err = await rejection(decodeImage(pngBomb(50000, 50000)));
+    expect(err.message).toBe('image is 50000x50000 pixels, more than the 40000000-pixel limit');
+  });
+
+  it('applies a smaller configured limit to a real image, and accepts one exactly at it', async () => {
+    const png = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    const err = await rejection(decodeImage(png, { maxPixels: 19_999 }));
+    expect(err.message).toBe('image is 200x100 pixels, more than the 19999-pixel limit');
+    expect((await decodeImage(png, { maxPixels: 20_000 })).width).toBe(200);
+  });
+});
+
+describe('pixel conventions', () => {
+  it('applies EXIF orientation 6 (rotate 90° clockwise)', async () => {
+    // 40x20: left half red, right half blue. Displayed rotated clockwise, red is on top.
+    const raw = Buffer.alloc(40 * 20 * 3);
+    for (let i = 0; i < 40 * 20; i++) raw.set(i % 40 < 20 ? [255, 0, 0] : [0, 0, 255], 3 * i);
+    const jpeg = await sharp(raw, { raw: { width: 40, height: 20, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const img = await decodeImage(jpeg);
+    expect([img.width, img.height]).toEqual([20, 40]);
+    const at = (x: number, y: number) => [...img.data.subarray(3 * (y * 20 + x), 3 * (y * 20 + x) + 3)];
+    expect(at(10, 5)[0]).toBeGreaterThan(200);
+    expect(at(10, 35)[2]).toBeGreaterThan(200);
+  });
+
+  it('takes the first frame of an animated GIF', async () => {
+    const raw = Buffer.alloc(8 * 16 * 3);
+    for (let i = 0; i < 8 * 16; i++) raw.set(i < 64 ? [255, 0, 0] : [0, 0, 255], 3 * i);
+    const gif = await sharp(raw, { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } })
+      .gif()
+      .toBuffer();
+    expect((await sharp(gif).metadata()).pages).toBe(2);
+    const img = await decodeImage(gif);
+    expect([img.width, img.height]).toEqual([8, 8]);
+    expect([...img.data.subarray(0, 3)]).toEqual([255, 0, 0]);
+  });
+
+  it('expands grayscale and 16-bit images to 8-bit RGB', async () => {
+    const gray = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#646464' } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
+    expect((await sharp(gray).metadata()).channels).toBe(1);
+    const g = await decodeImage(gray);
+    expect(g.channels).toBe(3);
+    expect([...g.data.subarray(0, 3)]).toEqual([100, 100, 100]);
+    const deep = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#c81e0a' } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
+    expect((await sharp(deep).metadata()).depth).toBe('ushort');
+    const d = await decodeImage(deep);
+    expect(d.data).toBeInstanceOf(Uint8Array);
+    expect([...d.data.subarray(0, 3)]).toEqual([200, 30, 10]);
+  });
+
+  it('converts a CMYK JPEG to RGB', async () => {
+    const cmyk = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#c81e0a' } })
+      .toColourspace('cmyk')
+      .jpeg({ quality: 100 })
+      .toBuffer();
+    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+    const img = await decodeImage(cmyk);
+    expect(img.channels).toBe(3);
+    // Through the CMYK profile round trip: close to the original red, not the raw ink values.
+    const [r, g, b] = img.data.subarray(0, 3);
+    expect(Math.abs(r - 200) + Math.abs(g - 30) + Math.abs(b - 10)).toBeLessThan(40);
+  });
+
+  it('composites transparent pixels on white', async () => {
+    const png = await sharp({
+      create: { width: 2, height: 2, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
+    const img = await decodeImage(png);
+    expect([...img.data]).toEqual(new Array(12).fill(255));
+  });
+});
+
+describe('sniffFormat', () => {
+  it.each([
+    ['einstein.bmp', 'bmp'],
+    ['einstein.gif', 'gif'],
+    ['einstein.ico', 'ico'],
+    ['einstein.jpeg', 'jpeg'],
+    ['einstein.png', 'png'],
+    ['einstein.tiff', 'tiff'],
+    ['einstein.webp', 'webp'],
+    ['corrupted.png', 'png'],
+    ['truncated.jpg', 'jpeg'],
+    ['empty.png', undefined],
+  ])('%s → %s', (name, format) => {
+    expect(sniffFormat(read(name))).toBe(format);
+  });
+
+  it('recognises big-endian TIFF and ignores lookalikes', () => {
+    expect(sniffFormat(new Uint8Array([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8]))).toBe('tiff');
+    expect(sniffFormat(new TextEncoder().encode('RIFF\0\0\0\0WAVEfmt '))).toBeUndefined();
+    expect(sniffFormat(new Uint8Array([0, 0, 1, 0, 0, 0]))).toBeUndefined();
+    expect(sniffFormat(new Uint8Array(0))).toBeUndefined();
+  });
+});

@@ -1,0 +1,24 @@
+// Which photos each shipped TFJS model is checked on, in three groups (one test file each, so they run in parallel).
+export const detectorCases: Record<string, string[]> = {
+  'blazeface-back': ['009_C.jpg', '001_A.jpg'],
+  'blazeface-front': ['002_A.jpg', '007_B.jpg'],
+  'facemesh-detection-full': ['009_C.jpg', '003_A.jpg'],
+  'facemesh-detection-short': ['001_A.jpg', '008_B.jpg'],
+  facemesh: ['009_C.jpg', '001_A.jpg'],
+  iris: ['004_A.jpg', '005_A.jpg'],
+};
+
+export const faceresCases: Record<string, string[]> = {
+  faceres: ['009_C.jpg', '001_A.jpg'],
+  'faceres-deep': ['002_A.jpg'],
+};
+
+/** gear runs on one photo: tfjs's pure-JS backend needs ~25 s per 198x198 image. */
+export const attributeCases: Record<string, string[]> = {
+  antispoof: ['009_C.jpg', '001_A.jpg'],
+  liveness: ['009_C.jpg', '006_A.jpg'],
+  emotion: ['001_A.jpg', '002_A.jpg'],
+  gender: ['003_A.jpg', '009_C.jpg'],
+  age: ['004_A.jpg', '007_B.jpg'],
+  gear: ['009_C.jpg'],
+};

@@ -1,0 +1,50 @@
+// Runs a converted model in onnxruntime-node and its original in tfjs on the same photos; returns per-output errors.
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import type { ModelSpec } from '../../../models/src/spec.js';
+import { tfjsSpecs } from '../../../models/src/tfjs/registry.js';
+import { maxRelError, photoTensor } from './photo.js';
+import { references } from './tfjs-outputs.js';
+import { humanModelsRoot, loadTfjsModel } from './tfjs-reference.js';
+
+/** Max relative error allowed on every output (see `maxRelError` for the definition). */
+export const TOLERANCE = 1e-4;
+
+export function tfjsSpec(id: string): ModelSpec {
+  const spec = tfjsSpecs().find((s) => s.id === id);
+  if (!spec) throw new Error(`no TFJS spec ${id}`);
+  return spec;
+}
+
+export interface ParityResult {
+  outputNames: readonly string[];
+  shapes: Record<string, { onnx: readonly number[]; tfjs: number[] }>;
+  errors: Record<string, number>;
+}
+
+/** Converts `spec`, runs both sides on each photo, and reports the worst error per output. */
+export async function checkParity(spec: ModelSpec, photos: string[]): Promise<ParityResult> {
+  const reference = references[spec.id];
+  if (!reference) throw new Error(`no tfjs reference for ${spec.id}`);
+  const session = await ort.InferenceSession.create(await spec.convert(humanModelsRoot));
+  const model = await loadTfjsModel(spec.source.files[0].replace(/^models\/|\.json$/g, ''));
+  const result: ParityResult = { outputNames: session.outputNames, shapes: {}, errors: {} };
+  try {
+    for (const photo of photos) {
+      const x = await photoTensor(photo, spec.input);
+      const got = await session.run({ [spec.input.name]: new ort.Tensor('float32', x.data, x.dims) });
+      const want = tf.tidy(() => reference(model, tf.tensor(x.data, x.dims)));
+      for (const out of spec.outputs) {
+        result.shapes[out.name] = { onnx: got[out.name].dims, tfjs: want[out.name].shape };
+        const e = maxRelError(got[out.name].data as Float32Array, want[out.name].dataSync());
+        result.errors[out.name] = Math.max(result.errors[out.name] ?? 0, e);
+      }
+      tf.dispose(Object.values(want));
+    }
+  } finally {
+    model.dispose();
+    await session.release();
+  }
+  console.log(`${spec.id} on ${photos.join(', ')}: max relative error ${JSON.stringify(result.errors)}`);
+  return result;
+}

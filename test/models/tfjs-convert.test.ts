@@ -1,0 +1,71 @@
+// The converter's contract: unknown ops fail naming op and model, fp16/uint8 weights dequantize, output is deterministic,
+// and dead branches are dropped.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { convertGraph } from '../../models/src/tfjs/convert.js';
+import { UnsupportedTfOp } from '../../models/src/tfjs/context.js';
+import { loadGraphModel, parseGraphModel } from '../../models/src/tfjs/graph-model.js';
+import { tfjsSpec } from './helpers/parity.js';
+import { humanModelsRoot } from './helpers/tfjs-reference.js';
+
+const modelJson = (stem: string) => join(humanModelsRoot, 'models', `${stem}.json`);
+
+describe('TFJS graph converter', () => {
+  it('fails with the op, node and model named when an op is unknown', () => {
+    const graph = loadGraphModel(modelJson('faceres'));
+    const node = [...graph.nodes.values()].find((n) => n.op === 'Sigmoid')!;
+    node.op = 'Foo';
+    const convert = () =>
+      convertGraph(graph, {
+        model: 'faceres',
+        inputName: 'input',
+        outputs: [{ name: 'gender', shape: [], from: node.name }],
+      });
+    expect(convert).toThrow(UnsupportedTfOp);
+    expect(convert).toThrow(`model faceres: unsupported TF op 'Foo' (node ${node.name})`);
+  });
+
+  it('dequantizes float16 and uint8 weights to float32', () => {
+    const half = new Uint16Array([0x3c00, 0xc000, 0x3555, 0x0001]); // 1, -2, ~0.33325, smallest subnormal
+    const bytes = new Uint8Array([...new Uint8Array(half.buffer), 0, 128, 255]);
+    const graph = parseGraphModel(
+      {
+        modelTopology: { node: [] },
+        weightsManifest: [
+          {
+            paths: ['x.bin'],
+            weights: [
+              { name: 'h', shape: [4], dtype: 'float32', quantization: { dtype: 'float16' } },
+              {
+                name: 'u',
+                shape: [3],
+                dtype: 'float32',
+                quantization: { dtype: 'uint8', min: -1, scale: 0.5 },
+              },
+            ],
+          },
+        ],
+      },
+      () => bytes,
+    );
+    expect(Array.from(graph.consts.get('h')!.data)).toEqual([1, -2, 0.333251953125, 2 ** -24]);
+    expect(Array.from(graph.consts.get('u')!.data)).toEqual([-1, 63, 126.5]);
+  });
+
+  it('produces the same bytes every time', async () => {
+    const spec = tfjsSpec('facemesh-detection-full');
+    const a = await spec.convert(humanModelsRoot);
+    const b = await spec.convert(humanModelsRoot);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+
+  it('drops branches no output needs (the person head of facemesh-detection-full)', async () => {
+    const text = Buffer.from(await tfjsSpec('facemesh-detection-full').convert(humanModelsRoot)).toString(
+      'latin1',
+    );
+    expect(readFileSync(modelJson('facemesh-detection-full'), 'utf8')).toContain('regressor_person');
+    expect(text).not.toContain('regressor_person');
+    expect(text).toContain('regressor_face');
+  });
+});

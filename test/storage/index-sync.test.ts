@@ -1,0 +1,105 @@
+// Search indexes of several server processes on one database stay in step through LISTEN/NOTIFY
+// (on PostgreSQL each instance has its own connection pool; PGlite is one process, one connection).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Db } from '../../server/src/db/types.js';
+import { insertApplication } from '../../server/src/repositories/applications.js';
+import { insertEmbedding } from '../../server/src/repositories/embeddings.js';
+import { insertExample } from '../../server/src/repositories/examples.js';
+import { createImageStore } from '../../server/src/repositories/images.js';
+import { insertService } from '../../server/src/repositories/services.js';
+import { findOrInsertSubject } from '../../server/src/repositories/subjects.js';
+import { SearchIndexes } from '../../server/src/search/service-indexes.js';
+import { normalize } from '../../server/src/search/vector-index.js';
+import { subjectServices } from '../../server/src/services/subjects.js';
+import type { ServiceRef } from '../../server/src/services/types.js';
+import { describeStorage } from './backends.js';
+
+const DIM = 8;
+const unit = (i: number) => normalize(Array.from({ length: DIM }, (_, j) => (j === i % DIM ? 1 : 0.1 * j)));
+
+describeStorage('index sync', (get) => {
+  let a: SearchIndexes;
+  let b: SearchIndexes;
+  let dbA: Db;
+  let svc: ServiceRef;
+
+  /** Adds an example through instance A the way the example service does: commit, then apply locally. */
+  async function addThroughA(subject: string, vector: Float32Array) {
+    const id = crypto.randomUUID();
+    const s = await dbA.transaction(async (tx) => {
+      const row = await findOrInsertSubject(tx, svc.id, subject);
+      await insertExample(tx, {
+        id,
+        serviceId: svc.id,
+        subjectId: row.id,
+        contentType: 'image/jpeg',
+        imagePath: null,
+      });
+      await insertEmbedding(tx, id, 'model@1', vector);
+      await a.publish(tx, svc.id, { op: 'add', ids: [id] });
+      return row;
+    });
+    await a.apply(svc.id, (index) => index.add([{ id, subjectId: s.id, subject: s.name, vector }]));
+    return id;
+  }
+
+  beforeAll(async () => {
+    const t = get();
+    dbA = t.db;
+    const dbB = t.backend === 'postgres' ? await t.openAnother() : t.db;
+    const app = await insertApplication(dbA, 'app');
+    const row = await insertService(dbA, { applicationId: app.id, type: 'recognition', name: 'svc' });
+    svc = { id: row.id, apiKey: row.apiKey, type: 'recognition', name: 'svc', minSimilarity: 0 };
+    a = new SearchIndexes({ db: dbA, embedder: 'model@1', dim: DIM });
+    await a.start();
+    await addThroughA('before-start', unit(0));
+    b = new SearchIndexes({ db: dbB, embedder: 'model@1', dim: DIM });
+    await b.start();
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+
+  it('loads what was stored before it started', () => {
+    expect(b.get(svc.id).vectors.size).toBe(1);
+    expect([...b.get(svc.id).names.values()]).toEqual(['before-start']);
+  });
+
+  it('sees additions and removals made by another instance', async () => {
+    const ids = [await addThroughA('alice', unit(1)), await addThroughA('bob', unit(2))];
+    await expect.poll(() => b.get(svc.id).vectors.size).toBe(3);
+    expect(
+      b
+        .get(svc.id)
+        .vectors.searchSubjects(unit(2), 1)
+        .map((h) => b.get(svc.id).names.get(h.subjectId)),
+    ).toEqual(['bob']);
+
+    await dbA.transaction(async (tx) => {
+      await tx.query('delete from examples where id = $1', [ids[0]]);
+      await a.publish(tx, svc.id, { op: 'remove', ids: [ids[0]] });
+    });
+    await a.apply(svc.id, (index) => index.vectors.remove(ids[0]));
+    await expect.poll(() => b.get(svc.id).vectors.has(ids[0])).toBe(false);
+    expect(a.get(svc.id).vectors.size).toBe(2);
+    expect(b.get(svc.id).vectors.size).toBe(2);
+  });
+
+  it('sees subject renames, merges and deletions', async () => {
+    const subjects = subjectServices({
+      db: dbA,
+      indexes: a,
+      images: createImageStore({ dataDir: get().config.dataDir, inDb: true }),
+    });
+    await subjects.renameSubject(svc, 'bob', 'Robert');
+    await expect.poll(() => [...b.get(svc.id).names.values()].sort()).toEqual(['Robert', 'before-start']);
+    await subjects.renameSubject(svc, 'before-start', 'robert');
+    await expect.poll(() => [...b.get(svc.id).names.values()]).toEqual(['Robert']);
+    expect(b.get(svc.id).vectors.searchSubjects(unit(0), 5)).toHaveLength(1);
+    await subjects.deleteSubject(svc, 'ROBERT');
+    await expect.poll(() => b.get(svc.id).vectors.size).toBe(0);
+    expect(a.get(svc.id).vectors.size).toBe(0);
+  });
+});

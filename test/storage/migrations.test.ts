@@ -1,0 +1,54 @@
+// Migrations: applied once, idempotent on every start, safe when several processes start together.
+import { expect, it } from 'vitest';
+import { migrate } from '../../server/src/db/migrate.js';
+import { openDatabase } from '../../server/src/db/open.js';
+import { DatabaseLocked } from '../../server/src/db/pglite.js';
+import { createTestDatabase, describeStorage } from './backends.js';
+
+describeStorage('migrations', (get) => {
+  it('has applied every migration, and applying again changes nothing', async () => {
+    const { db } = get();
+    const applied = await db.query<{ name: string }>('select name from visor_migrations order by name');
+    expect(applied.map((r) => r.name)).toContain('001_init.sql');
+    expect(await migrate(db)).toEqual([]);
+    expect(await migrate(db)).toEqual([]);
+    const tables = await db.query<{ t: string }>(
+      `select table_name as t from information_schema.tables where table_schema = 'public' order by 1`,
+    );
+    expect(tables.map((r) => r.t)).toEqual([
+      'applications',
+      'embeddings',
+      'example_images',
+      'examples',
+      'services',
+      'subjects',
+      'visor_migrations',
+    ]);
+  });
+});
+
+it('concurrent starts on one PostgreSQL database migrate it exactly once', async () => {
+  const { config, cleanup } = await createTestDatabase('postgres');
+  try {
+    const dbs = await Promise.all([openDatabase(config), openDatabase(config), openDatabase(config)]);
+    const rows = await dbs[0].query<{ n: number }>('select count(*)::int as n from visor_migrations');
+    expect(rows[0].n).toBeGreaterThan(0);
+    for (const db of dbs) await db.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+it('a PGlite directory has one owner at a time', async () => {
+  const { config, cleanup } = await createTestDatabase('pglite');
+  try {
+    const db = await openDatabase(config);
+    await expect(openDatabase(config)).rejects.toThrow(DatabaseLocked);
+    await db.close();
+    const again = await openDatabase(config);
+    expect(await migrate(again)).toEqual([]);
+    await again.close();
+  } finally {
+    await cleanup();
+  }
+});

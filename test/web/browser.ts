@@ -1,0 +1,88 @@
+// Browser-test plumbing: build the web app, serve a Hono app on a loopback port, drive Debian's Chromium
+// through playwright-core, and save screenshots (desktop and phone) under test/artifacts/web.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+export const SKIP_REASON = HAVE_CHROMIUM
+  ? ''
+  : ` (skipped: ${CHROMIUM} is missing; apt-get install -y chromium)`;
+export const DIST = `${ROOT}dist/web`;
+export const ARTIFACTS = `${ROOT}test/artifacts/web`;
+export const SAMPLES = `${ROOT}test/fixtures/compreface-samples`;
+
+/** Runs `vite build` (vite.config.ts writes dist/web); returns the seconds it took. */
+export function buildWebApp(): number {
+  const t = performance.now();
+  execFileSync(process.execPath, [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    // vitest sets NODE_ENV=test, which would make Vite build a development bundle (no service worker).
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return (performance.now() - t) / 1000;
+}
+
+export interface Served {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves `app` on 127.0.0.1 at a free port. */
+export function listen(app: Hono<never> | Hono): Promise<Served> {
+  return new Promise((resolve) => {
+    const server: ServerType = serve(
+      { fetch: app.fetch, hostname: '127.0.0.1', port: 0 },
+      (info: AddressInfo) => {
+        resolve({
+          origin: `http://127.0.0.1:${info.port}`,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+        });
+      },
+    );
+  });
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Saves `<name>.desktop.png` and `<name>.phone.png` (full page), then restores the desktop size. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.setViewportSize(DESKTOP);
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.desktop.png`, fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.phone.png`, fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+/** Collects uncaught page errors and console errors, for asserting a page ran clean. */
+export function watchErrors(page: Page, ignore: RegExp[] = []): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !ignore.some((r) => r.test(m.text()))) errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}

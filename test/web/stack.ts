@@ -1,0 +1,86 @@
+// The real server for browser tests: the face services on a temporary PGlite database with the real engine,
+// createApp() from server/src/app.ts, and webApp() serving dist/web (unless createApp already serves it).
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { FaceEngine } from '../../shared/engine/types.js';
+import { createApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config.js';
+import { openDatabase } from '../../server/src/db/open.js';
+import { createLogger } from '../../server/src/http/logger.js';
+import type { FaceServicesDeps } from '../../server/src/services/context.js';
+import type { FaceServices, ServiceType } from '../../server/src/services/types.js';
+import { webApp } from '../../server/src/web/index.js';
+import { listen } from './browser.js';
+
+const root = new URL('../../', import.meta.url);
+/** The services factory: `services/index.ts` once it exists, `services/face-services.ts` until then. */
+const SERVICES_MODULE = [
+  new URL('server/src/services/index.ts', root),
+  new URL('server/src/services/face-services.ts', root),
+].find((u) => existsSync(u));
+const ENGINE_MODULE = new URL('server/src/inference/engine.ts', root);
+
+export const STACK_READY = SERVICES_MODULE !== undefined && existsSync(ENGINE_MODULE);
+
+export interface Stack {
+  origin: string;
+  /** One API key per service type. */
+  keys: Record<ServiceType, string>;
+  /** Waits until the recognition collection stops changing (uploads the browser aborted may still finish). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStack(distDir: string): Promise<Stack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'visor-web-'));
+  const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const db = await openDatabase({ databaseUrl: undefined, dataDir });
+  const { createServerEngine } = (await import(ENGINE_MODULE.href)) as {
+    createServerEngine(): Promise<FaceEngine>;
+  };
+  const engine = await createServerEngine();
+  const { decodeImage } = await import('../../server/src/image/decode.js');
+  const { createFaceServices } = (await import(SERVICES_MODULE!.href)) as {
+    createFaceServices(
+      deps: FaceServicesDeps,
+    ): FaceServices | Promise<FaceServices & { close?(): Promise<void> }>;
+  };
+  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const keys = {} as Record<ServiceType, string>;
+  for (const type of ['recognition', 'detection', 'verification'] as const) {
+    keys[type] = (await services.createService({ type, name: `Web ${type}` })).apiKey;
+  }
+  const api = createApp({ config, services, logger: createLogger('error', () => {}) });
+  // Until server/src/app.ts mounts webApp() itself, mount it here the way it should: after every route.
+  const servesApp = (await api.request('/')).headers.get('content-type')?.startsWith('text/html');
+  let app: Hono = api as unknown as Hono;
+  if (!servesApp) {
+    app = new Hono();
+    app.route('/', api);
+    app.use('*', webApp(distDir));
+  }
+  const served = await listen(app);
+  return {
+    origin: served.origin,
+    keys,
+    async settle() {
+      const svc = await services.resolveKey(keys.recognition, 'recognition');
+      const count = async () => (await services.listExamples(svc, { page: 0, size: 1 })).total;
+      let last = -1;
+      for (let n = await count(); n !== last; n = await count()) {
+        last = n;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    },
+    async close() {
+      await served.close();
+      await (services as { close?(): Promise<void> }).close?.();
+      await engine.dispose();
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

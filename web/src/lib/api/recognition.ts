@@ -1,0 +1,56 @@
+// Face-collection calls of a recognition service (CompreFace's /recognition/subjects and /recognition/faces).
+import { call, upload, type Query } from './client.js';
+import type { Connection, FaceExample, FacesPage } from './types.js';
+
+const enc = encodeURIComponent;
+
+export async function listSubjects(conn: Connection): Promise<string[]> {
+  return (await call<{ subjects: string[] }>(conn, 'GET', 'recognition/subjects')).subjects;
+}
+
+export function addSubject(conn: Connection, subject: string): Promise<{ subject: string }> {
+  return call(conn, 'POST', 'recognition/subjects', { json: { subject } });
+}
+
+/** Renames `from`; when `to` already exists the two are merged. */
+export function renameSubject(conn: Connection, from: string, to: string): Promise<{ updated: boolean }> {
+  return call(conn, 'PUT', `recognition/subjects/${enc(from)}`, { json: { subject: to } });
+}
+
+export function deleteSubject(conn: Connection, subject: string): Promise<{ subject: string }> {
+  return call(conn, 'DELETE', `recognition/subjects/${enc(subject)}`);
+}
+
+export function listExamples(
+  conn: Connection,
+  q: { page: number; size: number; subject?: string },
+): Promise<FacesPage> {
+  return call(conn, 'GET', 'recognition/faces', { query: q });
+}
+
+/** Uploads one example photo of `subject` (created on the fly), with progress. */
+export function addExample(
+  conn: Connection,
+  subject: string,
+  file: File,
+  opts: { detProbThreshold?: number; signal?: AbortSignal; onProgress?: (f: number) => void },
+): Promise<FaceExample> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const query: Query = { subject, det_prob_threshold: opts.detProbThreshold };
+  return upload(conn, 'recognition/faces', form, { query, signal: opts.signal, onProgress: opts.onProgress });
+}
+
+/** Deletes the given examples; answers those actually deleted (unknown ids are ignored). */
+export function deleteExamples(conn: Connection, imageIds: string[]): Promise<FaceExample[]> {
+  return call(conn, 'POST', 'recognition/faces/delete', { json: imageIds });
+}
+
+export function deleteExamplesOf(conn: Connection, subject: string): Promise<{ deleted: number }> {
+  return call(conn, 'DELETE', 'recognition/faces', { query: { subject } });
+}
+
+/** The stored photo of an example; needs no key header, so an <img> can load it. */
+export function exampleImageUrl(conn: Connection, imageId: string): string {
+  return `/api/v1/static/${enc(conn.apiKey)}/images/${enc(imageId)}`;
+}

@@ -1,0 +1,184 @@
+// State of the face-collection manager for one recognition service: subjects, the examples page being shown
+// and the examples selected for bulk deletion. Every failure lands in `error` as a UiError.
+import { SvelteSet } from 'svelte/reactivity';
+import * as api from '../api/recognition.js';
+import { ApiError, toUiError, type UiError } from '../api/errors.js';
+import type { Connection, FaceExample } from '../api/types.js';
+
+const same = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+
+export class CollectionStore {
+  subjects = $state<string[]>([]);
+  search = $state('');
+  /** The subject whose examples are shown; undefined = every subject. */
+  selected = $state<string | undefined>(undefined);
+  examples = $state<FaceExample[]>([]);
+  page = $state(0);
+  readonly pageSize = 24;
+  totalPages = $state(0);
+  totalExamples = $state(0);
+  /** image_ids ticked for bulk deletion. */
+  readonly ticked = new SvelteSet<string>();
+  loading = $state(false);
+  error = $state<UiError | undefined>(undefined);
+  /** A short confirmation of the last successful change, for a polite live region. */
+  status = $state('');
+
+  readonly filtered = $derived(
+    this.search.trim()
+      ? this.subjects.filter((s) => s.toLowerCase().includes(this.search.trim().toLowerCase()))
+      : this.subjects,
+  );
+
+  constructor(readonly conn: Connection) {}
+
+  private fail(action: string, err: unknown): void {
+    this.error = toUiError(action, err, 'recognition');
+    this.status = '';
+    // A stale list is the usual cause of "not found": show the server's truth.
+    if (err instanceof ApiError && (err.code === 42 || err.code === 44)) void this.refresh();
+  }
+
+  private done(message: string): void {
+    this.error = undefined;
+    this.status = message;
+  }
+
+  /** Reloads subjects and the current examples page. */
+  async refresh(): Promise<void> {
+    await Promise.all([this.loadSubjects(), this.loadExamples(this.page)]);
+  }
+
+  async loadSubjects(): Promise<void> {
+    try {
+      this.subjects = (await api.listSubjects(this.conn)).sort((a, b) => a.localeCompare(b));
+      if (this.selected !== undefined && !this.subjects.some((s) => same(s, this.selected!)))
+        this.selected = undefined;
+    } catch (err) {
+      this.fail('Loading the subjects', err);
+    }
+  }
+
+  async loadExamples(page = 0): Promise<void> {
+    this.loading = true;
+    try {
+      const res = await api.listExamples(this.conn, { page, size: this.pageSize, subject: this.selected });
+      if (res.faces.length === 0 && page > 0 && page >= res.total_pages)
+        return this.loadExamples(Math.max(0, res.total_pages - 1));
+      this.examples = res.faces;
+      this.page = res.page_number;
+      this.totalPages = res.total_pages;
+      this.totalExamples = res.total_elements;
+      for (const id of [...this.ticked])
+        if (!res.faces.some((f) => f.image_id === id)) this.ticked.delete(id);
+    } catch (err) {
+      this.fail('Loading the examples', err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async select(subject: string | undefined): Promise<void> {
+    this.selected = subject;
+    this.ticked.clear();
+    await this.loadExamples(0);
+  }
+
+  /** Adds a subject; answers false (and sets `error`) when it could not. */
+  async add(name: string): Promise<boolean> {
+    const subject = name.trim();
+    if (!subject) {
+      this.error = {
+        action: 'Adding a subject',
+        message: 'The name is empty.',
+        hint: 'Type a name of 1 to 50 characters.',
+      };
+      return false;
+    }
+    try {
+      await api.addSubject(this.conn, subject);
+      await this.loadSubjects();
+      this.done(`Subject ${subject} added.`);
+      return true;
+    } catch (err) {
+      this.fail(`Adding subject ${subject}`, err);
+      return false;
+    }
+  }
+
+  /** The existing subject `to` would merge into, if any (names compare case-insensitively). */
+  mergeTarget(from: string, to: string): string | undefined {
+    return this.subjects.find((s) => same(s, to.trim()) && !same(s, from));
+  }
+
+  async rename(from: string, to: string): Promise<boolean> {
+    const target = to.trim();
+    if (!target) {
+      this.error = {
+        action: `Renaming ${from}`,
+        message: 'The new name is empty.',
+        hint: 'Type a name of 1 to 50 characters.',
+      };
+      return false;
+    }
+    const merged = this.mergeTarget(from, target);
+    try {
+      await api.renameSubject(this.conn, from, target);
+      if (this.selected !== undefined && same(this.selected, from)) this.selected = merged ?? target;
+      await this.refresh();
+      this.done(merged ? `${from} merged into ${merged}.` : `${from} renamed to ${target}.`);
+      return true;
+    } catch (err) {
+      this.fail(`Renaming ${from}`, err);
+      return false;
+    }
+  }
+
+  async remove(subject: string): Promise<void> {
+    try {
+      await api.deleteSubject(this.conn, subject);
+      if (this.selected !== undefined && same(this.selected, subject)) this.selected = undefined;
+      await this.refresh();
+      this.done(`Subject ${subject} and its examples deleted.`);
+    } catch (err) {
+      this.fail(`Deleting subject ${subject}`, err);
+    }
+  }
+
+  toggle(imageId: string, on: boolean): void {
+    if (on) this.ticked.add(imageId);
+    else this.ticked.delete(imageId);
+  }
+
+  tickPage(on: boolean): void {
+    for (const f of this.examples) this.toggle(f.image_id, on);
+  }
+
+  async deleteTicked(): Promise<void> {
+    const ids = [...this.ticked];
+    if (!ids.length) return;
+    try {
+      const deleted = await api.deleteExamples(this.conn, ids);
+      this.ticked.clear();
+      await this.refresh();
+      this.done(`${deleted.length} example${deleted.length === 1 ? '' : 's'} deleted.`);
+    } catch (err) {
+      this.fail(`Deleting ${ids.length} example${ids.length === 1 ? '' : 's'}`, err);
+    }
+  }
+
+  async deleteAllOf(subject: string): Promise<void> {
+    try {
+      const { deleted } = await api.deleteExamplesOf(this.conn, subject);
+      this.ticked.clear();
+      await this.loadExamples(0);
+      this.done(`${deleted} example${deleted === 1 ? '' : 's'} of ${subject} deleted.`);
+    } catch (err) {
+      this.fail(`Deleting the examples of ${subject}`, err);
+    }
+  }
+
+  imageUrl(imageId: string): string {
+    return api.exampleImageUrl(this.conn, imageId);
+  }
+}
