@@ -94,3 +94,31 @@ export class PluginUnavailable extends define('PluginUnavailable', 39, 400) {}
 export class Overloaded extends define('Overloaded', 40, 503) {}
 /** 41: models are still loading or failed to load. */
 export class NotReady extends define('NotReady', 41, 503) {}
+
+// Administration (users, applications, members, face services): codes 100 and up, clear of CompreFace's.
+/** 101: no valid session (not logged in, expired, or wrong credentials). */
+export class Unauthorized extends define('Unauthorized', 101, 401) {}
+/** 102: logged in, but the role does not allow this (or a state-changing request lacks its CSRF header). */
+export class Forbidden extends define('Forbidden', 102, 403) {}
+/** 103: the user, application, member or face service does not exist or is not visible to the caller. */
+export class AdminNotFound extends define('AdminNotFound', 103, 404) {}
+/** 104: the change conflicts with existing data (e-mail taken, already a member, last owner). */
+export class Conflict extends define('Conflict', 104, 409) {}
+/** 105: too many failed log-ins for this account or address; retry after `retryAfter` seconds. */
+export class TooManyAttempts extends define('TooManyAttempts', 105, 429) {
+  constructor(readonly retryAfter: number) {
+    super(`Too many failed attempts, try again in ${Math.max(1, Math.ceil(retryAfter / 60))} min`);
+  }
+}
+/** 106: an e-mail confirmation or password-reset token is unknown, used or expired. */
+export class InvalidToken extends define('InvalidToken', 106, 400) {
+  constructor() {
+    super('The link is invalid or has expired');
+  }
+}
+/** 107: the operation needs e-mail and no SMTP server is configured. */
+export class EmailDisabled extends define('EmailDisabled', 107, 400) {
+  constructor() {
+    super('E-mail is not configured on this server; ask an administrator to reset your password');
+  }
+}

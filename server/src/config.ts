@@ -22,6 +22,39 @@ export interface Config {
   minSimilarity: number;
   /** Log level (LOG_LEVEL: debug, info, warn, error; default info). */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Address users reach the server at, for links in e-mails (PUBLIC_URL, default http://localhost:PORT). */
+  publicUrl: string;
+  /** Outgoing e-mail for confirmation and password-reset messages; undefined (SMTP_HOST unset) = no e-mail. */
+  smtp: SmtpConfig | undefined;
+  /** Anyone may sign up once the first user exists (SIGNUP_ENABLED, default true); false = owner/admin/CLI create users. */
+  signupEnabled: boolean;
+  /** Admin session lifetime in seconds (SESSION_TTL, default 604800 = 7 days). */
+  sessionTtl: number;
+  /** Secure flag of the session cookie (COOKIE_SECURE: auto = when the request came over HTTPS, true, false; default auto). */
+  cookieSecure: 'auto' | boolean;
+  /** Believe X-Forwarded-For/-Proto from a reverse proxy for the client address and HTTPS (TRUST_PROXY, default false). */
+  trustProxy: boolean;
+  /** Failed log-ins per account within `loginWindow` before it is refused (LOGIN_MAX_FAILURES, default 5). */
+  loginMaxFailures: number;
+  /** Failed log-ins per client address within `loginWindow` before it is refused (LOGIN_MAX_FAILURES_PER_ADDRESS, default 20). */
+  loginMaxFailuresPerAddress: number;
+  /** Sliding window of the log-in limits, in seconds (LOGIN_WINDOW, default 900). */
+  loginWindow: number;
+}
+
+/** The SMTP server Visor sends mail through (nodemailer). */
+export interface SmtpConfig {
+  /** SMTP_HOST. */
+  host: string;
+  /** SMTP_PORT, default 587 (465 when SMTP_SECURE). */
+  port: number;
+  /** Implicit TLS from the first byte (SMTP_SECURE, default true on port 465); otherwise STARTTLS when offered. */
+  secure: boolean;
+  /** SMTP_USER and SMTP_PASSWORD; no authentication when SMTP_USER is unset. */
+  user: string | undefined;
+  password: string | undefined;
+  /** Sender address (SMTP_FROM, default "Visor <visor@SMTP_HOST>"). */
+  from: string;
 }
 
 export class ConfigError extends Error {
@@ -69,8 +102,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected debug, info, warn or error`);
   const origins = env.CORS_ORIGINS?.trim();
+  const port = int('PORT', 8000, 0, 65535);
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]/.test(publicUrl)) problems.push(`PUBLIC_URL=${publicUrl}: expected http(s)://host…`);
+  const smtpHost = env.SMTP_HOST?.trim();
+  const smtpSecure = bool('SMTP_SECURE', env.SMTP_PORT === '465');
+  const smtp: SmtpConfig | undefined = smtpHost
+    ? {
+        host: smtpHost,
+        port: int('SMTP_PORT', smtpSecure ? 465 : 587, 1, 65535),
+        secure: smtpSecure,
+        user: env.SMTP_USER || undefined,
+        password: env.SMTP_PASSWORD || undefined,
+        from: env.SMTP_FROM || `Visor <visor@${smtpHost}>`,
+      }
+    : undefined;
+  const cookieSecureRaw = (env.COOKIE_SECURE || 'auto').toLowerCase();
+  const cookieSecure = cookieSecureRaw === 'auto' ? 'auto' : bool('COOKIE_SECURE', false);
   const config: Config = {
-    port: int('PORT', 8000, 0, 65535),
+    port,
     databaseUrl,
     dataDir: resolve(env.VISOR_DATA_DIR || 'data'),
     saveImagesToDb: bool('SAVE_IMAGES_TO_DB', true),
@@ -80,6 +130,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: !origins || origins === '*' ? '*' : origins.split(',').map((s) => s.trim()),
     minSimilarity: num('MIN_SIMILARITY', 0, 0, 1),
     logLevel,
+    publicUrl,
+    smtp,
+    signupEnabled: bool('SIGNUP_ENABLED', true),
+    sessionTtl: int('SESSION_TTL', 7 * 24 * 3600, 60),
+    cookieSecure,
+    trustProxy: bool('TRUST_PROXY', false),
+    loginMaxFailures: int('LOGIN_MAX_FAILURES', 5, 1),
+    loginMaxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1),
+    loginWindow: int('LOGIN_WINDOW', 900, 1),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -19,7 +19,14 @@ export function invertAffine(m: Affine): Affine {
 }
 
 /** The map that scales a `width`x`height` output grid onto the source rectangle (x, y, w, h). */
-export function rectToAffine(x: number, y: number, w: number, h: number, width: number, height: number): Affine {
+export function rectToAffine(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  width: number,
+  height: number,
+): Affine {
   return [w / width, 0, x, 0, h / height, y];
 }
 

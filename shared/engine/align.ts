@@ -31,7 +31,12 @@ export interface FaceRegion {
 }
 
 /** A square region from points: their bounding box centre, `scale` times the larger extent, the eyes' roll. */
-export function regionFromPoints(pts: readonly Point[], leftEye: Point, rightEye: Point, scale: number): FaceRegion {
+export function regionFromPoints(
+  pts: readonly Point[],
+  leftEye: Point,
+  rightEye: Point,
+  scale: number,
+): FaceRegion {
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
   const [x1, x2, y1, y2] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
@@ -57,7 +62,9 @@ export class Landmarker68 {
     const size = this.spec.width;
     const toImage = orientedSquare(region.cx, region.cy, region.side, region.angle, size);
     const data = warpToTensor(image, toImage, this.spec);
-    const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(this.spec) } });
+    const out = await this.session.run({
+      [this.session.inputNames[0]]: { data, dims: inputDims(this.spec) },
+    });
     const raw = out[this.session.outputNames[0]].data;
     const pts: Point[] = [];
     for (let i = 0; i < 68; i++) pts.push(applyAffine(toImage, [raw[2 * i] * size, raw[2 * i + 1] * size]));

@@ -54,7 +54,14 @@ export function decodeBlazeFace(raw: BlazeFaceRaw, anchors: Float32Array, minSco
     const keypoints: Point[] = [];
     for (let k = 0; k < raw.keypoints; k++)
       keypoints.push([ax + raw.regressors[r + 4 + 2 * k], ay + raw.regressors[r + 5 + 2 * k]]);
-    out.push({ x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2, score: sigmoid(logit), keypoints });
+    out.push({
+      x1: cx - w / 2,
+      y1: cy - h / 2,
+      x2: cx + w / 2,
+      y2: cy + h / 2,
+      score: sigmoid(logit),
+      keypoints,
+    });
   }
   return out;
 }

@@ -16,7 +16,11 @@ export interface DetectorSettings {
   plan: ViewPlan;
 }
 
-export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = { threshold: 0.5, nmsIou: 0.3, plan: DEFAULT_VIEW_PLAN };
+export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
+  threshold: 0.5,
+  nmsIou: 0.3,
+  plan: DEFAULT_VIEW_PLAN,
+};
 
 /** Reads the anchor layout and output layout of a BlazeFace-family model from its manifest entry. */
 export function blazeFaceLayout(info: ModelInfo): {
@@ -39,11 +43,27 @@ export function blazeFaceLayout(info: ModelInfo): {
     if (ts.length === 1) {
       // one [1, N, 1 + 4 + 2k] tensor: logit first (human's BlazeFace)
       const t = ts[0];
-      return { regressors: t.data, regStride: last(t), regOffset: 1, logits: t.data, logitStride: last(t), logitOffset: 0, keypoints };
+      return {
+        regressors: t.data,
+        regStride: last(t),
+        regOffset: 1,
+        logits: t.data,
+        logitStride: last(t),
+        logitOffset: 0,
+        keypoints,
+      };
     }
     const reg = ts.find((t) => last(t) > 1)!;
     const cls = ts.find((t) => last(t) === 1)!;
-    return { regressors: reg.data, regStride: last(reg), regOffset: 0, logits: cls.data, logitStride: 1, logitOffset: 0, keypoints };
+    return {
+      regressors: reg.data,
+      regStride: last(reg),
+      regOffset: 0,
+      logits: cls.data,
+      logitStride: 1,
+      logitOffset: 0,
+      keypoints,
+    };
   };
   return { spec, anchors, split };
 }
@@ -80,7 +100,14 @@ export class BlazeFaceDetector {
       for (const c of decodeBlazeFace(split(out), anchors, minScore)) {
         const [x1, y1] = applyAffine(view.toImage, [c.x1, c.y1]);
         const [x2, y2] = applyAffine(view.toImage, [c.x2, c.y2]);
-        const mapped = { x1, y1, x2, y2, score: c.score, keypoints: c.keypoints.map((p) => applyAffine(view.toImage, p)) };
+        const mapped = {
+          x1,
+          y1,
+          x2,
+          y2,
+          score: c.score,
+          keypoints: c.keypoints.map((p) => applyAffine(view.toImage, p)),
+        };
         if (!touchesInnerEdge(mapped, view, 2 * scale)) all.push(mapped);
       }
     }

@@ -11,7 +11,15 @@ import type { Candidate } from './nms.js';
 import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
 import type { SessionProvider } from './session.js';
 import { calibratedSimilarity, l2distance } from './similarity.js';
-import { PLUGINS, type Point, type AnalyzeOptions, type AnalyzeResult, type FaceAnalysis, type FaceEngine, type PluginName } from './types.js';
+import {
+  PLUGINS,
+  type Point,
+  type AnalyzeOptions,
+  type AnalyzeResult,
+  type FaceAnalysis,
+  type FaceEngine,
+  type PluginName,
+} from './types.js';
 
 export interface EngineConfig {
   sessions: SessionProvider;
@@ -89,7 +97,13 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
 
   /** Whole-box chip when there are neither landmarks nor keypoints (detectFaces=false without a landmark model). */
   const boxChip = (c: Candidate): Affine =>
-    orientedSquare((c.x1 + c.x2) / 2, (c.y1 + c.y2) / 2, Math.max(c.x2 - c.x1, c.y2 - c.y1), 0, embedder.spec.width);
+    orientedSquare(
+      (c.x1 + c.x2) / 2,
+      (c.y1 + c.y2) / 2,
+      Math.max(c.x2 - c.x1, c.y2 - c.y1),
+      0,
+      embedder.spec.width,
+    );
   const chipFor = (c: Candidate, pts68: Point[] | undefined): Affine =>
     pts68
       ? embedder.chipAffine(pts68)
@@ -114,7 +128,9 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       candidates = [{ x1: 0, y1: 0, x2: raw.width, y2: raw.height, score: 1, keypoints: [] }];
     } else {
       const t0 = now();
-      candidates = (await detector.detect(image, Math.max(threshold, 1e-4))).filter((c) => c.score > threshold);
+      candidates = (await detector.detect(image, Math.max(threshold, 1e-4))).filter(
+        (c) => c.score > threshold,
+      );
       execution_time.detector = now() - t0;
     }
     candidates.sort((a, b) => (b.x2 - b.x1) * (b.y2 - b.y1) - (a.x2 - a.x1) * (a.y2 - a.y1));
@@ -140,7 +156,15 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       };
       const chip = chipFor(c, pts68);
       const embed = () => embedder.embed(image, chip);
-      const ctx: FaceContext = { image, candidate: c, landmarks68: pts68, face, chip, embed, memo: new Map() };
+      const ctx: FaceContext = {
+        image,
+        candidate: c,
+        landmarks68: pts68,
+        face,
+        chip,
+        embed,
+        memo: new Map(),
+      };
       if (opts.embed && !requested.includes('calculator')) {
         t = now();
         face.embedding = await embed();

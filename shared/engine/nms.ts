@@ -50,7 +50,9 @@ export function weightedNms(boxes: readonly Candidate[], threshold: number): Can
       x2: avg((b) => b.x2),
       y2: avg((b) => b.y2),
       score: best.score,
-      keypoints: best.keypoints.map((_, k) => [avg((b) => b.keypoints[k][0]), avg((b) => b.keypoints[k][1])] as Point),
+      keypoints: best.keypoints.map(
+        (_, k) => [avg((b) => b.keypoints[k][0]), avg((b) => b.keypoints[k][1])] as Point,
+      ),
     });
   }
   return kept;

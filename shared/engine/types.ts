@@ -28,7 +28,17 @@ export interface Pose {
 }
 
 /** Plugin names a caller may ask for; `mask` is recognised but unavailable (no shippable model). */
-export const PLUGINS = ['landmarks', 'age', 'gender', 'pose', 'calculator', 'emotion', 'liveness', 'landmarks3d', 'quality'] as const;
+export const PLUGINS = [
+  'landmarks',
+  'age',
+  'gender',
+  'pose',
+  'calculator',
+  'emotion',
+  'liveness',
+  'landmarks3d',
+  'quality',
+] as const;
 export type PluginName = (typeof PLUGINS)[number];
 
 export interface FaceAnalysis {

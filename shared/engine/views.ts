@@ -39,7 +39,9 @@ export function planViews(width: number, height: number, plan: ViewPlan): View[]
   const step = side * (1 - plan.overlap);
   const starts = (extent: number) => {
     const n = Math.max(1, Math.ceil((extent - side) / step) + 1);
-    return Array.from({ length: n }, (_, i) => (n === 1 ? (extent - side) / 2 : ((extent - side) * i) / (n - 1)));
+    return Array.from({ length: n }, (_, i) =>
+      n === 1 ? (extent - side) / 2 : ((extent - side) * i) / (n - 1),
+    );
   };
   const views = [whole];
   for (const y of starts(height))

@@ -29,7 +29,9 @@ describe("CompreFace's detector test", () => {
       const boxes = results.get(file)!.faces.map((f) => f.box);
       const used = new Set<number>();
       for (const [x, y] of points) {
-        const i = boxes.findIndex((b, j) => !used.has(j) && x >= b.x_min && x <= b.x_max && y >= b.y_min && y <= b.y_max);
+        const i = boxes.findIndex(
+          (b, j) => !used.has(j) && x >= b.x_min && x <= b.x_max && y >= b.y_min && y <= b.y_max,
+        );
         if (i < 0) report.push(`${file}: nose ${x},${y} not in any box`);
         else used.add(i);
       }
@@ -79,7 +81,9 @@ describe('identity', () => {
     const different: number[] = [];
     for (let i = 0; i < people.length; i++)
       for (let j = i + 1; j < people.length; j++)
-        (people[i].person === people[j].person ? same : different).push(engine.similarity(people[i].e, people[j].e));
+        (people[i].person === people[j].person ? same : different).push(
+          engine.similarity(people[i].e, people[j].e),
+        );
     expect(Math.min(...same)).toBeGreaterThan(Math.max(...different));
     expect(Math.min(...same)).toBeGreaterThan(0.5);
     expect(Math.max(...different)).toBeLessThan(0.5);

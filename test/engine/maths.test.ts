@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { applyAffine, invertAffine, similarityTransform, type Affine } from '../../shared/engine/affine.js';
 import { mirrored, orientedSquare } from '../../shared/engine/align.js';
 import { blazeFaceAnchors, decodeBlazeFace } from '../../shared/engine/blazeface.js';
-import { DLIB_ALIGN_INDICES, dlibChipTemplate, dlibFivePointTemplate, fivePointsFrom68 } from '../../shared/engine/landmarks.js';
+import {
+  DLIB_ALIGN_INDICES,
+  dlibChipTemplate,
+  dlibFivePointTemplate,
+  fivePointsFrom68,
+} from '../../shared/engine/landmarks.js';
 import { hardNms, iou, weightedNms, type Candidate } from '../../shared/engine/nms.js';
 import { warpToTensor, type TensorSpec } from '../../shared/engine/preprocess.js';
 import { calibratedSimilarity, l2distance, l2normalize } from '../../shared/engine/similarity.js';
@@ -17,16 +22,44 @@ describe('similarity transform (Umeyama)', () => {
   it('recovers an exact rotation + scale + translation', () => {
     const angle = 0.3;
     const s = 2.5;
-    const m: Affine = [s * Math.cos(angle), -s * Math.sin(angle), 10, s * Math.sin(angle), s * Math.cos(angle), -4];
-    const src: Point[] = [[0, 0], [1, 0], [0, 2], [3, 1], [-1, 5]];
-    close(similarityTransform(src, src.map((p) => applyAffine(m, p))), m, 9);
+    const m: Affine = [
+      s * Math.cos(angle),
+      -s * Math.sin(angle),
+      10,
+      s * Math.sin(angle),
+      s * Math.cos(angle),
+      -4,
+    ];
+    const src: Point[] = [
+      [0, 0],
+      [1, 0],
+      [0, 2],
+      [3, 1],
+      [-1, 5],
+    ];
+    close(
+      similarityTransform(
+        src,
+        src.map((p) => applyAffine(m, p)),
+      ),
+      m,
+      9,
+    );
   });
 
   it('is the least-squares fit for noisy points (reference from numpy lstsq)', () => {
     // dst = [[1,1],[3,1.2],[1.1,3]] from src = [[0,0],[1,0],[0,1]]; solved with numpy over (a, b, tx, ty).
     const t = similarityTransform(
-      [[0, 0], [1, 0], [0, 1]],
-      [[1, 1], [3, 1.2], [1.1, 3]],
+      [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [1, 1],
+        [3, 1.2],
+        [1.1, 3],
+      ],
     );
     close(t, [1.925, -0.05, 1.075, 0.05, 1.925, 1.075], 9);
   });
@@ -130,7 +163,12 @@ describe('landmark conventions', () => {
 
 describe('sampling into tensors', () => {
   // 2x2 RGB image: red, green / blue, white
-  const img = { data: new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]), width: 2, height: 2, channels: 3 as const };
+  const img = {
+    data: new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]),
+    width: 2,
+    height: 2,
+    channels: 3 as const,
+  };
   const spec = (over: Partial<TensorSpec> = {}): TensorSpec => ({
     width: 2,
     height: 2,
@@ -144,7 +182,11 @@ describe('sampling into tensors', () => {
     close(Array.from(warpToTensor(img, [1, 0, 0, 0, 1, 0], spec())), Array.from(img.data));
   });
   it('applies mean/std, BGR order and NCHW layout', () => {
-    const t = warpToTensor(img, [1, 0, 0, 0, 1, 0], spec({ colorOrder: 'BGR', layout: 'NCHW', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] }));
+    const t = warpToTensor(
+      img,
+      [1, 0, 0, 0, 1, 0],
+      spec({ colorOrder: 'BGR', layout: 'NCHW', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] }),
+    );
     close(Array.from(t), [-1, -1, 1, 1, -1, 1, -1, 1, 1, -1, -1, 1]);
   });
   it('area-averages a 2x downscale and reads black outside', () => {

@@ -72,16 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`web shell and PWA${SKIP_REASON}`, () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
-    // Every form control has an accessible name.
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select, textarea, button')]
-        .filter((el) => {
-          const e = el as HTMLInputElement;
-          return !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent?.trim();
-        })
-        .map((el) => el.outerHTML),
-    );
-    expect(unnamed).toEqual([]);
+    expect(await audit(page)).toEqual({ unnamed: [], duplicateIds: [] });
   });
 
   it('says what is wrong with a malformed key', async () => {
@@ -230,6 +221,7 @@ describe.skipIf(!HAVE_CHROMIUM || !STACK_READY)(
             .evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length),
         )
         .toBe(4);
+      expect(await audit(page)).toEqual({ unnamed: [], duplicateIds: [] });
       await screenshots(page, '07-collection');
     });
 
@@ -296,6 +288,7 @@ describe.skipIf(!HAVE_CHROMIUM || !STACK_READY)(
       expect(curl).toContain(`x-api-key: ${stack.keys.recognition}`);
       expect(curl).toContain('/api/v1/recognition/recognize?face_plugins=landmarks&prediction_count=1');
       expect(curl).toContain('-F file=@005_A.jpg');
+      expect(await audit(page)).toEqual({ unnamed: [], duplicateIds: [] });
       await screenshots(page, '09-test-recognition');
     });
 
@@ -337,12 +330,14 @@ describe.skipIf(!HAVE_CHROMIUM || !STACK_READY)(
         .toMatch(/similarity [01]\.\d\d/);
       const json = JSON.parse((await page.locator('pre[aria-label="Response"]').textContent())!);
       expect(json.result[0].face_matches[0].similarity).toBeGreaterThan(0.5);
+      expect(await audit(page)).toEqual({ unnamed: [], duplicateIds: [] });
       await screenshots(page, '12-test-verification');
     });
 
     it('lists the saved keys on the Connect page', async () => {
       await page.getByRole('link', { name: 'Connect' }).click();
       await expect.poll(() => page.locator('#saved ~ ul li').count()).toBe(3);
+      expect(await audit(page)).toEqual({ unnamed: [], duplicateIds: [] });
       await screenshots(page, '13-connect-saved');
     });
 

@@ -86,3 +86,18 @@ export function watchErrors(page: Page, ignore: RegExp[] = []): string[] {
   });
   return errors;
 }
+
+/** Accessibility basics a page must pass: every form control named, no duplicate ids. */
+export function audit(page: Page): Promise<{ unnamed: string[]; duplicateIds: string[] }> {
+  return page.evaluate(() => {
+    const unnamed = [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => {
+        const e = el as HTMLInputElement;
+        return !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent?.trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 120));
+    const ids = [...document.querySelectorAll('[id]')].map((el) => el.id);
+    const duplicateIds = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+    return { unnamed, duplicateIds };
+  });
+}

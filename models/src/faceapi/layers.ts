@@ -152,12 +152,8 @@ export class NetBuilder {
     };
   }
 
-  unary(op: 'Relu' | 'Sigmoid' | 'Exp', x: Fmap): Fmap {
-    return { ...x, name: this.g.op(op, [x.name]) };
-  }
-
   relu(x: Fmap): Fmap {
-    return this.unary('Relu', x);
+    return { ...x, name: this.g.op('Relu', [x.name]) };
   }
 
   /** tf.clipByValue(x, lo, hi). */

@@ -40,7 +40,9 @@ function perImage(embed: boolean): Command {
         for (const file of files) {
           try {
             const faces = await analyzeFile(engine, file, embed);
-            process.stdout.write(JSON.stringify({ file, faces: faces.map((f) => faceJson(f, embed)) }) + '\n');
+            process.stdout.write(
+              JSON.stringify({ file, faces: faces.map((f) => faceJson(f, embed)) }) + '\n',
+            );
           } catch (e) {
             if (!(e instanceof VisorError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
             failed++;
@@ -67,7 +69,9 @@ export const compareCommand: Command = {
     }
     const engine = await createServerEngine();
     try {
-      const [a, b] = await Promise.all(args.map(async (file) => ({ file, face: (await analyzeFile(engine, file, true))[0] })));
+      const [a, b] = await Promise.all(
+        args.map(async (file) => ({ file, face: (await analyzeFile(engine, file, true))[0] })),
+      );
       const missing = [a, b].filter((x) => !x.face).map((x) => x.file);
       if (missing.length) {
         process.stdout.write(JSON.stringify({ error: `no face found in ${missing.join(', ')}` }) + '\n');

@@ -13,7 +13,8 @@ export function ageRange(p: ArrayLike<number>, mass = 0.5): Age {
     for (let hi = lo; hi < p.length; hi++) {
       s += p[hi] / total;
       if (s >= mass) {
-        const better = hi - lo < best.high - best.low || (hi - lo === best.high - best.low && s > best.probability);
+        const better =
+          hi - lo < best.high - best.low || (hi - lo === best.high - best.low && s > best.probability);
         if (better) best = { low: lo, high: hi, probability: s };
         break;
       }

@@ -45,7 +45,11 @@ export async function loadCropModel(deps: PluginDeps, id: string, plugin: string
 }
 
 /** Maps crop-space 3-D points (x, y in crop pixels, z in the same units) to image pixels. */
-export function cropPointsToImage(raw: Float32Array, count: number, toImage: Affine): [number, number, number][] {
+export function cropPointsToImage(
+  raw: Float32Array,
+  count: number,
+  toImage: Affine,
+): [number, number, number][] {
   const s = affineScale(toImage);
   const pts: [number, number, number][] = [];
   for (let i = 0; i < count; i++) {

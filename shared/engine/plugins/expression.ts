@@ -27,6 +27,7 @@ export const livenessPlugin: PluginFactory = async (deps) => {
     const a = (await antispoof.run(ctx, region)).out.real.data[0];
     const l = (await liveness.run(ctx, region)).out.liveness.data[index];
     const real = (a + l) / 2;
-    ctx.face.liveness = real > 0.5 ? { value: 'real', probability: real } : { value: 'spoof', probability: 1 - real };
+    ctx.face.liveness =
+      real > 0.5 ? { value: 'real', probability: real } : { value: 'spoof', probability: 1 - real };
   };
 };

@@ -35,7 +35,11 @@ export function poseFromMesh(mesh: readonly P3[]): Pose {
 export const landmarks3dPlugin: PluginFactory = async (deps) => {
   const run = await facemesh(deps, 'landmarks3d');
   return async (ctx) => {
-    ctx.face.landmarks3d = (await run(ctx)).map(([x, y, z]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10, Math.round(z * 10) / 10]);
+    ctx.face.landmarks3d = (await run(ctx)).map(([x, y, z]) => [
+      Math.round(x * 10) / 10,
+      Math.round(y * 10) / 10,
+      Math.round(z * 10) / 10,
+    ]);
   };
 };
 

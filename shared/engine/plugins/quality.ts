@@ -29,7 +29,14 @@ export const qualityPlugin: PluginFactory = async (deps) => {
     const size = 112; // the inner face of the 150 px chip, where blur matters
     const margin = 19;
     const chip = ctx.chip;
-    const inner: typeof chip = [chip[0], chip[1], chip[0] * margin + chip[1] * margin + chip[2], chip[3], chip[4], chip[3] * margin + chip[4] * margin + chip[5]];
+    const inner: typeof chip = [
+      chip[0],
+      chip[1],
+      chip[0] * margin + chip[1] * margin + chip[2],
+      chip[3],
+      chip[4],
+      chip[3] * margin + chip[4] * margin + chip[5],
+    ];
     const grey = warpToTensor(ctx.image, inner, {
       width: size,
       height: size,

@@ -1,6 +1,9 @@
 // API failures turned into what the user wants to know: what failed, why (the server's message) and what to do.
 import type { ApiErrorBody, ServiceType } from './types.js';
 
+/** A proxy's answers when the server behind it is down: the same as not reaching it. */
+const GATEWAY = [502, 503, 504];
+
 /** A failed call: `status` 0 means the server could not be reached. */
 export class ApiError extends Error {
   constructor(
@@ -16,6 +19,8 @@ export class ApiError extends Error {
     const b = body as Partial<ApiErrorBody> | null;
     if (b && typeof b.message === 'string')
       return new ApiError(status, typeof b.code === 'number' ? b.code : undefined, b.message);
+    if (GATEWAY.includes(status))
+      return new ApiError(0, undefined, `no answer from the server (HTTP ${status})`);
     return new ApiError(
       status,
       undefined,

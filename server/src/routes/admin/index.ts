@@ -1,0 +1,30 @@
+// The JSON admin API, mounted under /admin: session auth (cookie), CSRF guard on state-changing requests,
+// Retry-After on 429. Build it with `app.route('/admin', adminRoutes({ config, admin }))`.
+import { Hono } from 'hono';
+import { TooManyAttempts } from '../../../../shared/errors.js';
+import { csrfGuard, sessionAuth } from '../../http/session.js';
+import { applicationRoutes } from './applications.js';
+import { authRoutes } from './auth.js';
+import type { AdminEnv, AdminRouteDeps } from './deps.js';
+import { faceServiceRoutes } from './face-services.js';
+import { userRoutes } from './users.js';
+
+export type { AdminRouteDeps } from './deps.js';
+export { countRequests } from './count-requests.js';
+
+export function adminRoutes(deps: AdminRouteDeps): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>();
+  app.use(async (c, next) => {
+    await next();
+    // the session is personal: never cached by a shared cache
+    c.header('cache-control', 'no-store');
+    if (c.error instanceof TooManyAttempts) c.res.headers.set('retry-after', String(c.error.retryAfter));
+  });
+  app.use(csrfGuard());
+  app.use(sessionAuth((token) => deps.admin.accounts.sessionUser(token)));
+  app.route('/', authRoutes(deps));
+  app.route('/users', userRoutes(deps));
+  app.route('/apps', applicationRoutes(deps));
+  app.route('/apps', faceServiceRoutes(deps));
+  return app;
+}

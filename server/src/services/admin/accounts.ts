@@ -1,0 +1,182 @@
+// A person's own account: sign-up (the first user becomes the global owner), log-in with brute-force
+// limits, sessions, log-out, password change, and — when e-mail is configured — address confirmation
+// (1 h tokens) and password reset by e-mail (15 min tokens).
+import { randomUUID } from 'node:crypto';
+import { Conflict, EmailDisabled, Forbidden, InvalidToken, Unauthorized } from '../../../../shared/errors.js';
+import type { Mail } from '../../mail/mailer.js';
+import { confirmationMail, resetMail } from '../../mail/messages.js';
+import { deleteSession, deleteUserSessions, findSessionUser, insertSession } from '../../repositories/sessions.js';
+import { consumeEmailToken, insertEmailToken, type TokenPurpose } from '../../repositories/tokens.js';
+import {
+  countUsers,
+  findPasswordHash,
+  findUserByEmail,
+  insertUser,
+  lockUsers,
+  setEmailConfirmed,
+  setPasswordHash,
+  type Role,
+  type UserRow,
+} from '../../repositories/users.js';
+import type { AdminCtx } from './context.js';
+import { checkPassword, hashPassword, hashToken, newToken, verifyNothing, verifyPassword } from './passwords.js';
+import { createThrottle } from './throttle.js';
+import { checkEmail, optionalName } from './validate.js';
+
+export const CONFIRM_TTL = 3600;
+export const RESET_TTL = 15 * 60;
+
+export interface SignUpInput {
+  email: unknown;
+  password: unknown;
+  firstName?: unknown;
+  lastName?: unknown;
+}
+
+export function accountServices(ctx: AdminCtx) {
+  const { db, config, mailer, logger } = ctx;
+  const throttle = createThrottle(db, {
+    perAccount: config.loginMaxFailures,
+    perAddress: config.loginMaxFailuresPerAddress,
+    windowSeconds: config.loginWindow,
+  });
+
+  async function sendToken(user: UserRow, purpose: TokenPurpose): Promise<void> {
+    if (!mailer) return;
+    const t = newToken();
+    await insertEmailToken(db, {
+      tokenHash: t.hash,
+      userId: user.id,
+      purpose,
+      ttlSeconds: purpose === 'confirm' ? CONFIRM_TTL : RESET_TTL,
+    });
+    const mail: Mail = (purpose === 'confirm' ? confirmationMail : resetMail)(user.email, config.publicUrl, t.token);
+    try {
+      await mailer.send(mail);
+    } catch (e) {
+      logger?.error('e-mail not sent', { to: user.email, purpose, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** Creates a user: the first one is the confirmed global OWNER; later ones get `role` (default USER). */
+  async function createAccount(
+    input: SignUpInput,
+    opts: { role?: Role; confirmed: boolean },
+  ): Promise<{ user: UserRow; first: boolean }> {
+    const email = checkEmail(input.email);
+    const passwordHash = await hashPassword(checkPassword(input.password));
+    const firstName = optionalName(input.firstName, 'first_name');
+    const lastName = optionalName(input.lastName, 'last_name');
+    return db.transaction(async (tx) => {
+      await lockUsers(tx);
+      const first = (await countUsers(tx)) === 0;
+      if (!first && opts.role === 'OWNER') throw new Conflict('There is already an owner');
+      const user = await insertUser(tx, {
+        id: randomUUID(),
+        email,
+        firstName,
+        lastName,
+        passwordHash,
+        role: first ? 'OWNER' : (opts.role ?? 'USER'),
+        emailConfirmed: first || opts.confirmed,
+      });
+      if (!user) throw new Conflict(`A user with e-mail ${email} already exists`);
+      return { user, first };
+    });
+  }
+
+  async function openSession(userId: string): Promise<string> {
+    const t = newToken();
+    await insertSession(db, { tokenHash: t.hash, userId, ttlSeconds: config.sessionTtl });
+    return t.token;
+  }
+
+  return {
+    createAccount,
+    openSession,
+
+    /**
+     * Self-service sign-up. Open when SIGNUP_ENABLED or while there is no user. With e-mail configured, later
+     * users confirm their address before logging in; `session` is set when the new user may log in at once.
+     */
+    async signUp(input: SignUpInput): Promise<{ user: UserRow; confirmationRequired: boolean; session?: string }> {
+      if (!config.signupEnabled && (await countUsers(db)) > 0)
+        throw new Forbidden('Sign-up is disabled; ask an administrator for an account');
+      const { user } = await createAccount(input, { confirmed: !mailer });
+      if (!user.emailConfirmed) {
+        await sendToken(user, 'confirm');
+        return { user, confirmationRequired: true };
+      }
+      return { user, confirmationRequired: false, session: await openSession(user.id) };
+    },
+
+    /** Checks the limits, then the password; returns the user and a new session token. */
+    async login(email: unknown, password: unknown, address: string): Promise<{ user: UserRow; session: string }> {
+      const account = typeof email === 'string' ? email.trim().toLowerCase() : '';
+      const pw = typeof password === 'string' ? password : '';
+      if (!account || !pw) throw new Unauthorized('Incorrect e-mail or password');
+      await throttle.check(account, address);
+      const found = await findUserByEmail(db, account);
+      const ok = found ? await verifyPassword(found.passwordHash, pw) : (await verifyNothing(pw), false);
+      if (!found || !ok) {
+        await throttle.fail(account, address);
+        throw new Unauthorized('Incorrect e-mail or password');
+      }
+      await throttle.succeed(account);
+      if (!found.emailConfirmed) throw new Forbidden('Confirm your e-mail address first: see the message we sent');
+      const { passwordHash: _, ...user } = found;
+      return { user, session: await openSession(user.id) };
+    },
+
+    /** The user of a live session token, or undefined. */
+    sessionUser: (token: string): Promise<UserRow | undefined> => findSessionUser(db, hashToken(token)),
+
+    logout: (token: string) => deleteSession(db, hashToken(token)),
+
+    /** Changes the caller's password (the old one is required) and ends their other sessions. */
+    async changePassword(user: UserRow, session: string, oldPassword: unknown, newPassword: unknown): Promise<void> {
+      const next = checkPassword(newPassword);
+      const stored = await findPasswordHash(db, user.id);
+      if (!stored || typeof oldPassword !== 'string' || !(await verifyPassword(stored, oldPassword)))
+        throw new Forbidden('The current password is incorrect');
+      await setPasswordHash(db, user.id, await hashPassword(next));
+      await deleteUserSessions(db, user.id, hashToken(session));
+    },
+
+    async confirmEmail(token: unknown): Promise<void> {
+      const userId = typeof token === 'string' ? await consumeEmailToken(db, hashToken(token), 'confirm') : undefined;
+      if (!userId) throw new InvalidToken();
+      await setEmailConfirmed(db, userId);
+    },
+
+    /** Sends a new confirmation link to an unconfirmed address; silent about unknown ones. */
+    async resendConfirmation(email: unknown, address: string): Promise<void> {
+      if (!mailer) throw new EmailDisabled();
+      const e = checkEmail(email).toLowerCase();
+      if (!(await throttle.allow(`confirm:${e}`, address))) return;
+      const user = await findUserByEmail(db, e);
+      if (user && !user.emailConfirmed) await sendToken(user, 'confirm');
+    },
+
+    /** Sends a reset link when the address is known; silent either way (no account discovery). */
+    async requestPasswordReset(email: unknown, address: string): Promise<void> {
+      if (!mailer) throw new EmailDisabled();
+      const e = checkEmail(email).toLowerCase();
+      if (!(await throttle.allow(`reset:${e}`, address))) return;
+      const user = await findUserByEmail(db, e);
+      if (user) await sendToken(user, 'reset');
+    },
+
+    /** Sets a new password from a reset link; proves the address too, and ends every session. */
+    async resetPasswordWithToken(token: unknown, password: unknown): Promise<void> {
+      const next = checkPassword(password);
+      const userId = typeof token === 'string' ? await consumeEmailToken(db, hashToken(token), 'reset') : undefined;
+      if (!userId) throw new InvalidToken();
+      await setPasswordHash(db, userId, await hashPassword(next));
+      await setEmailConfirmed(db, userId);
+      await deleteUserSessions(db, userId);
+    },
+  };
+}
+
+export type AccountServices = ReturnType<typeof accountServices>;

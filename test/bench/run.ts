@@ -1,0 +1,70 @@
+// `npm run bench [-- --quick] [-- --only stages,peers,search,cold,http]`: Visor's speed and memory, side by side
+// with @vladmandic/human and @vladmandic/face-api on tfjs-wasm. Prints one table per section.
+import { parseArgs } from 'node:util';
+import { runCold } from './cold.js';
+import type { TimingResult } from './engine-child.js';
+import { runHttp } from './http.js';
+import { runPeers } from './peers.js';
+import { runSearch } from './search.js';
+import { describeMachine, loadWarning, sampling } from './setup.js';
+import { runStages } from './stages.js';
+import { now } from './stats.js';
+
+const SECTIONS = ['stages', 'peers', 'search', 'cold', 'http'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]]`);
+  process.exit(0);
+}
+const only = values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
+const unknown = only.filter((s) => !SECTIONS.includes(s as Section));
+if (unknown.length) {
+  console.error(`unknown section ${unknown.join(', ')}; expected ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const wanted = (s: Section) => only.includes(s);
+const quick = values.quick;
+const s = sampling(quick);
+
+console.log('# Visor benchmark');
+for (const line of describeMachine()) console.log(line);
+console.log(
+  `mode: ${quick ? '--quick' : 'full'}: 1 warm-up, up to ${s.runs} timed runs per photo (${s.budgetMs / 1000} s budget each)`,
+);
+const warning = loadWarning();
+if (warning) console.log(warning);
+
+const started = now();
+let failed = 0;
+async function section<T>(name: Section, fn: () => Promise<T>): Promise<T | undefined> {
+  if (!wanted(name)) return undefined;
+  const t = now();
+  try {
+    return await fn();
+  } catch (e) {
+    failed++;
+    console.log(`\n## ${name}: FAILED\n  ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    console.log(`  (${name}: ${((now() - t) / 1000).toFixed(0)} s)`);
+  }
+}
+
+const stages: TimingResult | undefined = await section('stages', () => runStages(s));
+await section('peers', () => runPeers(s, stages));
+await section('search', () => runSearch(quick));
+await section('cold', () => runCold(quick));
+await section('http', () => runHttp(quick));
+
+console.log(`\nbench finished in ${((now() - started) / 1000).toFixed(0)} s${failed ? `, ${failed} section(s) failed` : ''}`);
+const after = loadWarning();
+if (after) console.log(after.replace('warning: load average', 'warning: load average at the end'));
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,76 @@
+// Child process (run with --expose-gc): fills the server's VectorIndex with random unit vectors up to each
+// size and times top-1 queries; memory is the heap + ArrayBuffer growth after a full GC.
+import { parseArgs } from 'node:util';
+import { VectorIndex } from '../../server/src/search/vector-index.js';
+import { sendResult } from './child.js';
+import { median, now, repeat } from './stats.js';
+
+export interface SearchPoint {
+  size: number;
+  buildMs: number;
+  /** Heap + ArrayBuffers held by the index, bytes. */
+  bytes: number;
+  search: number[];
+  searchSubjects: number[];
+  /** Whether a stored vector plus noise found itself. */
+  correct: boolean;
+}
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    dim: { type: 'string', default: '128' },
+    runs: { type: 'string', default: '9' },
+    budget: { type: 'string', default: '5000' },
+    perSubject: { type: 'string', default: '4' },
+  },
+});
+const dim = Number(values.dim);
+const perSubject = Number(values.perSubject);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+/** A random direction (uniform on the sphere after normalisation: Gaussian coordinates, Box-Muller). */
+function randomVector(): Float32Array {
+  const v = new Float32Array(dim);
+  for (let i = 0; i < dim; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - Math.random()));
+    const a = 2 * Math.PI * Math.random();
+    v[i] = r * Math.cos(a);
+    if (i + 1 < dim) v[i + 1] = r * Math.sin(a);
+  }
+  return v;
+}
+
+const used = () => {
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+const base = used();
+const index = new VectorIndex(dim);
+const points: SearchPoint[] = [];
+let buildMs = 0;
+for (const size of values.sizes.split(',').map(Number)) {
+  const t = now();
+  for (let i = index.size; i < size; i++) index.add(`e${i}`, `s${Math.floor(i / perSubject)}`, randomVector());
+  buildMs += now() - t;
+  const bytes = used() - base;
+  const s = { warmup: 1, runs: Number(values.runs), budgetMs: Number(values.budget) };
+  const time = async (fn: (q: Float32Array) => unknown) =>
+    repeat(async () => {
+      const q = randomVector();
+      const t0 = now();
+      fn(q);
+      return now() - t0;
+    }, s);
+  const search = await time((q) => index.search(q, 1));
+  const searchSubjects = await time((q) => index.searchSubjects(q, 1));
+  const probeId = `e${Math.floor(size / 2)}`;
+  const probe = index.vector(probeId)!.map((x) => x + (Math.random() - 0.5) * 0.01);
+  const correct = index.search(probe, 1)[0]?.id === probeId;
+  points.push({ size, buildMs, bytes, search, searchSubjects, correct });
+  process.stderr.write(`search ${size}: ${median(search).toFixed(1)} ms\n`);
+}
+sendResult(points);
