@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import type { AppEnv, RouteDeps } from './http/env.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { formatSize } from './http/images.js';
-import { createLogger, type Logger } from './http/logger.js';
+import { accessLog, createLogger, type Logger } from './http/logger.js';
 import { configRoutes } from './routes/config.js';
 import { demoRoutes } from './routes/demo.js';
 import { detectRoutes } from './routes/detect.js';
@@ -42,6 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>({ strict: false });
   app.use(requestId());
+  app.use(accessLog(logger));
   // Browser callers on other origins: the API key is the credential, so any origin by default.
   const corsMiddleware = cors({
     origin: corsOrigins === '*' ? '*' : corsOrigins,

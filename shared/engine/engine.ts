@@ -8,6 +8,7 @@ import { applyAffine, type Affine } from './affine.js';
 import { dlibFivePointTemplate, fivePointsFrom68, fivePointsFromKeypoints } from './landmarks.js';
 import type { ModelCatalog } from './manifest.js';
 import type { Candidate } from './nms.js';
+import { FaceVerifier } from './verify.js';
 import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
 import type { SessionProvider } from './session.js';
 import { calibratedSimilarity, l2distance } from './similarity.js';
@@ -34,6 +35,8 @@ export interface EngineConfig {
   landmarkCrop?: number;
   /** Crop around the first pass's 68 points for a second landmark pass (0 = single pass). */
   landmarkRefine?: number;
+  /** Model whose face-presence output confirms each detection ('none' to trust the detector alone). */
+  verifier?: string;
 }
 
 /** Bumped whenever detection/alignment changes embeddings, so stored embeddings can be told apart. */
@@ -53,11 +56,17 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
     return m;
   };
   const settings = { ...DEFAULT_DETECTOR_SETTINGS, ...cfg.detectorSettings };
-  const [det, lm, emb] = await Promise.all([
+  const verifierId = cfg.verifier ?? 'facemesh';
+  const optional = (id: string) => (cfg.catalog.models[id] ? cfg.sessions.load(id) : undefined);
+  const [det, lm, emb, ver] = await Promise.all([
     cfg.sessions.load(ids.detector),
-    cfg.catalog.models[ids.landmarks] ? cfg.sessions.load(ids.landmarks) : undefined,
+    optional(ids.landmarks),
     cfg.sessions.load(ids.embedder),
+    optional(verifierId),
   ]);
+  // Without the verifier the detector cannot afford tiles: they add false faces it alone cannot reject.
+  const verifier = ver && new FaceVerifier(ver, info(verifierId));
+  if (!verifier) settings.plan = { ...settings.plan, tileAbove: 0 };
   const detector = new BlazeFaceDetector(det, info(ids.detector), settings);
   // Without the landmark model, alignment falls back to the detector's keypoints (less accurate).
   const landmarker = lm && new Landmarker68(lm, info(ids.landmarks));

@@ -21,6 +21,7 @@ export interface ViewPlan {
   overlap: number;
 }
 
+/** Tiles from twice the detector's input side: they lift small faces' scores (verify.ts rejects what they add). */
 export const DEFAULT_VIEW_PLAN: ViewPlan = { inputSize: 256, tileAbove: 2, tileFraction: 0.5, overlap: 0.25 };
 
 function square(x: number, y: number, side: number, inputSize: number): Affine {

@@ -12,7 +12,12 @@ export function sendResult(result: unknown): void {
 }
 
 /** Spawns `node [nodeArgs] --import tsx <script> ...args`; rejects with the child's last stderr lines if it fails. */
-export function runChild<T>(script: string, args: string[], timeoutMs: number, nodeArgs: string[] = []): Promise<T> {
+export function runChild<T>(
+  script: string,
+  args: string[],
+  timeoutMs: number,
+  nodeArgs: string[] = [],
+): Promise<T> {
   const path = fileURLToPath(new URL(script, import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path, ...args], {

@@ -14,7 +14,9 @@ export async function runCold(quick: boolean): Promise<Record<string, ColdResult
     const results: ColdResult[] = [];
     try {
       for (let i = 0; i < runs; i++)
-        results.push(await runChild<ColdResult>('./engine-child.ts', ['--engine', engine, '--mode', 'cold'], 300_000));
+        results.push(
+          await runChild<ColdResult>('./engine-child.ts', ['--engine', engine, '--mode', 'cold'], 300_000),
+        );
     } catch (e) {
       failures.push(`${ENGINE_LABELS[engine]} failed: ${(e as Error).message}`);
       continue;

@@ -15,6 +15,8 @@ export interface PhotoTiming {
   key: string;
   decode: number[];
   infer: number[];
+  /** Process CPU time (user + system, all threads) of the inference, ms: less sensitive to other load. */
+  cpu: number[];
   total: number[];
   stages: Record<string, number>[];
   faces: number;
@@ -72,7 +74,11 @@ if (values.mode === 'cold') {
   const result: ColdResult = { engine: name, startedMs, readyMs, firstMs: now() - t, rssReady };
   sendResult(result);
 } else {
-  const sampling = { warmup: Number(values.warmup), runs: Number(values.runs), budgetMs: Number(values.budget) };
+  const sampling = {
+    warmup: Number(values.warmup),
+    runs: Number(values.runs),
+    budgetMs: Number(values.budget),
+  };
   const sampler = new RssSampler();
   const photos: PhotoTiming[] = [];
   for (const key of values.photos.split(',')) {
@@ -85,15 +91,19 @@ if (values.mode === 'cold') {
       const t0 = now();
       const image = await decodeImage(bytes);
       const t1 = now();
+      const c = process.cpuUsage();
       const r = await engine.infer(image);
       const t2 = now();
+      const cpu = process.cpuUsage(c);
       faces = r.faces;
-      return { decode: t1 - t0, infer: t2 - t1, total: t2 - t0, stages: r.stages ?? {} };
+      const stages = r.stages ?? {};
+      return { decode: t1 - t0, infer: t2 - t1, cpu: (cpu.user + cpu.system) / 1000, total: t2 - t0, stages };
     }, sampling);
     photos.push({
       key,
       decode: runs.map((r) => r.decode),
       infer: runs.map((r) => r.infer),
+      cpu: runs.map((r) => r.cpu),
       total: runs.map((r) => r.total),
       stages: runs.map((r) => r.stages),
       faces,

@@ -2,7 +2,15 @@
 // the 468-point face mesh (which crops and aligns) and the faceres description (1024-d embedding).
 import { dirname, join } from 'node:path';
 import type { BenchEngine } from './engines.js';
-import { backendInfo, imageTensor, registerFileLoader, requireCjs, WASM_DIR, type Tensor, type Tf } from './tfjs-wasm.js';
+import {
+  backendInfo,
+  imageTensor,
+  registerFileLoader,
+  requireCjs,
+  WASM_DIR,
+  type Tensor,
+  type Tf,
+} from './tfjs-wasm.js';
 
 interface Human {
   version: string;

@@ -23,7 +23,13 @@ export interface ServerReady {
 
 /** A photo scaled so its longer side is `side` pixels, as JPEG bytes. */
 export const scaled = async (file: string, side: number): Promise<Uint8Array> =>
-  new Uint8Array(await sharp(photoPath(file)).rotate().resize(side, side, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer());
+  new Uint8Array(
+    await sharp(photoPath(file))
+      .rotate()
+      .resize(side, side, { fit: 'inside' })
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  );
 
 const send = (m: unknown) => process.send?.(m);
 
@@ -33,7 +39,11 @@ const engine = await createServerEngine();
 const db = await openDatabase(config);
 const services = await createFaceServices({ config, db, engine, decode: decodeImage });
 const svc = await services.createService({ type: 'recognition', name: 'bench' });
-for (const [subject, file] of [['A', '003_A.jpg'], ['B', '007_B.jpg'], ['C', '009_C.jpg']] as const)
+for (const [subject, file] of [
+  ['A', '005_A.jpg'],
+  ['B', '007_B.jpg'],
+  ['C', '009_C.jpg'],
+] as const)
   await services.addExample(svc, subject, { bytes: await scaled(file, 640), filename: file }, {});
 const app = createApp({ config, services, logger: createLogger('error', () => {}) });
 const sampler = new RssSampler();

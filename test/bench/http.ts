@@ -45,6 +45,15 @@ function startServer(): { child: ChildProcess; ready: Promise<ServerReady> } {
   return { child, ready };
 }
 
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.connected) child.send('stop');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 const ask = <T>(child: ChildProcess, msg: string, key: string): Promise<T> =>
   new Promise((resolve) => {
     const on = (m: Record<string, T>) => {
@@ -65,11 +74,25 @@ function multipart(bytes: Uint8Array): { body: Buffer; type: string } {
   };
 }
 
-async function load(url: string, headers: Record<string, string>, body: Buffer, clients: number, seconds: number) {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  clients: number,
+  seconds: number,
+) {
   const latencies: number[] = [];
   let failed = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const opts = { url, method: 'POST' as const, headers, body, connections: clients, duration: seconds, timeout: 30 };
+    const opts = {
+      url,
+      method: 'POST' as const,
+      headers,
+      body,
+      connections: clients,
+      duration: seconds,
+      timeout: 30,
+    };
     const instance = autocannon(opts, (err, res) => (err ? reject(err as Error) : resolve(res)));
     instance.on('response', (_client, status, _bytes, time) => {
       if (status >= 200 && status < 300) latencies.push(time);
@@ -80,11 +103,14 @@ async function load(url: string, headers: Record<string, string>, body: Buffer, 
 }
 
 export async function runHttp(quick: boolean): Promise<LoadPoint[]> {
-  const seconds = quick ? 3 : 6;
+  const seconds = quick ? 4 : 10;
   const { child, ready } = startServer();
   try {
     const { port, apiKey } = await ready;
-    const image = await sharp(photoPath(QUERY)).rotate().resize(640, 640, { fit: 'inside' }).jpeg({ quality: 90 });
+    const image = await sharp(photoPath(QUERY))
+      .rotate()
+      .resize(640, 640, { fit: 'inside' })
+      .jpeg({ quality: 90 });
     const { data: bytes, info } = await image.toBuffer({ resolveWithObject: true });
     const { body, type } = multipart(bytes);
     const url = `http://127.0.0.1:${port}/api/v1/recognition/recognize`;
@@ -94,22 +120,28 @@ export async function runHttp(quick: boolean): Promise<LoadPoint[]> {
     for (let i = 0; i < 3; i++) {
       const res = await fetch(url, { method: 'POST', headers, body: new Uint8Array(body) });
       const json = (await res.json()) as { result?: { subjects?: { subject: string }[] }[] };
-      if (res.status !== 200) throw new Error(`warm-up request answered ${res.status}: ${JSON.stringify(json)}`);
+      if (res.status !== 200)
+        throw new Error(`warm-up request answered ${res.status}: ${JSON.stringify(json)}`);
       subject = json.result?.[0]?.subjects?.[0]?.subject ?? '(none)';
     }
     const points: LoadPoint[] = [];
     for (const clients of [1, 4, 16]) {
       await ask<number>(child, 'rss', 'peak');
       const r = await load(url, headers, body, clients, seconds);
-      points.push({ clients, ok: r.latencies.length, ...r, serverPeakRss: await ask<number>(child, 'rss', 'peak') });
+      points.push({
+        clients,
+        ok: r.latencies.length,
+        ...r,
+        serverPeakRss: await ask<number>(child, 'rss', 'peak'),
+      });
     }
-    printHttp(points, `${QUERY} scaled to ${info.width}x${info.height} (${(bytes.length / 1024).toFixed(0)} KB), recognised as ${subject}`);
+    printHttp(
+      points,
+      `${QUERY} scaled to ${info.width}x${info.height} (${(bytes.length / 1024).toFixed(0)} KB), recognised as ${subject}`,
+    );
     return points;
   } finally {
-    child.send('stop');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await new Promise((resolve) => child.once('exit', resolve));
-    clearTimeout(timer);
+    await stopServer(child);
   }
 }
 
@@ -126,7 +158,16 @@ function printHttp(points: LoadPoint[], photo: string): void {
   ]);
   printTable({
     title: '6. POST /api/v1/recognition/recognize over loopback (autocannon), latency in ms',
-    headers: ['clients', 'requests/s', 'p50', 'p95', 'p99', 'answered 2xx', 'non-2xx + errors', 'server peak RSS'],
+    headers: [
+      'clients',
+      'requests/s',
+      'p50',
+      'p95',
+      'p99',
+      'answered 2xx',
+      'non-2xx + errors',
+      'server peak RSS',
+    ],
     rows,
     notes: [
       `photo: ${photo}; multipart upload, 3 enrolled subjects, embedded PGlite`,

@@ -44,6 +44,7 @@ function printPeers(results: TimingResult[], failures: string[]): void {
         median(p.decode),
         median(p.infer),
         median(p.total),
+        median(p.cpu),
         r === visor ? '1.0x' : times(ratio(p.total, base.total)),
         r === visor ? '1.0x' : times(ratio(p.infer, base.infer)),
       ]);
@@ -51,13 +52,24 @@ function printPeers(results: TimingResult[], failures: string[]): void {
   }
   printTable({
     title: '2. Visor against @vladmandic/human and @vladmandic/face-api, ms (median)',
-    headers: ['photo', 'engine', 'faces', 'runs', 'decode', 'inference', 'total', 'Visor faster (total)', '(inference)'],
+    headers: [
+      'photo',
+      'engine',
+      'faces',
+      'runs',
+      'decode',
+      'inference',
+      'total',
+      'Visor faster (total)',
+      '(inference)',
+    ],
     rows,
     notes: [
       ...results.map((r) => `${ENGINE_LABELS[r.engine]}: ${r.describe}`),
       'Each engine runs in its own fresh process: 1 untimed warm-up per photo, then the timed runs shown.',
       'decode: the same sharp decode for all three; the peers then take an int32 [h,w,3] tensor (included in',
-      'their inference). "Visor faster" = peer median / Visor median. Visor runs no plugins here.',
+      'their inference). "Visor faster" = peer median / Visor median (wall-clock). Visor runs no plugins here.',
+      'CPU: process CPU time (all threads) during inference; onnxruntime uses up to 4 threads, tfjs-wasm one.',
       ...failures,
     ],
   });

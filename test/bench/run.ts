@@ -64,7 +64,9 @@ await section('search', () => runSearch(quick));
 await section('cold', () => runCold(quick));
 await section('http', () => runHttp(quick));
 
-console.log(`\nbench finished in ${((now() - started) / 1000).toFixed(0)} s${failed ? `, ${failed} section(s) failed` : ''}`);
+console.log(
+  `\nbench finished in ${((now() - started) / 1000).toFixed(0)} s${failed ? `, ${failed} section(s) failed` : ''}`,
+);
 const after = loadWarning();
 if (after) console.log(after.replace('warning: load average', 'warning: load average at the end'));
 process.exit(failed ? 1 : 0);

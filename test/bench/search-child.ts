@@ -54,7 +54,8 @@ const points: SearchPoint[] = [];
 let buildMs = 0;
 for (const size of values.sizes.split(',').map(Number)) {
   const t = now();
-  for (let i = index.size; i < size; i++) index.add(`e${i}`, `s${Math.floor(i / perSubject)}`, randomVector());
+  for (let i = index.size; i < size; i++)
+    index.add(`e${i}`, `s${Math.floor(i / perSubject)}`, randomVector());
   buildMs += now() - t;
   const bytes = used() - base;
   const s = { warmup: 1, runs: Number(values.runs), budgetMs: Number(values.budget) };

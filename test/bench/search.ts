@@ -9,7 +9,16 @@ export async function runSearch(quick: boolean): Promise<SearchPoint[]> {
   const points = await runChild<SearchPoint[]>('./search-child.ts', args, 600_000, ['--expose-gc']);
   printTable({
     title: '4. Similarity search, server/src/search/vector-index.ts (VectorIndex), 128-d, top-1, ms (median)',
-    headers: ['embeddings', 'search(q, 1)', 'searchSubjects(q, 1)', 'runs', 'memory', 'per 100k', 'filled in', 'self-match'],
+    headers: [
+      'embeddings',
+      'search(q, 1)',
+      'searchSubjects(q, 1)',
+      'runs',
+      'memory',
+      'per 100k',
+      'filled in',
+      'self-match',
+    ],
     rows: points.map((p) => [
       p.size.toLocaleString('en-US'),
       median(p.search),

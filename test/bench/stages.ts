@@ -25,6 +25,7 @@ function printStages(r: TimingResult): void {
     ['decode (sharp)', ...r.photos.map((p) => median(p.decode))],
     ...keys.map((k) => [LABELS[k] ?? k, ...per.map((m) => m[k])]),
     ['total (decode + analyze)', ...r.photos.map((p) => median(p.total))],
+    ['CPU time of analyze (all threads)', ...r.photos.map((p) => median(p.cpu))],
     ['faces found', ...r.photos.map((p) => String(p.faces))],
     ['timed runs', ...r.photos.map((p) => String(p.total.length))],
   ];
@@ -34,7 +35,9 @@ function printStages(r: TimingResult): void {
     rows,
     notes: [
       `engine: ${r.describe}`,
-      r.unavailable.length ? `plugins the engine does not offer: ${r.unavailable.join(', ')}` : 'every plugin offered',
+      r.unavailable.length
+        ? `plugins the engine does not offer: ${r.unavailable.join(', ')}`
+        : 'every plugin offered',
       'per-face stages are summed over the faces of the photo; detect runs once per photo',
       'align + embed: warp to the aligned chip and the embedder (with its mirrored pass); total is the median of',
       'whole runs, not the sum of the stage medians. Each photo: 1 untimed warm-up, then the timed runs shown.',

@@ -62,5 +62,7 @@ export async function backendInfo(tf: Tf): Promise<string> {
 }
 
 /** The decoded RGB photo as the int32 [h, w, 3] tensor both libraries take in Node. */
-export const imageTensor = (tf: Tf, img: { data: Uint8Array | Uint8ClampedArray; width: number; height: number }) =>
-  tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
+export const imageTensor = (
+  tf: Tf,
+  img: { data: Uint8Array | Uint8ClampedArray; width: number; height: number },
+) => tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');

@@ -50,11 +50,12 @@ describe("CompreFace's detector test", () => {
       expect(areas).toEqual([...areas].sort((a, b) => b - a));
       for (const f of r.faces) {
         expect(f.landmarks).toHaveLength(5);
+        const slack = 0.1 * (f.box.x_max - f.box.x_min);
         for (const [x, y] of f.landmarks) {
-          expect(x).toBeGreaterThanOrEqual(f.box.x_min - 5);
-          expect(x).toBeLessThanOrEqual(f.box.x_max + 5);
-          expect(y).toBeGreaterThanOrEqual(f.box.y_min - 5);
-          expect(y).toBeLessThanOrEqual(f.box.y_max + 5);
+          expect(x).toBeGreaterThanOrEqual(f.box.x_min - slack);
+          expect(x).toBeLessThanOrEqual(f.box.x_max + slack);
+          expect(y).toBeGreaterThanOrEqual(f.box.y_min - slack);
+          expect(y).toBeLessThanOrEqual(f.box.y_max + slack);
         }
         const [le, re, nose, ml, mr] = f.landmarks;
         expect(le[0]).toBeLessThan(re[0]);

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webApp } from '../../server/src/web/index.js';
 import {
+  audit,
   DIST,
   HAVE_CHROMIUM,
   SAMPLES,

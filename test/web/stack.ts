@@ -1,10 +1,9 @@
 // The real server for browser tests: the face services on a temporary PGlite database with the real engine,
-// createApp() from server/src/app.ts, and webApp() serving dist/web (unless createApp already serves it).
+// createApp() from server/src/app.ts with webApp() serving the built app, as `npm start` runs it.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
 import type { FaceEngine } from '../../shared/engine/types.js';
 import { createApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -53,15 +52,7 @@ export async function startStack(distDir: string): Promise<Stack> {
   for (const type of ['recognition', 'detection', 'verification'] as const) {
     keys[type] = (await services.createService({ type, name: `Web ${type}` })).apiKey;
   }
-  const api = createApp({ config, services, logger: createLogger('error', () => {}) });
-  // Until server/src/app.ts mounts webApp() itself, mount it here the way it should: after every route.
-  const servesApp = (await api.request('/')).headers.get('content-type')?.startsWith('text/html');
-  let app: Hono = api as unknown as Hono;
-  if (!servesApp) {
-    app = new Hono();
-    app.route('/', api);
-    app.use('*', webApp(distDir));
-  }
+  const app = createApp({ config, services, logger: createLogger('error', () => {}), web: webApp(distDir) });
   const served = await listen(app);
   return {
     origin: served.origin,

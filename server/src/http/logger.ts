@@ -1,4 +1,5 @@
 // A minimal structured logger: one JSON line per event on stderr, filtered by the configured level.
+import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config.js';
 
 type Level = Config['logLevel'];
@@ -21,4 +22,19 @@ export function createLogger(
     write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** One debug line per request: method, path (never the query: static URLs carry API keys), status, duration. */
+export function accessLog(logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const start = performance.now();
+    await next();
+    logger.debug('request', {
+      requestId: c.get('requestId') as string | undefined,
+      method: c.req.method,
+      path: c.req.path.replace(/^\/api\/v1\/static\/[^/]+/, '/api/v1/static/…'),
+      status: c.res.status,
+      ms: Math.round(performance.now() - start),
+    });
+  };
 }

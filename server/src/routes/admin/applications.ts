@@ -13,7 +13,9 @@ export function applicationRoutes({ admin }: AdminRouteDeps) {
       const user = requireUser(c);
       return c.json(appJson(await apps.create(user, (await readJsonObject(c)).name)), 201);
     })
-    .get('/:appId', async (c) => c.json(appJson(await apps.access(requireUser(c), c.req.param('appId'), 'view'))))
+    .get('/:appId', async (c) =>
+      c.json(appJson(await apps.access(requireUser(c), c.req.param('appId'), 'view'))),
+    )
     .put('/:appId', async (c) => {
       const user = requireUser(c);
       return c.json(appJson(await apps.rename(user, c.req.param('appId'), (await readJsonObject(c)).name)));

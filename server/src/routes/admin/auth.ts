@@ -9,7 +9,9 @@ export function authRoutes({ config, admin }: AdminRouteDeps) {
   const { accounts } = admin;
   const address = (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, config.trustProxy);
   return new Hono<AdminEnv>()
-    .get('/settings', (c) => c.json({ email_enabled: admin.emailEnabled, signup_enabled: admin.signupEnabled }))
+    .get('/settings', (c) =>
+      c.json({ email_enabled: admin.emailEnabled, signup_enabled: admin.signupEnabled }),
+    )
     .post('/signup', async (c) => {
       const b = await readJsonObject(c);
       const r = await accounts.signUp({

@@ -37,11 +37,16 @@ export function faceServiceRoutes({ admin }: AdminRouteDeps) {
     .post('/:appId/services/:serviceId/clone', async (c) => {
       const user = requireUser(c);
       const { name } = await readOptionalObject(c);
-      return c.json(serviceJson(await services.clone(user, c.req.param('appId'), c.req.param('serviceId'), name)), 201);
+      return c.json(
+        serviceJson(await services.clone(user, c.req.param('appId'), c.req.param('serviceId'), name)),
+        201,
+      );
     })
     .post('/:appId/services/:serviceId/key', async (c) => {
       const user = requireUser(c);
-      return c.json({ api_key: await services.regenerateKey(user, c.req.param('appId'), c.req.param('serviceId')) });
+      return c.json({
+        api_key: await services.regenerateKey(user, c.req.param('appId'), c.req.param('serviceId')),
+      });
     })
     .delete('/:appId/services/:serviceId', async (c) => {
       await services.remove(requireUser(c), c.req.param('appId'), c.req.param('serviceId'));

@@ -43,3 +43,17 @@ export function canInApp(role: Role, action: AppAction): boolean {
 export function canManageMember(actor: Role, target: Role): boolean {
   return canInApp(actor, 'manage') && RANK[actor] >= RANK[target] && (target !== 'OWNER' || actor === 'OWNER');
 }
+
+/**
+ * The server's shell (CLI) acts with the global owner's powers without being a user: it sees every
+ * application and is a member of none.
+ */
+export const SHELL_ACTOR = {
+  id: '00000000-0000-0000-0000-000000000000',
+  email: 'shell',
+  firstName: '',
+  lastName: '',
+  role: 'OWNER' as Role,
+  emailConfirmed: true,
+  createdAt: new Date(0),
+};

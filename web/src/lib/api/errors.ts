@@ -59,6 +59,8 @@ const HINTS: Record<number, string> = {
 function hintFor(err: ApiError, type: ServiceType | undefined): string {
   if (err.status === 0)
     return 'Check that the Visor server is running and that this device is online, then try again.';
+  if (err.status === 503)
+    return 'Visor is starting (loading its face models) or busy. Try again in a moment.';
   if (err.status === 413)
     return 'The file is too large. Use a smaller image (the default limit is 5 MB a file).';
   if (err.code === 10 || err.code === 20)

@@ -1,0 +1,64 @@
+// The server's face engine run off the request thread: the FaceEngine contract over a pool of worker threads,
+// each with its own onnxruntime-node engine, plus decode-and-analyse in the worker (`analyzeBytes`).
+import { calibrationFor } from '../../../../shared/engine/calibration.js';
+import { calibratedSimilarity, l2distance } from '../../../../shared/engine/similarity.js';
+import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../../../shared/engine/types.js';
+import type { RawImage } from '../../../../shared/image.js';
+import { DEFAULT_MAX_PIXELS } from '../../image/limits.js';
+import { InferencePool, type JobEvent, type PoolOptions, type PoolStats } from './pool.js';
+import { owned } from './protocol.js';
+
+export { WorkerCrashed, type JobEvent, type PoolOptions, type PoolStats, type WorkerEvent } from './pool.js';
+
+export interface PooledEngine extends FaceEngine {
+  /** True once every worker has loaded its models, while at least one is up and the pool is not closing. */
+  readonly ready: boolean;
+  /**
+   * Analyses on a worker thread. Ownership of `image.data` passes to the worker when the view spans its whole
+   * ArrayBuffer (it is transferred, not copied, and is empty here afterwards); otherwise it is copied.
+   * Rejects with `Overloaded` (503) when the queue is full, `WorkerCrashed` if the worker dies meanwhile.
+   */
+  analyze(image: RawImage, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
+  /**
+   * Decodes the encoded image (jpeg, png, webp, gif, tiff, bmp, ico) and analyses it, both on a worker thread;
+   * decode errors are `UnsupportedImage` as with `decodeImage`. The bytes are transferred like `analyze`'s pixels.
+   */
+  analyzeBytes(
+    bytes: Uint8Array,
+    opts?: AnalyzeOptions,
+    decode?: { maxPixels?: number },
+  ): Promise<AnalyzeResult>;
+  stats(): PoolStats;
+  /** Calls `listener` after every job (timings and stages, for metrics); returns the unsubscribe function. */
+  onJob(listener: (e: JobEvent) => void): () => void;
+}
+
+/** Starts the workers and resolves when every one has loaded the models; rejects if any cannot. */
+export async function createPooledEngine(opts: PoolOptions): Promise<PooledEngine> {
+  const pool = new InferencePool(opts);
+  await pool.start();
+  const info = pool.info!;
+  // `model@pipelineVersion`: the calibration is the model's (shared/engine/engine.ts names it so).
+  const calibration = calibrationFor(info.embedderId.replace(/@[^@]*$/, ''));
+  return {
+    embedderId: info.embedderId,
+    embeddingSize: info.embeddingSize,
+    versions: info.versions,
+    get ready() {
+      return pool.ready;
+    },
+    analyze: (image, o = {}) =>
+      pool.run({ kind: 'analyze', image: { ...image, data: owned(image.data) }, opts: o }),
+    analyzeBytes: (bytes, o = {}, decode = {}) =>
+      pool.run({
+        kind: 'analyzeBytes',
+        bytes: owned(bytes),
+        maxPixels: decode.maxPixels ?? DEFAULT_MAX_PIXELS,
+        opts: o,
+      }),
+    similarity: (a, b) => calibratedSimilarity(l2distance(a, b), calibration),
+    stats: () => pool.stats(),
+    onJob: (listener) => pool.onJob(listener),
+    dispose: () => pool.close(),
+  };
+}

@@ -1,0 +1,40 @@
+// Second-stage check of detector candidates: MediaPipe facemesh's face-presence output on the candidate's upright
+// crop. On CompreFace's samples it scores every real face ≥ 0.99 and every false candidate ≤ 0.32, which lets the
+// detector look harder (tiles) without reporting non-faces.
+import { orientedSquare } from './align.js';
+import type { RawImage } from '../image.js';
+import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
+import type { Candidate } from './nms.js';
+import { warpToTensor, type TensorSpec } from './preprocess.js';
+import type { ModelSession } from './session.js';
+
+export class FaceVerifier {
+  private readonly spec: TensorSpec;
+  constructor(
+    private readonly session: ModelSession,
+    info: ModelInfo,
+    /** Minimum face-presence probability. */
+    readonly threshold = 0.5,
+    /** The crop is the detector box enlarged this much (facemesh's training crops: 1.4). */
+    private readonly scale = 1.4,
+  ) {
+    this.spec = tensorSpec(info);
+  }
+
+  /** Face-presence probability of a candidate (its first two keypoints are the eyes). */
+  async presence(image: RawImage, c: Candidate): Promise<number> {
+    const [le, re] = c.keypoints;
+    const angle = le && re ? Math.atan2(re[1] - le[1], re[0] - le[0]) : 0;
+    const side = Math.max(c.x2 - c.x1, c.y2 - c.y1) * this.scale;
+    const toImage = orientedSquare((c.x1 + c.x2) / 2, (c.y1 + c.y2) / 2, side, angle, this.spec.width);
+    const data = warpToTensor(image, toImage, this.spec);
+    const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(this.spec) } });
+    return out.faceflag.data[0];
+  }
+
+  async filter(image: RawImage, candidates: readonly Candidate[]): Promise<Candidate[]> {
+    const kept: Candidate[] = [];
+    for (const c of candidates) if ((await this.presence(image, c)) > this.threshold) kept.push(c);
+    return kept;
+  }
+}

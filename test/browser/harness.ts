@@ -1,0 +1,77 @@
+// Browser-test plumbing for the in-browser engine: build the test pages under test/browser/pages with Vite's
+// JS API, serve them with the model/runtime routes the app mounts (cross-origin isolated, as in production),
+// and launch Debian's Chromium, optionally with a fake camera.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { Hono } from 'hono';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
+import { modelRoutes, ortRoutes } from '../../server/src/routes/models.js';
+import { webApp } from '../../server/src/web/index.js';
+import { CHROMIUM, HAVE_CHROMIUM, SKIP_REASON, listen, type Served } from '../web/browser.js';
+
+export { HAVE_CHROMIUM, SKIP_REASON, listen, type Served };
+export const PAGES = fileURLToPath(new URL('./pages', import.meta.url));
+export const SAMPLES = fileURLToPath(new URL('../fixtures/compreface-samples', import.meta.url));
+
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer, so onnxruntime-web threads). */
+export const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Builds pages/<name>.html for each name into a temporary folder; returns it and the seconds taken. */
+export async function buildPages(names: string[]): Promise<{ dir: string; seconds: number }> {
+  const t = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), 'visor-browser-'));
+  await build({
+    configFile: false,
+    root: PAGES,
+    base: '/',
+    mode: 'production',
+    logLevel: 'warn',
+    plugins: [svelte({ configFile: false })],
+    worker: { format: 'es' },
+    build: {
+      outDir: dir,
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: false,
+      rollupOptions: { input: Object.fromEntries(names.map((n) => [n, join(PAGES, `${n}.html`)])) },
+    },
+  });
+  return { dir, seconds: (performance.now() - t) / 1000 };
+}
+
+/** The routes a page needs from the server: /models, /ort, then `extra`, then the built pages. */
+export function pageServer(dist: string, extra?: (app: Hono) => void): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(ISOLATION)) c.res.headers.set(k, v);
+  });
+  app.route('/models', modelRoutes(DEFAULT_MODELS_DIR));
+  app.route('/ort', ortRoutes());
+  extra?.(app);
+  app.use('*', webApp(dist));
+  return app;
+}
+
+export function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...extraArgs,
+    ],
+  });
+}

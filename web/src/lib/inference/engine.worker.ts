@@ -1,0 +1,112 @@
+// The engine worker: runs the shared face pipeline over onnxruntime-web, off the page's main thread.
+// Speaks protocol.ts; started only by BrowserEngine.
+import { createEngine } from '../../../../shared/engine/engine.js';
+import type { FaceEngine } from '../../../../shared/engine/types.js';
+import type { RawImage } from '../../../../shared/image.js';
+import { EngineAssets } from './assets.js';
+import { WebSessionProvider } from './ort.js';
+import {
+  transferables,
+  type EngineImage,
+  type EngineInfo,
+  type EngineOptions,
+  type EngineRequest,
+  type EngineResponse,
+} from './protocol.js';
+import { detectRuntime } from './runtime.js';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let engine: FaceEngine | undefined;
+let sessions: WebSessionProvider | undefined;
+let canvas: OffscreenCanvas | undefined;
+
+const DEFAULTS = {
+  detector: 'facemesh-detection-full',
+  landmarks: 'faceapi-landmarks68',
+  embedder: 'faceapi-recognition',
+};
+
+async function init(options: EngineOptions): Promise<EngineInfo> {
+  const t0 = performance.now();
+  const ids = {
+    detector: options.detector ?? DEFAULTS.detector,
+    landmarks: options.landmarks ?? DEFAULTS.landmarks,
+    embedder: options.embedder ?? DEFAULTS.embedder,
+  };
+  const assets = new EngineAssets(options.base ?? scope.location.origin + '/');
+  const [catalog, runtime] = await Promise.all([assets.manifest(), detectRuntime()]);
+  sessions = await WebSessionProvider.open({
+    assets,
+    catalog,
+    runtime,
+    preference: options.backend ?? 'auto',
+    probeModel: ids.detector,
+  });
+  engine = await createEngine({ sessions, catalog, ...ids, mirror: options.mirror });
+  return {
+    embedderId: engine.embedderId,
+    embedderModel: ids.embedder,
+    embeddingSize: engine.embeddingSize,
+    versions: engine.versions,
+    runtime: sessions.choice,
+    startMs: performance.now() - t0,
+  };
+}
+
+/** RGBA pixels of a bitmap (closed afterwards); the pipeline reads 4-channel images as RGB. */
+function pixels(bitmap: ImageBitmap): RawImage {
+  const { width, height } = bitmap;
+  if (!canvas || canvas.width !== width || canvas.height !== height)
+    canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('OffscreenCanvas 2d context is unavailable');
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return { data: ctx.getImageData(0, 0, width, height).data, width, height, channels: 4 };
+}
+
+function toImage(input: EngineImage): { image: RawImage; decodeMs?: number } {
+  switch (input.kind) {
+    case 'raw':
+      return { image: input.image };
+    case 'bitmap': {
+      const t = performance.now();
+      const image = pixels(input.bitmap);
+      return { image, decodeMs: performance.now() - t };
+    }
+  }
+}
+
+async function handle(req: EngineRequest): Promise<void> {
+  const reply = (res: EngineResponse, transfer: Transferable[] = []) => scope.postMessage(res, transfer);
+  try {
+    switch (req.type) {
+      case 'init':
+        reply({ id: req.id, type: 'ready', info: await init(req.options) });
+        return;
+      case 'analyze': {
+        if (!engine) throw new Error('the engine is not initialised');
+        const { image, decodeMs } = toImage(req.input);
+        const result = await engine.analyze(image, req.options);
+        if (decodeMs !== undefined) result.execution_time.pixels = decodeMs;
+        reply({ id: req.id, type: 'result', result }, transferables(result));
+        return;
+      }
+      case 'dispose':
+        await sessions?.dispose();
+        engine = undefined;
+        sessions = undefined;
+        reply({ id: req.id, type: 'disposed' });
+        return;
+    }
+  } catch (e) {
+    const err = e as Error & { code?: number };
+    reply({ id: req.id, type: 'error', error: { name: err.name, message: err.message, code: err.code } });
+  }
+}
+
+// One request at a time, in order: a frame never overtakes the init that precedes it.
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = (event: MessageEvent<EngineRequest>) => {
+  queue = queue.then(() => handle(event.data));
+};

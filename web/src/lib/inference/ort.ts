@@ -1,0 +1,164 @@
+// The browser's one onnxruntime-web gateway (runs in the engine worker): loads the runtime from the server's
+// /ort/ files through the asset cache, picks the backend by one fallback chain — WebGPU when an adapter exists,
+// else WASM (SIMD, threads when cross-origin isolated) — and implements the shared SessionProvider.
+import type * as Ort from 'onnxruntime-web';
+import type { ModelCatalog } from '../../../../shared/engine/manifest.js';
+import type { ModelSession, SessionProvider, Tensor } from '../../../../shared/engine/session.js';
+import { NotReady } from '../../../../shared/errors.js';
+import type { EngineAssets, OrtIndex } from './assets.js';
+import type { BrowserRuntime } from './runtime.js';
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendPreference = Backend | 'auto';
+
+/** The onnxruntime-web build each backend loads: its entry module, Emscripten glue and wasm binary. */
+const BUILDS: Record<Backend, { entry: string; glue: string; wasm: string }> = {
+  webgpu: {
+    entry: 'ort.webgpu.min.mjs',
+    glue: 'ort-wasm-simd-threaded.asyncify.mjs',
+    wasm: 'ort-wasm-simd-threaded.asyncify.wasm',
+  },
+  wasm: {
+    entry: 'ort.wasm.min.mjs',
+    glue: 'ort-wasm-simd-threaded.mjs',
+    wasm: 'ort-wasm-simd-threaded.wasm',
+  },
+};
+
+export interface OrtChoice {
+  backend: Backend;
+  threads: number;
+  simd: boolean;
+  version: string;
+  /** Why the chain moved past a backend (e.g. WebGPU adapter missing). */
+  notes: string[];
+}
+
+/** The fallback chain, in order: what `preference` allows and this runtime supports. */
+export function backendChain(preference: BackendPreference, rt: BrowserRuntime): Backend[] {
+  if (preference === 'wasm') return ['wasm'];
+  if (preference === 'webgpu') return rt.webgpu ? ['webgpu', 'wasm'] : ['wasm'];
+  return rt.webgpu ? ['webgpu', 'wasm'] : ['wasm'];
+}
+
+const blobUrl = (bytes: ArrayBuffer): string =>
+  URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
+
+/** Imports one onnxruntime-web build from cached bytes (blob URLs), so it loads with the network gone. */
+async function importOrt(assets: EngineAssets, index: OrtIndex, backend: Backend, threads: number) {
+  const build = BUILDS[backend];
+  const [entry, glue, wasm] = await Promise.all([
+    assets.ortFile(index, build.entry),
+    assets.ortFile(index, build.glue),
+    assets.ortFile(index, build.wasm),
+  ]);
+  const ort = (await import(/* @vite-ignore */ blobUrl(entry))) as typeof Ort;
+  ort.env.wasm.wasmPaths = { mjs: blobUrl(glue) };
+  ort.env.wasm.wasmBinary = wasm;
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.proxy = false; // already in a worker
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
+class WebSession implements ModelSession {
+  constructor(
+    private readonly ort: typeof Ort,
+    readonly session: Ort.InferenceSession,
+  ) {}
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+  async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    const inputs: Record<string, Ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds))
+      inputs[name] = new this.ort.Tensor('float32', t.data, t.dims);
+    const results = await this.session.run(inputs);
+    const out: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(results)) {
+      // WebGPU outputs may live on the GPU; getData() downloads and releases them.
+      const data = (t.location === 'cpu' ? t.data : await t.getData(true)) as Float32Array;
+      out[name] = { data, dims: [...t.dims] };
+    }
+    return out;
+  }
+}
+
+export class WebSessionProvider implements SessionProvider {
+  private readonly sessions = new Map<string, Promise<WebSession>>();
+  private constructor(
+    private readonly ort: typeof Ort,
+    private readonly assets: EngineAssets,
+    readonly catalog: ModelCatalog,
+    readonly choice: OrtChoice,
+  ) {}
+
+  /**
+   * Walks the backend chain: a backend is chosen once its runtime loads and a first model (`probeModel`)
+   * opens on it; otherwise the next one is tried. WASM is last and its failure is the error reported.
+   */
+  static async open(opts: {
+    assets: EngineAssets;
+    catalog: ModelCatalog;
+    runtime: BrowserRuntime;
+    preference: BackendPreference;
+    probeModel: string;
+  }): Promise<WebSessionProvider> {
+    const { assets, catalog, runtime } = opts;
+    if (!runtime.simd) throw new NotReady('this browser lacks WebAssembly SIMD, which the engine needs');
+    const index = await assets.ortIndex();
+    const threads = runtime.isolated ? Math.min(4, Math.max(1, Math.ceil(runtime.cores / 2))) : 1;
+    const notes: string[] = [];
+    if (!runtime.webgpu && opts.preference !== 'wasm') notes.push('webgpu: no adapter');
+    if (threads === 1)
+      notes.push(runtime.isolated ? 'wasm: one core free' : 'wasm: not cross-origin isolated');
+    let last: unknown;
+    for (const backend of backendChain(opts.preference, runtime)) {
+      try {
+        const ort = await importOrt(assets, index, backend, threads);
+        const choice = { backend, threads, simd: runtime.simd, version: index.version, notes };
+        const provider = new WebSessionProvider(ort, assets, catalog, choice);
+        await provider.load(opts.probeModel);
+        return provider;
+      } catch (e) {
+        last = e;
+        notes.push(`${backend}: ${(e as Error).message}`);
+      }
+    }
+    throw new NotReady(
+      `onnxruntime-web could not start: ${(last as Error | undefined)?.message ?? 'no backend'}`,
+    );
+  }
+
+  load(modelId: string): Promise<ModelSession> {
+    let s = this.sessions.get(modelId);
+    if (!s) {
+      s = this.create(modelId);
+      void s.catch(() => this.sessions.delete(modelId));
+      this.sessions.set(modelId, s);
+    }
+    return s;
+  }
+
+  private async create(modelId: string): Promise<WebSession> {
+    const entry = this.catalog.models[modelId] as
+      (ModelCatalog['models'][string] & { sha256?: string }) | undefined;
+    if (!entry) throw new NotReady(`model ${modelId} is not in the manifest`);
+    const bytes = await this.assets.model(entry);
+    const session = await this.ort.InferenceSession.create(new Uint8Array(bytes), {
+      executionProviders: this.choice.backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    });
+    return new WebSession(this.ort, session);
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(all.map(async (s) => (await s).session.release()));
+  }
+}

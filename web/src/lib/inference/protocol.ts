@@ -1,0 +1,52 @@
+// The typed message protocol between BrowserEngine (page) and engine.worker.ts. Every request carries an id;
+// the worker answers each with exactly one response of the same id.
+import type { RawImage } from '../../../../shared/image.js';
+import type { AnalyzeOptions, AnalyzeResult } from '../../../../shared/engine/types.js';
+import type { BackendPreference, OrtChoice } from './ort.js';
+
+export interface EngineOptions {
+  /** Origin + path the server's /models/ and /ort/ routes live under (default: the page's origin). */
+  base?: string;
+  backend?: BackendPreference;
+  detector?: string;
+  landmarks?: string;
+  embedder?: string;
+  /** Average embeddings with the mirror image's (default true, as on the server). */
+  mirror?: boolean;
+}
+
+/** A frame the worker decodes itself (an ImageBitmap is transferred, not copied). */
+export type EngineImage = { kind: 'raw'; image: RawImage } | { kind: 'bitmap'; bitmap: ImageBitmap };
+
+export type EngineRequest =
+  | { id: number; type: 'init'; options: EngineOptions }
+  | { id: number; type: 'analyze'; input: EngineImage; options: AnalyzeOptions }
+  | { id: number; type: 'dispose' };
+
+export interface EngineInfo {
+  embedderId: string;
+  /** The embedder's manifest id, for its similarity calibration. */
+  embedderModel: string;
+  embeddingSize: number;
+  versions: Record<string, string>;
+  runtime: OrtChoice;
+  /** Milliseconds from init to ready (runtime + core models, cold or from the cache). */
+  startMs: number;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: number;
+}
+
+export type EngineResponse =
+  | { id: number; type: 'ready'; info: EngineInfo }
+  | { id: number; type: 'result'; result: AnalyzeResult }
+  | { id: number; type: 'disposed' }
+  | { id: number; type: 'error'; error: SerializedError };
+
+/** Embedding buffers to transfer rather than copy. */
+export function transferables(result: AnalyzeResult): Transferable[] {
+  return result.faces.flatMap((f) => (f.embedding ? [f.embedding.buffer as ArrayBuffer] : []));
+}
