@@ -18,6 +18,7 @@ import {
   type AnalyzeOptions,
   type AnalyzeResult,
   type FaceAnalysis,
+  type FaceBox,
   type FaceEngine,
   type PluginName,
 } from './types.js';
@@ -141,8 +142,17 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
         (c) => c.score > threshold,
       );
       execution_time.detector = now() - t0;
+      if (verifier) {
+        const t1 = now();
+        candidates = await verifier.filter(image, candidates);
+        execution_time.verifier = now() - t1;
+      }
     }
-    candidates.sort((a, b) => (b.x2 - b.x1) * (b.y2 - b.y1) - (a.x2 - a.x1) * (a.y2 - a.y1));
+    const area = (c: Candidate) => {
+      const b = faceBox(c, raw);
+      return (b.x_max - b.x_min) * (b.y_max - b.y_min);
+    };
+    candidates.sort((a, b) => area(b) - area(a));
     if (opts.limit && opts.limit > 0) candidates = candidates.slice(0, opts.limit);
 
     const plugins = await Promise.all(requested.map(async (p) => [p, await pluginFor(p)] as const));
@@ -153,13 +163,7 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       const pts68 = await landmarksFor(image, c);
       times.landmarks68 = now() - t;
       const face: FaceAnalysis = {
-        box: {
-          probability: c.score,
-          x_min: Math.max(0, Math.round(c.x1)),
-          y_min: Math.max(0, Math.round(c.y1)),
-          x_max: Math.min(raw.width, Math.round(c.x2)),
-          y_max: Math.min(raw.height, Math.round(c.y2)),
-        },
+        box: faceBox(c, raw),
         landmarks: fivePoints(c, pts68).map(([x, y]) => [Math.round(x), Math.round(y)]),
         execution_time: times,
       };
@@ -202,6 +206,17 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
     analyze,
     similarity: (a, b) => calibratedSimilarity(l2distance(a, b), calibration),
     dispose: async () => {},
+  };
+}
+
+/** The reported box: detector corners rounded to pixels and clipped to the image. */
+export function faceBox(c: Candidate, image: { width: number; height: number }): FaceBox {
+  return {
+    probability: c.score,
+    x_min: Math.max(0, Math.round(c.x1)),
+    y_min: Math.max(0, Math.round(c.y1)),
+    x_max: Math.min(image.width, Math.round(c.x2)),
+    y_max: Math.min(image.height, Math.round(c.y2)),
   };
 }
 

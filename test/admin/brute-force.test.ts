@@ -9,17 +9,26 @@ describeStorage(
   (get) => {
     const build = () =>
       buildAdminApp(
-        { ...get().config, trustProxy: true, loginMaxFailures: 3, loginMaxFailuresPerAddress: 5, loginWindow: 600 },
+        {
+          ...get().config,
+          trustProxy: true,
+          loginMaxFailures: 3,
+          loginMaxFailuresPerAddress: 5,
+          loginWindow: 600,
+        },
         get().db,
       );
-    const from = (app: ReturnType<typeof build>['app'], ip: string) => agent(app, { headers: { 'x-forwarded-for': ip } });
-    const login = (a: ReturnType<typeof from>, email: string, password: string) => a.post('/admin/login', { email, password });
+    const from = (app: ReturnType<typeof build>['app'], ip: string) =>
+      agent(app, { headers: { 'x-forwarded-for': ip } });
+    const login = (a: ReturnType<typeof from>, email: string, password: string) =>
+      a.post('/admin/login', { email, password });
 
     it('locks an account after 3 failures, from any address, until the failures leave the window', async () => {
       const { app, admin } = build();
       await makeUser(app, admin, 'target@example.org');
       const attacker = from(app, '10.0.0.1');
-      for (let i = 0; i < 3; i++) expect((await login(attacker, 'target@example.org', `guess ${i}`)).status).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await login(attacker, 'target@example.org', `guess ${i}`)).status).toBe(401);
       const locked = await login(attacker, 'target@example.org', 'password-123');
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe(105);
@@ -36,7 +45,8 @@ describeStorage(
       const { app, admin } = build();
       await makeUser(app, admin, 'victim@example.org');
       const sprayer = from(app, '10.0.0.2');
-      for (let i = 0; i < 5; i++) expect((await login(sprayer, `user${i}@example.org`, 'password-123')).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await login(sprayer, `user${i}@example.org`, 'password-123')).status).toBe(401);
       expect((await login(sprayer, 'victim@example.org', 'password-123')).status).toBe(429);
       expect((await login(from(app, '10.0.0.3'), 'victim@example.org', 'password-123')).status).toBe(200);
     });

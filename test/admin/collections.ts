@@ -40,7 +40,8 @@ export async function faceApi(config: Config, db: Db, counter?: RequestCounter) 
   if (counter) app.use('/api/v1/*', countRequests(counter));
   app.route('/api/v1/recognition/subjects', subjectRoutes({ config, services, logger: quiet }));
   app.onError(errorHandler(quiet));
-  const subjects = (key: string) => app.request('/api/v1/recognition/subjects', { headers: { 'x-api-key': key } });
+  const subjects = (key: string) =>
+    app.request('/api/v1/recognition/subjects', { headers: { 'x-api-key': key } });
   return { app, services, subjects };
 }
 
@@ -60,9 +61,20 @@ export async function fillCollection(
       const bytes = new TextEncoder().encode(`image ${name} ${i}`);
       const staged = await images.stage(serviceId, id, bytes);
       await db.transaction(async (tx) => {
-        await insertExample(tx, { id, serviceId, subjectId: subject.id, contentType: 'image/jpeg', imagePath: staged.imagePath });
+        await insertExample(tx, {
+          id,
+          serviceId,
+          subjectId: subject.id,
+          contentType: 'image/jpeg',
+          imagePath: staged.imagePath,
+        });
         await images.saveRow(tx, id, bytes);
-        await insertEmbedding(tx, id, EMBEDDER, new Float32Array([1, i, 0, 0]).map((v, _, a) => v / Math.hypot(...a)));
+        await insertEmbedding(
+          tx,
+          id,
+          EMBEDDER,
+          new Float32Array([1, i, 0, 0]).map((v, _, a) => v / Math.hypot(...a)),
+        );
       });
     }
   }

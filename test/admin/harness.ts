@@ -13,7 +13,11 @@ import type { Role } from '../../server/src/services/admin/roles.js';
 
 export const quiet = createLogger('error', () => {});
 
-export function buildAdminApp(config: Config, db: Db, extra: Partial<Parameters<typeof createAdminServices>[0]> = {}) {
+export function buildAdminApp(
+  config: Config,
+  db: Db,
+  extra: Partial<Parameters<typeof createAdminServices>[0]> = {},
+) {
   const admin = createAdminServices({ config, db, logger: quiet, ...extra });
   const app = new Hono<AppEnv>().route('/admin', adminRoutes({ config, admin }));
   app.onError(errorHandler(quiet));
@@ -33,7 +37,10 @@ export interface Reply<T = Json> {
 export type Agent = ReturnType<typeof agent>;
 
 /** A client with a cookie jar; it sends the CSRF header unless `csrf: false`. */
-export function agent(app: Hono<AppEnv>, opts: { cookie?: string; csrf?: boolean; headers?: Record<string, string> } = {}) {
+export function agent(
+  app: Hono<AppEnv>,
+  opts: { cookie?: string; csrf?: boolean; headers?: Record<string, string> } = {},
+) {
   let cookie = opts.cookie;
   async function request<T = Json>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...opts.headers };

@@ -21,17 +21,40 @@ describeStorage(
       try {
         const { agent: me, user } = await makeUser(app, admin, 'builder@example.org');
         const appId = (await me.post('/admin/apps', { name: 'Office' })).body.id as string;
-        const svc = (await me.post(`/admin/apps/${appId}/services`, { name: 'Door', type: 'recognition', min_similarity: 0.6 })).body;
-        expect(svc).toMatchObject({ name: 'Door', type: 'RECOGNITION', min_similarity: 0.6, subjects: 0, images: 0 });
+        const svc = (
+          await me.post(`/admin/apps/${appId}/services`, {
+            name: 'Door',
+            type: 'recognition',
+            min_similarity: 0.6,
+          })
+        ).body;
+        expect(svc).toMatchObject({
+          name: 'Door',
+          type: 'RECOGNITION',
+          min_similarity: 0.6,
+          subjects: 0,
+          images: 0,
+        });
         await fillCollection(config, db, svc.id, ['Ann', 'Bob'], 3);
 
         const clone = await me.post(`/admin/apps/${appId}/services/${svc.id}/clone`, { name: 'Door copy' });
         expect(clone.status).toBe(201);
-        expect(clone.body).toMatchObject({ name: 'Door copy', type: 'RECOGNITION', min_similarity: 0.6, subjects: 2, images: 6 });
+        expect(clone.body).toMatchObject({
+          name: 'Door copy',
+          type: 'RECOGNITION',
+          min_similarity: 0.6,
+          subjects: 2,
+          images: 6,
+        });
         expect(clone.body.api_key).not.toBe(svc.api_key);
-        const files = async (id: string) => (await readdir(join(config.dataDir, 'images', id)).catch(() => [])).length;
+        const files = async (id: string) =>
+          (await readdir(join(config.dataDir, 'images', id)).catch(() => [])).length;
         expect(await files(clone.body.id)).toBe(6);
-        expect(await countRows(db, [clone.body.id])).toMatchObject({ subjects: 2, examples: 6, orphan_embeddings: 0 });
+        expect(await countRows(db, [clone.body.id])).toMatchObject({
+          subjects: 2,
+          examples: 6,
+          orphan_embeddings: 0,
+        });
         const [emb] = await db.query<{ n: number }>(
           'select count(*)::int as n from embeddings v join examples e on e.id = v.example_id where e.service_id = $1',
           [clone.body.id],
@@ -42,7 +65,11 @@ describeStorage(
         for (let i = 0; i < 3; i++) expect((await api.subjects(svc.api_key)).status).toBe(200);
         expect(await (await api.subjects(clone.body.api_key)).json()).toEqual({ subjects: ['Ann', 'Bob'] });
         const stats = (await me.get(`/admin/apps/${appId}/services/${svc.id}/stats?days=7`)).body;
-        expect(stats).toEqual({ subjects: 2, images: 6, requests: [{ day: new Date().toISOString().slice(0, 10), count: 3 }] });
+        expect(stats).toEqual({
+          subjects: 2,
+          images: 6,
+          requests: [{ day: new Date().toISOString().slice(0, 10), count: 3 }],
+        });
 
         // a deleted service takes its collection and files
         expect((await me.delete(`/admin/apps/${appId}/services/${clone.body.id}`)).status).toBe(204);
@@ -51,7 +78,8 @@ describeStorage(
         expect((await me.get(`/admin/apps/${appId}/services`)).body.services).toHaveLength(1);
 
         // deleting the application removes services, collections, images, counts and members
-        const other = (await me.post(`/admin/apps/${appId}/services`, { name: 'Gate', type: 'VERIFICATION' })).body;
+        const other = (await me.post(`/admin/apps/${appId}/services`, { name: 'Gate', type: 'VERIFICATION' }))
+          .body;
         await me.post(`/admin/apps/${appId}/members`, { email: 'builder@example.org' }); // already a member: 409
         expect((await me.delete(`/admin/apps/${appId}`)).status).toBe(204);
         expect(await countRows(db, [svc.id, other.id])).toEqual({
@@ -63,7 +91,9 @@ describeStorage(
           request_days: 0,
         });
         expect(await files(svc.id)).toBe(0);
-        expect(await db.query('select 1 from application_members where application_id = $1', [appId])).toEqual([]);
+        expect(
+          await db.query('select 1 from application_members where application_id = $1', [appId]),
+        ).toEqual([]);
         expect((await me.get(`/admin/apps/${appId}`)).status).toBe(404);
         expect((await api.subjects(svc.api_key)).status).toBe(404);
         expect(user.role).toBe('OWNER');
@@ -88,11 +118,14 @@ describeStorage(
       try {
         const { agent: me } = await makeUser(app, admin, 'keys@example.org');
         const appId = (await me.post('/admin/apps', { name: 'Keys' })).body.id as string;
-        const svc = (await me.post(`/admin/apps/${appId}/services`, { name: 'Door', type: 'RECOGNITION' })).body;
+        const svc = (await me.post(`/admin/apps/${appId}/services`, { name: 'Door', type: 'RECOGNITION' }))
+          .body;
         for (const p of [first, second]) expect((await p.subjects(svc.api_key)).status).toBe(200);
         const viewer = await makeUser(app, admin, 'viewer@example.org');
         await me.post(`/admin/apps/${appId}/members`, { email: 'viewer@example.org', role: 'USER' });
-        expect((await viewer.agent.get(`/admin/apps/${appId}/services/${svc.id}`)).body.api_key).toBe(svc.api_key);
+        expect((await viewer.agent.get(`/admin/apps/${appId}/services/${svc.id}`)).body.api_key).toBe(
+          svc.api_key,
+        );
 
         const fresh = (await me.post(`/admin/apps/${appId}/services/${svc.id}/key`)).body.api_key as string;
         expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
@@ -103,6 +136,16 @@ describeStorage(
           expect((await old.json()).code).toBe(10);
           expect((await p.subjects(fresh)).status).toBe(200);
         }
+
+        // a clone made through one process is searchable on the other (its index hears of it by NOTIFY)
+        await fillCollection(config, db, svc.id, ['Ann'], 2);
+        const clone = (await me.post(`/admin/apps/${appId}/services/${svc.id}/clone`)).body;
+        expect(clone.name).toBe('Door (copy)');
+        const ref = await second.services.resolveKey(clone.api_key, 'recognition');
+        const search = () => second.services.recognizeEmbeddings(ref, [[1, 0, 0, 0]], { predictionCount: 1 });
+        await expect
+          .poll(async () => (await search()).result[0].similarities.map((m) => m.subject))
+          .toEqual(['Ann']);
       } finally {
         await first.services.close();
         await second.services.close();

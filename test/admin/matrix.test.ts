@@ -8,7 +8,15 @@ import type { Role } from '../../server/src/services/admin/roles.js';
 import { describeStorage } from '../storage/backends.js';
 import { agent, buildAdminApp, makeUser, type Agent } from './harness.js';
 
-const ACTORS = ['anonymous', 'globalOwner', 'globalAdmin', 'appOwner', 'appAdmin', 'appUser', 'outsider'] as const;
+const ACTORS = [
+  'anonymous',
+  'globalOwner',
+  'globalAdmin',
+  'appOwner',
+  'appAdmin',
+  'appUser',
+  'outsider',
+] as const;
 type Actor = (typeof ACTORS)[number];
 
 /** The effective application role of each actor (undefined: not a member, sees nothing). */
@@ -52,30 +60,126 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'GET /me', need: 'user', ok: 200, call: (a) => a.get('/admin/me') },
-  { name: 'PUT /me/password', need: 'user', ok: 403, call: (a) => a.put('/admin/me/password', { old_password: 'wrong', new_password: 'whatever 123' }) },
+  {
+    name: 'PUT /me/password',
+    need: 'user',
+    ok: 403,
+    call: (a) => a.put('/admin/me/password', { old_password: 'wrong', new_password: 'whatever 123' }),
+  },
   { name: 'GET /apps', need: 'user', ok: 200, call: (a) => a.get('/admin/apps') },
   { name: 'POST /apps', need: 'user', ok: 201, call: (a) => a.post('/admin/apps', { name: 'Mine' }) },
   { name: 'GET /apps/:app', need: 'view', ok: 200, call: (a, f) => a.get(`/admin/apps/${f.app}`) },
-  { name: 'PUT /apps/:app', need: 'manage', ok: 200, call: (a, f) => a.put(`/admin/apps/${f.app}`, { name: 'Renamed' }) },
+  {
+    name: 'PUT /apps/:app',
+    need: 'manage',
+    ok: 200,
+    call: (a, f) => a.put(`/admin/apps/${f.app}`, { name: 'Renamed' }),
+  },
   { name: 'DELETE /apps/:app', need: 'owner', ok: 204, call: (a, f) => a.delete(`/admin/apps/${f.app}`) },
-  { name: 'GET /apps/:app/members', need: 'view', ok: 200, call: (a, f) => a.get(`/admin/apps/${f.app}/members`) },
-  { name: 'POST /apps/:app/members', need: 'manage', ok: 201, call: (a, f) => a.post(`/admin/apps/${f.app}/members`, { email: f.invitee, role: 'USER' }) },
-  { name: 'PUT /apps/:app/members/:extra (ADMINISTRATOR)', need: 'manage', ok: 204, call: (a, f) => a.put(`/admin/apps/${f.app}/members/${f.extra}`, { role: 'ADMINISTRATOR' }) },
-  { name: 'PUT /apps/:app/members/:extra (OWNER)', need: 'owner', ok: 204, call: (a, f) => a.put(`/admin/apps/${f.app}/members/${f.extra}`, { role: 'OWNER' }) },
-  { name: 'DELETE /apps/:app/members/:extra', need: 'manage', ok: 204, call: (a, f) => a.delete(`/admin/apps/${f.app}/members/${f.extra}`) },
-  { name: 'GET /apps/:app/services', need: 'view', ok: 200, call: (a, f) => a.get(`/admin/apps/${f.app}/services`) },
-  { name: 'POST /apps/:app/services', need: 'manage', ok: 201, call: (a, f) => a.post(`/admin/apps/${f.app}/services`, { name: 'New', type: 'DETECTION' }) },
-  { name: 'GET /apps/:app/services/:svc', need: 'view', ok: 200, call: (a, f) => a.get(`/admin/apps/${f.app}/services/${f.service}`) },
-  { name: 'PUT /apps/:app/services/:svc', need: 'manage', ok: 200, call: (a, f) => a.put(`/admin/apps/${f.app}/services/${f.service}`, { name: 'Renamed' }) },
-  { name: 'POST /apps/:app/services/:svc/clone', need: 'manage', ok: 201, call: (a, f) => a.post(`/admin/apps/${f.app}/services/${f.service}/clone`) },
-  { name: 'POST /apps/:app/services/:svc/key', need: 'manage', ok: 200, call: (a, f) => a.post(`/admin/apps/${f.app}/services/${f.service}/key`) },
-  { name: 'DELETE /apps/:app/services/:svc', need: 'manage', ok: 204, call: (a, f) => a.delete(`/admin/apps/${f.app}/services/${f.service}`) },
-  { name: 'GET /apps/:app/services/:svc/stats', need: 'view', ok: 200, call: (a, f) => a.get(`/admin/apps/${f.app}/services/${f.service}/stats`) },
+  {
+    name: 'GET /apps/:app/members',
+    need: 'view',
+    ok: 200,
+    call: (a, f) => a.get(`/admin/apps/${f.app}/members`),
+  },
+  {
+    name: 'POST /apps/:app/members',
+    need: 'manage',
+    ok: 201,
+    call: (a, f) => a.post(`/admin/apps/${f.app}/members`, { email: f.invitee, role: 'USER' }),
+  },
+  {
+    name: 'PUT /apps/:app/members/:extra (ADMINISTRATOR)',
+    need: 'manage',
+    ok: 204,
+    call: (a, f) => a.put(`/admin/apps/${f.app}/members/${f.extra}`, { role: 'ADMINISTRATOR' }),
+  },
+  {
+    name: 'PUT /apps/:app/members/:extra (OWNER)',
+    need: 'owner',
+    ok: 204,
+    call: (a, f) => a.put(`/admin/apps/${f.app}/members/${f.extra}`, { role: 'OWNER' }),
+  },
+  {
+    name: 'DELETE /apps/:app/members/:extra',
+    need: 'manage',
+    ok: 204,
+    call: (a, f) => a.delete(`/admin/apps/${f.app}/members/${f.extra}`),
+  },
+  {
+    name: 'GET /apps/:app/services',
+    need: 'view',
+    ok: 200,
+    call: (a, f) => a.get(`/admin/apps/${f.app}/services`),
+  },
+  {
+    name: 'POST /apps/:app/services',
+    need: 'manage',
+    ok: 201,
+    call: (a, f) => a.post(`/admin/apps/${f.app}/services`, { name: 'New', type: 'DETECTION' }),
+  },
+  {
+    name: 'GET /apps/:app/services/:svc',
+    need: 'view',
+    ok: 200,
+    call: (a, f) => a.get(`/admin/apps/${f.app}/services/${f.service}`),
+  },
+  {
+    name: 'PUT /apps/:app/services/:svc',
+    need: 'manage',
+    ok: 200,
+    call: (a, f) => a.put(`/admin/apps/${f.app}/services/${f.service}`, { name: 'Renamed' }),
+  },
+  {
+    name: 'POST /apps/:app/services/:svc/clone',
+    need: 'manage',
+    ok: 201,
+    call: (a, f) => a.post(`/admin/apps/${f.app}/services/${f.service}/clone`),
+  },
+  {
+    name: 'POST /apps/:app/services/:svc/key',
+    need: 'manage',
+    ok: 200,
+    call: (a, f) => a.post(`/admin/apps/${f.app}/services/${f.service}/key`),
+  },
+  {
+    name: 'DELETE /apps/:app/services/:svc',
+    need: 'manage',
+    ok: 204,
+    call: (a, f) => a.delete(`/admin/apps/${f.app}/services/${f.service}`),
+  },
+  {
+    name: 'GET /apps/:app/services/:svc/stats',
+    need: 'view',
+    ok: 200,
+    call: (a, f) => a.get(`/admin/apps/${f.app}/services/${f.service}/stats`),
+  },
   { name: 'GET /users', need: 'userAdmin', ok: 200, call: (a) => a.get('/admin/users') },
-  { name: 'POST /users', need: 'userAdmin', ok: 201, call: (a, f) => a.post('/admin/users', { email: `made-${f.extra}@example.org`, password: 'password-123' }) },
-  { name: 'PUT /users/:target/role', need: 'userAdmin', ok: 200, call: (a, f) => a.put(`/admin/users/${f.target}/role`, { role: 'ADMINISTRATOR' }) },
-  { name: 'POST /users/:target/password', need: 'userAdmin', ok: 200, call: (a, f) => a.post(`/admin/users/${f.target}/password`) },
-  { name: 'DELETE /users/:target', need: 'userAdmin', ok: 204, call: (a, f) => a.delete(`/admin/users/${f.target}`) },
+  {
+    name: 'POST /users',
+    need: 'userAdmin',
+    ok: 201,
+    call: (a, f) =>
+      a.post('/admin/users', { email: `made-${f.extra}@example.org`, password: 'password-123' }),
+  },
+  {
+    name: 'PUT /users/:target/role',
+    need: 'userAdmin',
+    ok: 200,
+    call: (a, f) => a.put(`/admin/users/${f.target}/role`, { role: 'ADMINISTRATOR' }),
+  },
+  {
+    name: 'POST /users/:target/password',
+    need: 'userAdmin',
+    ok: 200,
+    call: (a, f) => a.post(`/admin/users/${f.target}/password`),
+  },
+  {
+    name: 'DELETE /users/:target',
+    need: 'userAdmin',
+    ok: 204,
+    call: (a, f) => a.delete(`/admin/users/${f.target}`),
+  },
 ];
 
 /** The status `actor` must get for a case. */
@@ -114,7 +218,12 @@ describeStorage('authorisation matrix', (get) => {
         [agents[actor], ids[actor]] = [owner.agent, owner.user.id];
         continue;
       }
-      const u = await makeUser(app, admin, `${actor}@example.org`, actor === 'globalAdmin' ? 'ADMINISTRATOR' : 'USER');
+      const u = await makeUser(
+        app,
+        admin,
+        `${actor}@example.org`,
+        actor === 'globalAdmin' ? 'ADMINISTRATOR' : 'USER',
+      );
       [agents[actor], ids[actor]] = [u.agent, u.user.id];
       if (actor === 'appOwner') appOwnerRow = u.user;
     }
@@ -122,7 +231,15 @@ describeStorage('authorisation matrix', (get) => {
 
   /** A user who never logs in (no password hashing: keeps the matrix fast). */
   async function plainUser(email: string): Promise<UserRow> {
-    const u = await insertUser(get().db, { id: randomUUID(), email, firstName: '', lastName: '', passwordHash: 'unused', role: 'USER', emailConfirmed: true });
+    const u = await insertUser(get().db, {
+      id: randomUUID(),
+      email,
+      firstName: '',
+      lastName: '',
+      passwordHash: 'unused',
+      role: 'USER',
+      emailConfirmed: true,
+    });
     return u!;
   }
 
@@ -157,7 +274,9 @@ describeStorage('authorisation matrix', (get) => {
   it('lists only the applications a user belongs to; global owners and administrators see all', async () => {
     const f = await fixture();
     const names = async (actor: Actor) =>
-      ((await agents[actor].get('/admin/apps')).body.applications as { id: string; role: string }[]).find((a) => a.id === f.app)?.role;
+      ((await agents[actor].get('/admin/apps')).body.applications as { id: string; role: string }[]).find(
+        (a) => a.id === f.app,
+      )?.role;
     expect(await names('outsider')).toBeUndefined();
     expect(await names('appUser')).toBe('USER');
     expect(await names('appAdmin')).toBe('ADMINISTRATOR');
@@ -170,21 +289,37 @@ describeStorage('authorisation matrix', (get) => {
     const a = agents.appAdmin;
     expect((await a.put(`/admin/apps/${f.app}/members/${ids.appOwner}`, { role: 'USER' })).status).toBe(403);
     expect((await a.delete(`/admin/apps/${f.app}/members/${ids.appOwner}`)).status).toBe(409);
-    expect((await agents.appOwner.post(`/admin/apps/${f.app}/members`, { email: f.invitee, role: 'OWNER' })).status).toBe(400);
+    expect(
+      (await agents.appOwner.post(`/admin/apps/${f.app}/members`, { email: f.invitee, role: 'OWNER' }))
+        .status,
+    ).toBe(400);
     expect((await agents.appOwner.delete(`/admin/apps/${f.app}/members/${ids.appOwner}`)).status).toBe(409);
     // members may leave; users cannot promote themselves
-    expect((await agents.appUser.put(`/admin/apps/${f.app}/members/${ids.appUser}`, { role: 'ADMINISTRATOR' })).status).toBe(403);
+    expect(
+      (await agents.appUser.put(`/admin/apps/${f.app}/members/${ids.appUser}`, { role: 'ADMINISTRATOR' }))
+        .status,
+    ).toBe(403);
     expect((await agents.appUser.delete(`/admin/apps/${f.app}/members/${ids.appUser}`)).status).toBe(204);
     expect((await agents.appUser.get(`/admin/apps/${f.app}`)).status).toBe(404);
-    await agents.appOwner.post(`/admin/apps/${f.app}/members`, { email: 'appUser@example.org', role: 'USER' });
+    await agents.appOwner.post(`/admin/apps/${f.app}/members`, {
+      email: 'appUser@example.org',
+      role: 'USER',
+    });
     // handing over: the previous owner becomes an administrator
-    expect((await agents.appOwner.put(`/admin/apps/${f.app}/members/${ids.appAdmin}`, { role: 'OWNER' })).status).toBe(204);
-    const members = (await agents.appUser.get(`/admin/apps/${f.app}/members`)).body.members as { user_id: string; role: string }[];
+    expect(
+      (await agents.appOwner.put(`/admin/apps/${f.app}/members/${ids.appAdmin}`, { role: 'OWNER' })).status,
+    ).toBe(204);
+    const members = (await agents.appUser.get(`/admin/apps/${f.app}/members`)).body.members as {
+      user_id: string;
+      role: string;
+    }[];
     expect(members.find((m) => m.user_id === ids.appOwner)?.role).toBe('ADMINISTRATOR');
     expect(members.find((m) => m.user_id === ids.appAdmin)?.role).toBe('OWNER');
     // global administrators manage users but never the global owner
     expect((await agents.globalAdmin.post(`/admin/users/${ids.globalOwner}/password`)).status).toBe(403);
-    expect((await agents.globalAdmin.put(`/admin/users/${ids.globalOwner}/role`, { role: 'USER' })).status).toBe(403);
+    expect(
+      (await agents.globalAdmin.put(`/admin/users/${ids.globalOwner}/role`, { role: 'USER' })).status,
+    ).toBe(403);
     expect((await agents.globalAdmin.delete(`/admin/users/${ids.globalOwner}`)).status).toBe(403);
     expect((await agents.globalOwner.delete(`/admin/users/${ids.globalOwner}`)).status).toBe(409);
   });

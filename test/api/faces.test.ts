@@ -1,5 +1,6 @@
 // /api/v1/recognition/faces: examples added from every kind of input, bad images refused cleanly, listed, downloaded,
 // deleted, and verified against.
+import { crc32, deflateSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { base64, client, describeApi, format, read, sample } from './harness.js';
 
@@ -16,6 +17,30 @@ interface FacesPage {
   page_size: number;
   total_pages: number;
   total_elements: number;
+}
+
+/** A valid 8 KB PNG that decodes to 8000x8000 pixels (64 M, over the default 40 M limit): a decompression bomb. */
+function pngBomb(side = 8000): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr.set([1, 0, 0, 0, 0], 8); // 1-bit greyscale
+  const rows = Buffer.alloc(side * (side / 8 + 1)); // filter byte 0 + zero pixels, row after row
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+  return new Uint8Array(png);
 }
 
 describeApi('faces', (ctx) => {
@@ -81,6 +106,17 @@ describeApi('faces', (ctx) => {
       expect(json.body.code, name).toBe(21);
     }
     expect(await total()).toBe(before);
+  });
+
+  it('refuses a decompression bomb with 21 before decoding it', async () => {
+    const bomb = pngBomb();
+    expect(bomb.byteLength).toBeLessThan(50_000);
+    const r = await read<{ message: string; code: number }>(
+      rec().multipart(`${FACES}?subject=Bomb`, { file: [bomb, 'bomb.png'] }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe(21);
+    expect(r.body.message).toMatch(/8000x8000 pixels, more than the 40000000-pixel limit/);
   });
 
   it('refuses a disallowed extension, invalid Base64, a missing part and a missing subject', async () => {

@@ -134,6 +134,20 @@ describeApi('recognize, detect, verify, embeddings', (ctx) => {
     expect(r.body.plugins_versions).toHaveProperty('calculator');
   });
 
+  it('ignores unknown plugins, as CompreFace, and refuses mask, which has no model here (39)', async () => {
+    const r = await read<Result<Recognized>>(
+      rec().multipart(`${RECOGNIZE}?face_plugins=foo,landmarks`, { file: file('009_C.jpg') }),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.result[0].landmarks).toHaveLength(5);
+    expect(
+      await read(rec().multipart(`${RECOGNIZE}?face_plugins=mask`, { file: file('009_C.jpg') })),
+    ).toMatchObject({
+      status: 400,
+      body: { code: 39 },
+    });
+  });
+
   it('treats the whole image as one face with detect_faces=false', async () => {
     const r = await read<Result<Recognized>>(
       rec().multipart(`${RECOGNIZE}?detect_faces=false`, { file: file('009_C.jpg') }),

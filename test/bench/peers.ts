@@ -37,7 +37,7 @@ function printPeers(results: TimingResult[], failures: string[]): void {
       if (!p || !base) continue;
       const ratio = (a: number[], b: number[]) => (r === visor ? undefined : median(a) / median(b));
       rows.push([
-        r === visor ? photo.label : '',
+        r === visor ? `${photo.key} ${photo.file}` : '',
         ENGINE_LABELS[r.engine],
         String(p.faces),
         String(p.total.length),
@@ -60,12 +60,14 @@ function printPeers(results: TimingResult[], failures: string[]): void {
       'decode',
       'inference',
       'total',
+      'CPU (inference)',
       'Visor faster (total)',
       '(inference)',
     ],
     rows,
     notes: [
       ...results.map((r) => `${ENGINE_LABELS[r.engine]}: ${r.describe}`),
+      `photos: ${PHOTOS.map((p) => p.label).join('; ')}`,
       'Each engine runs in its own fresh process: 1 untimed warm-up per photo, then the timed runs shown.',
       'decode: the same sharp decode for all three; the peers then take an int32 [h,w,3] tensor (included in',
       'their inference). "Visor faster" = peer median / Visor median (wall-clock). Visor runs no plugins here.',

@@ -34,18 +34,16 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Serves `app` on 127.0.0.1 at a free port. */
-export function listen(app: Hono<never> | Hono): Promise<Served> {
+/** Serves a Hono app (anything with `fetch(request)`) on 127.0.0.1 at a free port. */
+export function listen(app: { fetch(request: Request): Response | Promise<Response> }): Promise<Served> {
   return new Promise((resolve) => {
-    const server: ServerType = serve(
-      { fetch: app.fetch, hostname: '127.0.0.1', port: 0 },
-      (info: AddressInfo) => {
-        resolve({
-          origin: `http://127.0.0.1:${info.port}`,
-          close: () => new Promise<void>((done) => server.close(() => done())),
-        });
-      },
-    );
+    const fetch = (request: Request) => app.fetch(request);
+    const server: ServerType = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
+      resolve({
+        origin: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
   });
 }
 

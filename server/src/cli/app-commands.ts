@@ -33,7 +33,11 @@ export const appCommand = {
       return 2;
     }
     const missing =
-      sub === 'create' ? !values.name || !values.owner : sub === 'add-member' ? !values.app || !values.email : sub !== 'list';
+      sub === 'create'
+        ? !values.name || !values.owner
+        : sub === 'add-member'
+          ? !values.app || !values.email
+          : sub !== 'list';
     if (missing) {
       process.stderr.write(usage);
       return sub === undefined || sub === '--help' ? 0 : 2;
@@ -52,7 +56,12 @@ export const appCommand = {
       } else if (sub === 'list') {
         for (const a of await admin.applications.list(SHELL_ACTOR)) print({ id: a.id, name: a.name });
       } else {
-        const m = await admin.applications.invite(SHELL_ACTOR, values.app ?? '', values.email, values.role?.toUpperCase());
+        const m = await admin.applications.invite(
+          SHELL_ACTOR,
+          values.app ?? '',
+          values.email,
+          values.role?.toUpperCase(),
+        );
         print({ app: values.app, user_id: m.userId, email: m.email, role: m.role });
       }
       return 0;

@@ -3,7 +3,9 @@ const usage = `usage:
   visor detect <images...>          one JSON line per image: faces with box and landmarks
   visor embed <images...>           same, with each face's embedding
   visor compare <a> <b>             similarity of the biggest face in each image
-  visor service create --type recognition|detection|verification --name N
+  visor service create --type recognition|detection|verification --name N [--app ID]
+  visor user create|list|reset-password ...   users, from the server's shell (visor user --help)
+  visor app create|list|add-member ...        applications and members (visor app --help)
 `;
 
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
@@ -11,6 +13,8 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   embed: () => import('./engine-commands.js').then((m) => m.embedCommand),
   compare: () => import('./engine-commands.js').then((m) => m.compareCommand),
   service: () => import('./service-commands.js').then((m) => m.serviceCommand),
+  user: () => import('./user-commands.js').then((m) => m.userCommand),
+  app: () => import('./app-commands.js').then((m) => m.appCommand),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,12 +1,15 @@
-// `visor service create --type T --name N [--application A] [--min-similarity S]`: bootstrap a face service
-// without a UI, against the database the server uses (same environment), printing {"api_key": ...}.
+// `visor service create --type T --name N [--application A | --app ID] [--min-similarity S]`: bootstrap a face
+// service without a UI, against the database the server uses (same environment), printing {"api_key": ...}.
+// With --app the service goes into that existing application (see `visor app`), else into a new one.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
+import { createAdminServices } from '../services/admin/index.js';
+import { SHELL_ACTOR } from '../services/admin/roles.js';
 import { createServiceRecord, SERVICE_TYPES } from '../services/keys.js';
 import type { ServiceType } from '../services/types.js';
 
-const usage = `usage: visor service create --type recognition|detection|verification --name N [--application A] [--min-similarity S]\n`;
+const usage = `usage: visor service create --type recognition|detection|verification --name N [--application A | --app ID] [--min-similarity S]\n`;
 
 export const serviceCommand = {
   async run(args: string[]): Promise<number> {
@@ -15,7 +18,13 @@ export const serviceCommand = {
       process.stderr.write(usage);
       return sub === undefined || sub === '--help' ? 0 : 2;
     }
-    let values: { type?: string; name?: string; application?: string; 'min-similarity'?: string };
+    let values: {
+      type?: string;
+      name?: string;
+      application?: string;
+      app?: string;
+      'min-similarity'?: string;
+    };
     try {
       ({ values } = parseArgs({
         args: rest,
@@ -23,6 +32,7 @@ export const serviceCommand = {
           type: { type: 'string' },
           name: { type: 'string' },
           application: { type: 'string' },
+          app: { type: 'string' },
           'min-similarity': { type: 'string' },
         },
       }));
@@ -40,6 +50,16 @@ export const serviceCommand = {
     const config = loadConfig();
     const db = await openDatabase(config);
     try {
+      if (values.app) {
+        const admin = createAdminServices({ config, db });
+        const svc = await admin.services.create(SHELL_ACTOR, values.app, {
+          type,
+          name: values.name,
+          minSimilarity,
+        });
+        process.stdout.write(`${JSON.stringify({ api_key: svc.apiKey, id: svc.id })}\n`);
+        return 0;
+      }
       const svc = await createServiceRecord(db, {
         type,
         name: values.name,

@@ -54,7 +54,12 @@ export const userCommand = {
             firstName: values['first-name'],
             lastName: values['last-name'],
           });
-          print({ id: r.user.id, email: r.user.email, role: r.user.role, ...(values.password ? {} : { password: r.password }) });
+          print({
+            id: r.user.id,
+            email: r.user.email,
+            role: r.user.role,
+            ...(values.password ? {} : { password: r.password }),
+          });
           return 0;
         }
         case 'list':

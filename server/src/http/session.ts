@@ -65,7 +65,8 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Refuses state-changing requests without the CSRF header, and any request a browser marks cross-site. */
 export function csrfGuard() {
   return createMiddleware(async (c, next) => {
-    if (c.req.header('sec-fetch-site') === 'cross-site') throw new Forbidden('Cross-site requests are refused');
+    if (c.req.header('sec-fetch-site') === 'cross-site')
+      throw new Forbidden('Cross-site requests are refused');
     if (!SAFE.has(c.req.method) && !c.req.header(CSRF_HEADER))
       throw new Forbidden(`State-changing requests need the ${CSRF_HEADER} header`);
     await next();

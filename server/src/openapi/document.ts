@@ -1,4 +1,6 @@
-// The hand-written OpenAPI 3.1 document of the face-service API, served at GET /api/openapi.json.
+// The hand-written OpenAPI 3.1 document served at GET /api/openapi.json: the face-service API (/api/v1, API key)
+// and the admin API's part (/admin, session cookie), which lives next to its routes.
+import { adminOpenApi } from '../routes/admin/openapi.js';
 import { body, components, param, response, schema } from './components.js';
 
 const json = (name: string, description = 'OK') => ({
@@ -294,10 +296,10 @@ const paths = {
 export const openapiDocument = {
   openapi: '3.1.0',
   info: {
-    title: 'Visor face-service API',
+    title: 'Visor API',
     version: '1.0.0',
     description:
-      'CompreFace-compatible face recognition, detection and verification. Every image input is a multipart part or, with Content-Type application/json, the same field holding Base64. Errors are {"message", "code"} with CompreFace\'s codes.',
+      'CompreFace-compatible face recognition, detection and verification under /api/v1 (x-api-key header), and the administration API under /admin (session cookie). Every image input is a multipart part or, with Content-Type application/json, the same field holding Base64. Errors are {"message", "code"} with CompreFace\'s codes.',
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
   tags: [
@@ -308,8 +310,13 @@ export const openapiDocument = {
     { name: 'Verification' },
     { name: 'Embeddings' },
     { name: 'Server' },
+    ...adminOpenApi.tags,
   ],
   security: [{ apiKey: [] }],
-  paths,
-  components,
+  paths: { ...paths, ...adminOpenApi.paths },
+  components: {
+    ...components,
+    securitySchemes: { ...components.securitySchemes, ...adminOpenApi.components.securitySchemes },
+    schemas: { ...components.schemas, ...adminOpenApi.components.schemas },
+  },
 };

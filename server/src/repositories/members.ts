@@ -34,7 +34,11 @@ const serviceColumns = `id, application_id as "applicationId", api_key as "apiKe
   min_similarity as "minSimilarity", created_at as "createdAt"`;
 
 /** Every application (`all`) or only those the user is a member of, with the user's membership role. */
-export async function listApplications(q: Queryable, userId: string, all: boolean): Promise<ApplicationRow[]> {
+export async function listApplications(
+  q: Queryable,
+  userId: string,
+  all: boolean,
+): Promise<ApplicationRow[]> {
   return q.query<ApplicationRow>(
     `select ${appColumns} from applications a
        left join application_members m on m.application_id = a.id and m.user_id = $1
@@ -89,7 +93,11 @@ export async function listMembers(q: Queryable, applicationId: string): Promise<
   );
 }
 
-export async function findMemberRole(q: Queryable, applicationId: string, userId: string): Promise<Role | undefined> {
+export async function findMemberRole(
+  q: Queryable,
+  applicationId: string,
+  userId: string,
+): Promise<Role | undefined> {
   const rows = await q.query<{ role: Role }>(
     'select role from application_members where application_id = $1 and user_id = $2',
     [applicationId, userId],
@@ -98,7 +106,12 @@ export async function findMemberRole(q: Queryable, applicationId: string, userId
 }
 
 /** Adds a member; false when the user already is one. */
-export async function insertMember(q: Queryable, applicationId: string, userId: string, role: Role): Promise<boolean> {
+export async function insertMember(
+  q: Queryable,
+  applicationId: string,
+  userId: string,
+  role: Role,
+): Promise<boolean> {
   const rows = await q.query(
     `insert into application_members (application_id, user_id, role) values ($1, $2, $3)
      on conflict do nothing returning user_id`,
@@ -107,7 +120,12 @@ export async function insertMember(q: Queryable, applicationId: string, userId: 
   return rows.length > 0;
 }
 
-export async function setMemberRole(q: Queryable, applicationId: string, userId: string, role: Role): Promise<void> {
+export async function setMemberRole(
+  q: Queryable,
+  applicationId: string,
+  userId: string,
+  role: Role,
+): Promise<void> {
   await q.query('update application_members set role = $3 where application_id = $1 and user_id = $2', [
     applicationId,
     userId,
@@ -143,7 +161,11 @@ export async function listSoleOwnedApplications(q: Queryable, userId: string): P
 }
 
 /** Makes the longest-standing administrator (else user) other than `exceptUserId` the owner; false if none. */
-export async function promoteSuccessor(q: Queryable, applicationId: string, exceptUserId: string): Promise<boolean> {
+export async function promoteSuccessor(
+  q: Queryable,
+  applicationId: string,
+  exceptUserId: string,
+): Promise<boolean> {
   const rows = await q.query(
     `update application_members set role = 'OWNER'
       where application_id = $1 and user_id = (

@@ -30,8 +30,15 @@ export async function deleteSession(q: Queryable, tokenHash: string): Promise<vo
 }
 
 /** Ends every session of the user except `keepTokenHash` (after a password change). */
-export async function deleteUserSessions(q: Queryable, userId: string, keepTokenHash?: string): Promise<void> {
-  await q.query('delete from sessions where user_id = $1 and token_hash <> $2', [userId, keepTokenHash ?? '']);
+export async function deleteUserSessions(
+  q: Queryable,
+  userId: string,
+  keepTokenHash?: string,
+): Promise<void> {
+  await q.query('delete from sessions where user_id = $1 and token_hash <> $2', [
+    userId,
+    keepTokenHash ?? '',
+  ]);
 }
 
 export interface FailureWindow {

@@ -21,7 +21,8 @@ export interface PooledEngine extends FaceEngine {
   analyze(image: RawImage, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
   /**
    * Decodes the encoded image (jpeg, png, webp, gif, tiff, bmp, ico) and analyses it, both on a worker thread;
-   * decode errors are `UnsupportedImage` as with `decodeImage`. The bytes are transferred like `analyze`'s pixels.
+   * decode errors are `UnsupportedImage` as with `decodeImage`. The caller keeps its bytes (a copy travels:
+   * services store them after analysis; encoded images are small next to their pixels).
    */
   analyzeBytes(
     bytes: Uint8Array,
@@ -52,7 +53,7 @@ export async function createPooledEngine(opts: PoolOptions): Promise<PooledEngin
     analyzeBytes: (bytes, o = {}, decode = {}) =>
       pool.run({
         kind: 'analyzeBytes',
-        bytes: owned(bytes),
+        bytes: bytes.slice(),
         maxPixels: decode.maxPixels ?? DEFAULT_MAX_PIXELS,
         opts: o,
       }),

@@ -215,19 +215,27 @@ export class InferencePool {
     return undefined;
   }
 
-  private dispatch(slot: Slot, pending: Pending): void {
-    slot.state = 'busy';
-    slot.job = pending;
+  /** Sends the job to the slot's worker; false (and the job failed) when it cannot be sent. */
+  private dispatch(slot: Slot, pending: Pending): boolean {
     pending.startedAt = performance.now();
     const msg: ToWorker = { type: 'job', id: pending.id, job: pending.job };
-    slot.worker.postMessage(msg, jobTransfer(pending.job));
+    try {
+      slot.worker.postMessage(msg, jobTransfer(pending.job));
+    } catch (e) {
+      // E.g. a DataCloneError for a detached buffer: that job's fault, the worker is fine.
+      this.counts.failed++;
+      pending.reject(e instanceof Error ? e : new Error(String(e)));
+      return false;
+    }
+    slot.state = 'busy';
+    slot.job = pending;
+    return true;
   }
 
   private next(slot: Slot): void {
     slot.state = 'idle';
     slot.job = undefined;
-    const pending = this.queue.shift();
-    if (pending) this.dispatch(slot, pending);
+    for (let p = this.queue.shift(); p; p = this.queue.shift()) if (this.dispatch(slot, p)) return;
   }
 
   private finish(pending: Pending, outcome: JobEvent['outcome'], extra: Partial<JobEvent> = {}): void {

@@ -11,6 +11,7 @@ import { userRoutes } from './users.js';
 
 export type { AdminRouteDeps } from './deps.js';
 export { countRequests } from './count-requests.js';
+export { adminOpenApi } from './openapi.js';
 
 export function adminRoutes(deps: AdminRouteDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();

@@ -106,7 +106,13 @@ export function applicationServices(ctx: AdminCtx) {
       if (!invitee) throw new AdminNotFound(`No user with e-mail ${e}: they need to sign up first`);
       if (!(await insertMember(db, app.id, invitee.id, r)))
         throw new Conflict(`${invitee.email} is already a member of this application`);
-      return { userId: invitee.id, email: invitee.email, firstName: invitee.firstName, lastName: invitee.lastName, role: r };
+      return {
+        userId: invitee.id,
+        email: invitee.email,
+        firstName: invitee.firstName,
+        lastName: invitee.lastName,
+        role: r,
+      };
     },
 
     /** Changes a member's role; OWNER hands the application over (the previous owner becomes administrator). */
@@ -135,7 +141,8 @@ export function applicationServices(ctx: AdminCtx) {
       const app = await access(user, appId, self ? 'view' : 'manage');
       const current = await memberRole(app.id, memberId);
       if (current === 'OWNER') throw new Conflict('Hand the application over to another member first');
-      if (!self && !canManageMember(app.role, current)) throw new Forbidden('Not allowed to remove this member');
+      if (!self && !canManageMember(app.role, current))
+        throw new Forbidden('Not allowed to remove this member');
       await deleteMember(db, app.id, memberId.toLowerCase());
     },
   };

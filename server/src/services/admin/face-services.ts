@@ -31,20 +31,26 @@ export interface FaceServiceView extends AppServiceRow {
 }
 
 /** Inside the deleting transaction: tells every process's search index to drop these services. */
-export async function notifyServicesGone(q: Queryable, services: readonly { id: string; type: ServiceType }[]) {
+export async function notifyServicesGone(
+  q: Queryable,
+  services: readonly { id: string; type: ServiceType }[],
+) {
   for (const s of services)
-    if (s.type === 'recognition') await publishIndexChange(q, { origin: ADMIN_ORIGIN, service: s.id, op: 'reload' });
+    if (s.type === 'recognition')
+      await publishIndexChange(q, { origin: ADMIN_ORIGIN, service: s.id, op: 'reload' });
 }
 
 function parseType(type: unknown): ServiceType {
   const t = typeof type === 'string' ? type.toLowerCase() : '';
-  if (!(TYPES as string[]).includes(t)) throw new ValidationError('type must be RECOGNITION, DETECTION or VERIFICATION');
+  if (!(TYPES as string[]).includes(t))
+    throw new ValidationError('type must be RECOGNITION, DETECTION or VERIFICATION');
   return t as ServiceType;
 }
 
 function parseMinSimilarity(v: unknown): number | null {
   if (v === null) return null;
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValidationError('min_similarity must be between 0 and 1');
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+    throw new ValidationError('min_similarity must be between 0 and 1');
   return v;
 }
 
@@ -98,7 +104,8 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: ApplicationServices) {
       const app = await apps.access(user, appId, 'manage');
       const row = await find(app.id, serviceId);
       const name = patch.name === undefined ? row.name : checkName(patch.name, 'name');
-      const minSimilarity = patch.minSimilarity === undefined ? row.minSimilarity : parseMinSimilarity(patch.minSimilarity);
+      const minSimilarity =
+        patch.minSimilarity === undefined ? row.minSimilarity : parseMinSimilarity(patch.minSimilarity);
       await updateService(db, row.id, { name, minSimilarity });
       return this.get(user, app.id, row.id);
     },
@@ -107,7 +114,8 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: ApplicationServices) {
     async clone(user: UserRow, appId: string, serviceId: string, name?: unknown): Promise<FaceServiceView> {
       const app = await apps.access(user, appId, 'manage');
       const from = await find(app.id, serviceId);
-      const n = name === undefined || name === '' ? `${from.name} (copy)`.slice(0, 100) : checkName(name, 'name');
+      const n =
+        name === undefined || name === '' ? `${from.name} (copy)`.slice(0, 100) : checkName(name, 'name');
       const staged: (() => Promise<void>)[] = [];
       try {
         const id = await db.transaction(async (tx) => {
@@ -159,10 +167,15 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: ApplicationServices) {
       serviceId: string,
       days = 30,
     ): Promise<{ subjects: number; images: number; requests: { day: string; count: number }[] }> {
-      if (!Number.isInteger(days) || days < 1 || days > 366) throw new ValidationError('days must be 1 to 366');
+      if (!Number.isInteger(days) || days < 1 || days > 366)
+        throw new ValidationError('days must be 1 to 366');
       const svc = await this.get(user, appId, serviceId);
       await ctx.flushRequestCounts?.();
-      return { subjects: svc.subjects, images: svc.images, requests: await listDailyRequests(db, svc.id, days) };
+      return {
+        subjects: svc.subjects,
+        images: svc.images,
+        requests: await listDailyRequests(db, svc.id, days),
+      };
     },
   };
 }

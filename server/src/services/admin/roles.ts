@@ -41,7 +41,9 @@ export function canInApp(role: Role, action: AppAction): boolean {
 
 /** Whether `actor` may change or remove a member who holds `target` (nobody but an owner touches an owner). */
 export function canManageMember(actor: Role, target: Role): boolean {
-  return canInApp(actor, 'manage') && RANK[actor] >= RANK[target] && (target !== 'OWNER' || actor === 'OWNER');
+  return (
+    canInApp(actor, 'manage') && RANK[actor] >= RANK[target] && (target !== 'OWNER' || actor === 'OWNER')
+  );
 }
 
 /**

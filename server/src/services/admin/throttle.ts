@@ -12,7 +12,10 @@ export interface ThrottleLimits {
 
 export function createThrottle(q: Queryable, limits: ThrottleLimits) {
   const retryAfter = (oldest: Date | null) =>
-    Math.max(1, Math.ceil(((oldest?.getTime() ?? Date.now()) + limits.windowSeconds * 1000 - Date.now()) / 1000));
+    Math.max(
+      1,
+      Math.ceil(((oldest?.getTime() ?? Date.now()) + limits.windowSeconds * 1000 - Date.now()) / 1000),
+    );
   return {
     /** Throws TooManyAttempts when the account or the address is over its limit. */
     async check(account: string, address: string): Promise<void> {

@@ -1,16 +1,14 @@
 // Managing other users (global owners and administrators): list, create, reset a password without e-mail,
 // change the global role (handing ownership over), delete. Also the shell's password reset.
 import { AdminNotFound, Conflict, Forbidden, ValidationError } from '../../../../shared/errors.js';
-import {
-  listSoleOwnedApplications,
-  promoteSuccessor,
-} from '../../repositories/members.js';
+import { listSoleOwnedApplications, promoteSuccessor } from '../../repositories/members.js';
 import { deleteUserSessions } from '../../repositories/sessions.js';
 import {
   deleteUser,
   findUserByEmail,
   findUserById,
   listUsers,
+  setEmailConfirmed,
   setPasswordHash,
   setUserRole,
   type UserRow,
@@ -30,13 +28,19 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
     const target = await findUserById(db, checkId(id, 'User'));
     if (!target) throw new AdminNotFound('User not found');
     if (target.id === actor.id) throw new Forbidden('Manage your own account from your profile');
-    if (!canManageUser(actor.role, target.role)) throw new Forbidden('Administrators cannot manage the owner');
+    if (!canManageUser(actor.role, target.role))
+      throw new Forbidden('Administrators cannot manage the owner');
     return target;
   }
 
   async function setPassword(userId: string, password: unknown): Promise<string> {
-    const next = password === undefined || password === null || password === '' ? generatePassword() : checkPassword(password);
+    const next =
+      password === undefined || password === null || password === ''
+        ? generatePassword()
+        : checkPassword(password);
     await setPasswordHash(db, userId, await hashPassword(next));
+    // whoever sets it vouches for the account: an unconfirmed address no longer blocks the log-in
+    await setEmailConfirmed(db, userId);
     await deleteUserSessions(db, userId);
     return next;
   }
@@ -55,7 +59,10 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
       if (actor && actor.role === 'USER') throw new Forbidden('Only owners and administrators create users');
       const role = input.role ?? 'USER';
       if (!isRole(role) || role === 'OWNER') throw new ValidationError('role must be ADMINISTRATOR or USER');
-      const password = input.password === undefined || input.password === '' ? generatePassword() : checkPassword(input.password);
+      const password =
+        input.password === undefined || input.password === ''
+          ? generatePassword()
+          : checkPassword(input.password);
       const { user } = await accounts.createAccount({ ...input, password }, { role, confirmed: true });
       return { user, password };
     },
@@ -67,7 +74,10 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
     },
 
     /** From the server's shell: resets the password of the user with this e-mail. */
-    async resetPasswordByEmail(email: string, password?: string): Promise<{ user: UserRow; password: string }> {
+    async resetPasswordByEmail(
+      email: string,
+      password?: string,
+    ): Promise<{ user: UserRow; password: string }> {
       const found = await findUserByEmail(db, checkEmail(email));
       if (!found) throw new AdminNotFound(`No user with e-mail ${email}`);
       const { passwordHash: _, ...user } = found;
@@ -100,9 +110,11 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
      */
     async deleteUser(actor: UserRow, id: string): Promise<void> {
       const target = checkId(id, 'User') === actor.id ? actor : await managed(actor, id);
-      if (target.role === 'OWNER') throw new Conflict('The owner cannot be deleted: hand ownership over first');
+      if (target.role === 'OWNER')
+        throw new Conflict('The owner cannot be deleted: hand ownership over first');
       await db.transaction(async (tx) => {
-        for (const app of await listSoleOwnedApplications(tx, target.id)) await promoteSuccessor(tx, app, target.id);
+        for (const app of await listSoleOwnedApplications(tx, target.id))
+          await promoteSuccessor(tx, app, target.id);
         await deleteUser(tx, target.id);
       });
     },

@@ -1,0 +1,21 @@
+// /api/v1/recognition/sync: device sync for a recognition service, authorised by its x-api-key.
+//   GET  /pull?cursor=…   subjects and embeddings changed since the cursor (a snapshot without one)
+//   POST /push            {device_id, examples: [...], events: [...]} enrolled examples and queued events
+//   GET  /events?limit=…  the newest events devices pushed
+// Rules and the conflict policy: server/src/services/sync.ts.
+import { Hono } from 'hono';
+import { apiKey } from '../http/api-key.js';
+import type { AppEnv, RouteDeps } from '../http/env.js';
+import { readJsonObject } from '../http/json.js';
+import type { SyncService } from '../services/sync.js';
+
+/** Mount with `app.route('/api/v1/recognition/sync', syncRoutes(routeDeps, createSyncService({db, engine})))`. */
+export function syncRoutes({ services }: Pick<RouteDeps, 'services'>, sync: SyncService) {
+  return new Hono<AppEnv>()
+    .use('*', apiKey(services, 'recognition'))
+    .get('/pull', async (c) => c.json(await sync.pull(c.get('service'), c.req.query('cursor') || undefined)))
+    .post('/push', async (c) => c.json(await sync.push(c.get('service'), await readJsonObject(c))))
+    .get('/events', async (c) =>
+      c.json({ events: await sync.events(c.get('service'), Number(c.req.query('limit') ?? 100)) }),
+    );
+}

@@ -1,0 +1,228 @@
+// Device sync rules. Pull: a device gets a service's subjects and embeddings (never images) changed since its
+// cursor, or a snapshot without one. Push: examples enrolled on the device (embedding + optional image) and
+// queued recognition events.
+//
+// Conflict rule: the server is the source of truth. A pull's removals and updates overwrite the device's copy
+// of anything the server has. Device additions are never lost: a pushed example keeps its device-made UUID as
+// its image_id, so a retried push is idempotent ("exists"), and an example pushed for a subject that was
+// deleted on the server meanwhile re-creates that subject. An example embedded by another model than the
+// server's engine is rejected (it could not be compared). Events are append-only, deduplicated per device.
+import { ValidationError } from '../../../shared/errors.js';
+import type { FaceEngine } from '../../../shared/engine/types.js';
+import type { Db } from '../db/types.js';
+import { sniffFormat } from '../image/sniff.js';
+import { insertEmbedding } from '../repositories/embeddings.js';
+import { insertExample } from '../repositories/examples.js';
+import { publishIndexChange } from '../repositories/index-changes.js';
+import { findOrInsertSubject } from '../repositories/subjects.js';
+import * as repo from '../repositories/sync.js';
+import type { ServiceRef } from './types.js';
+import { checkSubjectName, isUuid } from './validate.js';
+
+export const PULL_LIMIT = 1000;
+export const MAX_PUSH_EXAMPLES = 100;
+export const MAX_PUSH_EVENTS = 1000;
+/** Origin of the index-change notifications sync publishes (every process's search index applies them). */
+const ORIGIN = 'device-sync';
+
+export interface PullResult {
+  cursor: string;
+  /** More changes wait: pull again with `cursor`. */
+  more: boolean;
+  embedder: string;
+  /** The service's minimum similarity, or null when it has none (devices use their own default). */
+  threshold: number | null;
+  subjects: string[];
+  removed_subjects: string[];
+  examples: { image_id: string; subject: string; embedding: number[] }[];
+  removed_examples: string[];
+}
+
+export interface PushExample {
+  image_id: string;
+  subject: string;
+  embedding: number[];
+  embedder: string;
+  /** Base64 JPEG or PNG of the face. */
+  image?: string;
+}
+export interface PushEvent {
+  event_id: string;
+  at: number;
+  subject: string | null;
+  similarity: number;
+  box: { x_min: number; y_min: number; x_max: number; y_max: number };
+}
+export interface PushResult {
+  examples: { image_id: string; status: 'created' | 'exists' | 'rejected'; message?: string }[];
+  events: { received: number; duplicates: number };
+}
+
+const toVector = (bytes: Uint8Array): number[] => {
+  const v = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(v.buffer).set(bytes);
+  return Array.from(v);
+};
+
+export function createSyncService(deps: {
+  db: Db;
+  engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize'>;
+}) {
+  const { db, engine } = deps;
+  const embedder = engine.embedderId;
+
+  async function pull(svc: ServiceRef, cursor: string | undefined, limit = PULL_LIMIT): Promise<PullResult> {
+    if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) throw new ValidationError('cursor is not valid');
+    const base = { embedder, threshold: svc.minSimilarity > 0 ? svc.minSimilarity : null };
+    return db.transaction(async (tx) => {
+      if (cursor === undefined) {
+        // Snapshot: the log position first, so changes made while reading are sent again next time.
+        const head = await repo.latestChange(tx);
+        const examples = await repo.embeddedExamples(tx, svc.id, embedder);
+        return {
+          ...base,
+          cursor: head,
+          more: false,
+          subjects: await repo.subjectNames(tx, svc.id),
+          removed_subjects: [],
+          examples: examples.map((e) => ({
+            image_id: e.id,
+            subject: e.subject,
+            embedding: toVector(e.vector),
+          })),
+          removed_examples: [],
+        };
+      }
+      const changes = await repo.changesSince(tx, svc.id, cursor, limit + 1);
+      const more = changes.length > limit;
+      const page = changes.slice(0, limit);
+      const subjectIds = [...new Set(page.filter((c) => c.kind === 'subject').map((c) => c.key))];
+      const exampleIds = [...new Set(page.filter((c) => c.kind === 'example').map((c) => c.key))];
+      const subjects = await repo.subjectNames(tx, svc.id, subjectIds);
+      const oldNames = page.flatMap((c) => (c.oldName !== null ? [c.oldName] : []));
+      const current = new Set(subjects.map((s) => s.toLowerCase()));
+      const examples = await repo.embeddedExamples(tx, svc.id, embedder, exampleIds);
+      const found = new Set(examples.map((e) => e.id));
+      const owners = await repo.exampleOwners(
+        tx,
+        exampleIds.filter((id) => !found.has(id)),
+      );
+      return {
+        ...base,
+        cursor: page.at(-1)?.seq ?? cursor,
+        more,
+        subjects,
+        removed_subjects: [...new Set(oldNames)].filter((n) => !current.has(n.toLowerCase())),
+        examples: examples.map((e) => ({
+          image_id: e.id,
+          subject: e.subject,
+          embedding: toVector(e.vector),
+        })),
+        // An example that still exists but has no embedding by this model yet is not a removal.
+        removed_examples: exampleIds.filter((id) => !found.has(id) && !owners.has(id)),
+      };
+    });
+  }
+
+  function checkExample(e: PushExample): string | undefined {
+    if (typeof e.image_id !== 'string' || !isUuid(e.image_id)) return 'image_id must be a UUID';
+    if (e.embedder !== embedder) return `embedded by ${String(e.embedder)}; this server compares ${embedder}`;
+    if (!Array.isArray(e.embedding) || e.embedding.length !== engine.embeddingSize)
+      return `embedding must have ${engine.embeddingSize} values`;
+    if (!e.embedding.every((x) => typeof x === 'number' && Number.isFinite(x)))
+      return 'embedding is not numeric';
+    try {
+      checkSubjectName(typeof e.subject === 'string' ? e.subject : undefined);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return undefined;
+  }
+
+  async function pushExample(svc: ServiceRef, e: PushExample): Promise<PushResult['examples'][number]> {
+    const bad = checkExample(e);
+    if (bad) return { image_id: String(e.image_id), status: 'rejected', message: bad };
+    let image: Uint8Array | undefined;
+    if (e.image !== undefined) {
+      image = typeof e.image === 'string' ? new Uint8Array(Buffer.from(e.image, 'base64')) : undefined;
+      const format = image && sniffFormat(image);
+      if (format !== 'jpeg' && format !== 'png')
+        return { image_id: e.image_id, status: 'rejected', message: 'image must be a Base64 JPEG or PNG' };
+    }
+    return db.transaction(async (tx) => {
+      const owner = (await repo.exampleOwners(tx, [e.image_id])).get(e.image_id);
+      if (owner === svc.id) return { image_id: e.image_id, status: 'exists' as const };
+      if (owner) return { image_id: e.image_id, status: 'rejected' as const, message: 'image_id is taken' };
+      const subject = await findOrInsertSubject(tx, svc.id, e.subject);
+      await insertExample(tx, {
+        id: e.image_id,
+        serviceId: svc.id,
+        subjectId: subject.id,
+        contentType: image ? `image/${sniffFormat(image)}` : 'application/octet-stream',
+        imagePath: null,
+      });
+      if (image) await repo.insertExampleImage(tx, e.image_id, image);
+      await insertEmbedding(tx, e.image_id, embedder, Float32Array.from(e.embedding));
+      await publishIndexChange(tx, { origin: ORIGIN, service: svc.id, op: 'add', ids: [e.image_id] });
+      return { image_id: e.image_id, status: 'created' as const };
+    });
+  }
+
+  async function push(
+    svc: ServiceRef,
+    body: { device_id?: unknown; examples?: unknown; events?: unknown },
+  ): Promise<PushResult> {
+    const deviceId = body.device_id;
+    if (typeof deviceId !== 'string' || deviceId.length < 1 || deviceId.length > 64)
+      throw new ValidationError('device_id must be a string of 1 to 64 characters');
+    const examples = (body.examples ?? []) as PushExample[];
+    const events = (body.events ?? []) as PushEvent[];
+    if (!Array.isArray(examples) || examples.length > MAX_PUSH_EXAMPLES)
+      throw new ValidationError(`examples must be an array of at most ${MAX_PUSH_EXAMPLES}`);
+    if (!Array.isArray(events) || events.length > MAX_PUSH_EVENTS)
+      throw new ValidationError(`events must be an array of at most ${MAX_PUSH_EVENTS}`);
+    const rows = events.map((e, i) => {
+      const box = e?.box;
+      const ok =
+        typeof e?.event_id === 'string' &&
+        e.event_id.length <= 64 &&
+        Number.isFinite(e.at) &&
+        (e.subject === null || (typeof e.subject === 'string' && [...e.subject].length <= 50)) &&
+        typeof e.similarity === 'number' &&
+        e.similarity >= 0 &&
+        e.similarity <= 1 &&
+        box &&
+        [box.x_min, box.y_min, box.x_max, box.y_max].every((v) => Number.isFinite(v));
+      if (!ok) throw new ValidationError(`events[${i}] is malformed`);
+      const { x_min, y_min, x_max, y_max } = box;
+      return {
+        deviceId,
+        eventId: e.event_id,
+        at: new Date(e.at),
+        subject: e.subject,
+        similarity: e.similarity,
+        box: { x_min, y_min, x_max, y_max },
+      };
+    });
+    const results: PushResult['examples'] = [];
+    for (const e of examples) results.push(await pushExample(svc, e));
+    const received = rows.length ? await db.transaction((tx) => repo.insertEvents(tx, svc.id, rows)) : 0;
+    return { examples: results, events: { received, duplicates: rows.length - received } };
+  }
+
+  async function events(svc: ServiceRef, limit = 100) {
+    const list = await repo.listEvents(db, svc.id, Math.max(1, Math.min(1000, limit)));
+    return list.map((e) => ({
+      device_id: e.deviceId,
+      event_id: e.eventId,
+      at: e.at.toISOString(),
+      subject: e.subject,
+      similarity: e.similarity,
+      box: e.box,
+    }));
+  }
+
+  return { pull, push, events };
+}
+
+export type SyncService = ReturnType<typeof createSyncService>;

@@ -1,0 +1,68 @@
+// The kiosk in real Chromium with a fake camera showing person C (009_C.jpg): the face is "unknown" until
+// enrolled from the camera through the quality gate, then named on every frame; fps and stage times printed.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeCamera } from './camera.js';
+import {
+  HAVE_CHROMIUM,
+  SAMPLES,
+  SKIP_REASON,
+  buildPages,
+  launch,
+  listen,
+  pageServer,
+  type Served,
+} from './harness.js';
+
+describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => {
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const built = await buildPages(['kiosk']);
+    console.log(`vite build (test pages): ${built.seconds.toFixed(1)} s`);
+    served = await listen(pageServer(built.dir));
+    const camera = await fakeCamera(`${SAMPLES}/009_C.jpg`);
+    browser = await launch(camera.args);
+    context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+    await context.grantPermissions(['camera'], { origin: served.origin });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await served?.close();
+  });
+
+  const faces = () => page.getByTestId('faces').innerText();
+
+  it('sees an unknown face before anyone is enrolled', async () => {
+    await page.goto(`${served.origin}/kiosk.html?collection=kiosk-test`);
+    await expect.poll(faces, { timeout: 90_000, interval: 500 }).toBe('unknown');
+    expect(errors).toEqual([]);
+  });
+
+  it('enrols person C from the camera through the quality gate, then names them', async () => {
+    await page.getByLabel('Enrol a person').fill('Person C');
+    await page.getByRole('button', { name: 'Enrol from camera' }).click();
+    await expect
+      .poll(() => page.getByRole('status').innerText(), { timeout: 60_000, interval: 250 })
+      .toMatch(/^Enrolled Person C/);
+    await expect.poll(faces, { timeout: 30_000, interval: 250 }).toMatch(/^Person C · \d+%$/);
+  });
+
+  it('keeps naming at a measurable frame rate', async () => {
+    await page.waitForTimeout(3000);
+    const fps = Number((await page.getByTestId('fps').innerText()).split(' ')[0]);
+    const stages = await page.locator('.timings').evaluate((dl) => dl.textContent);
+    console.log(`kiosk: ${fps} fps; last frame: ${stages}`);
+    expect(fps).toBeGreaterThan(0);
+    expect(await faces()).toMatch(/^Person C/);
+    expect(errors).toEqual([]);
+  });
+});

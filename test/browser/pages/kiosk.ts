@@ -1,0 +1,13 @@
+// Test page: the kiosk component alone, on its own local collection (the lead mounts it in the app's router).
+import { mount } from 'svelte';
+import KioskPage from '../../../web/src/kiosk/KioskPage.svelte';
+import '../../../web/src/app.css';
+
+const params = new URLSearchParams(location.search);
+mount(KioskPage, {
+  target: document.getElementById('app')!,
+  props: {
+    collection: params.get('collection') ?? 'test',
+    threshold: Number(params.get('threshold') ?? 0.5),
+  },
+});

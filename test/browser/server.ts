@@ -1,0 +1,54 @@
+// A real Visor server for the sync tests: PGlite in a temporary folder, the real engine and face services,
+// createApp() plus the routes this work adds (/models, /ort, /api/v1/recognition/sync), optionally the pages.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { FaceEngine } from '../../shared/engine/types.js';
+import { createApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config.js';
+import { openDatabase } from '../../server/src/db/open.js';
+import { createLogger } from '../../server/src/http/logger.js';
+import { decodeImage } from '../../server/src/image/decode.js';
+import { createServerEngine } from '../../server/src/inference/engine.js';
+import { syncRoutes } from '../../server/src/routes/sync.js';
+import { createFaceServices } from '../../server/src/services/face-services.js';
+import { createSyncService } from '../../server/src/services/sync.js';
+import type { FaceServices } from '../../server/src/services/types.js';
+import { pageServer } from './harness.js';
+
+export interface SyncServer {
+  app: Hono;
+  services: FaceServices;
+  engine: FaceEngine;
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+export async function startSyncServer(pagesDir?: string): Promise<SyncServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'visor-sync-'));
+  const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const db = await openDatabase({ databaseUrl: undefined, dataDir });
+  const engine = await createServerEngine({ intraOpThreads: 1 });
+  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const { apiKey } = await services.createService({ type: 'recognition', name: 'Kiosk sync' });
+  const api = createApp({ config, services, logger: createLogger('error', () => {}) });
+  const app = pagesDir ? pageServer(pagesDir, (a) => mountApi(a)) : new Hono();
+  if (!pagesDir) mountApi(app);
+  function mountApi(a: Hono) {
+    a.route('/api/v1/recognition/sync', syncRoutes({ services }, createSyncService({ db, engine })) as never);
+    a.all('/api/*', (c) => api.fetch(c.req.raw));
+  }
+  return {
+    app,
+    services,
+    engine,
+    apiKey,
+    async close() {
+      await (services as { close?(): Promise<void> }).close?.();
+      await engine.dispose();
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

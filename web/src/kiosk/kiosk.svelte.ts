@@ -1,0 +1,227 @@
+// The webcam recognition loop: grabs a frame, runs the in-browser engine on it (worker), names each face
+// from the local collection when the similarity clears the threshold, draws the frame it analysed with the
+// boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating.
+import type { AnalyzeResult } from '../../../shared/engine/types.js';
+import { BrowserEngine, type EngineOptions } from '../lib/inference/browser-engine.js';
+import { addDeviceExample } from '../lib/db/examples.js';
+import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
+import { drawFaces } from '../lib/overlay/draw.js';
+import type { OverlayFace } from '../lib/overlay/faces.js';
+import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
+import { Gallery, type Match } from './gallery.js';
+
+export interface KioskOptions {
+  /** The local collection (Dexie) to recognise against and enrol into. */
+  collection: string;
+  /** Calibrated similarity a match must reach (0.5 = the embedder's equal-error point). */
+  threshold: number;
+  engine?: EngineOptions;
+  /** Seconds between two events for the same subject (or for unknown faces). */
+  eventGap?: number;
+}
+
+export interface SeenFace {
+  name: string | null;
+  similarity: number;
+}
+
+const pct = (p: number) => `${Math.round(p * 100)}%`;
+
+export class KioskState {
+  status = $state<'idle' | 'loading' | 'running' | 'error'>('idle');
+  error = $state('');
+  fps = $state(0);
+  /** Per-stage milliseconds of the last frame (engine stages + the worker round trip). */
+  stages = $state<Record<string, number>>({});
+  faces = $state<SeenFace[]>([]);
+  backend = $state('');
+  queued = $state(0);
+  enrolName = $state('');
+  enrolMessage = $state('');
+  enrolling = $state(false);
+  enrolled = $state(0);
+
+  #engine: BrowserEngine | undefined;
+  #gallery: Gallery | undefined;
+  #stream: MediaStream | undefined;
+  #running = false;
+  #frames: number[] = [];
+  #lastEvent = new Map<string, number>();
+
+  constructor(readonly options: KioskOptions) {}
+
+  async start(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
+    this.status = 'loading';
+    try {
+      const [engine, stream] = await Promise.all([
+        BrowserEngine.create(this.options.engine),
+        navigator.mediaDevices.getUserMedia({
+          video: { width: { ideal: 640 }, height: { ideal: 480 } },
+          audio: false,
+        }),
+      ]);
+      this.#engine = engine;
+      this.#stream = stream;
+      this.backend = `${engine.info.runtime.backend}${engine.info.runtime.threads > 1 ? ` ×${engine.info.runtime.threads}` : ''}`;
+      this.#gallery = await Gallery.load(this.options.collection, engine);
+      this.queued = await countQueuedEvents(this.options.collection);
+      video.srcObject = stream;
+      video.muted = true;
+      await video.play();
+      this.status = 'running';
+      this.#running = true;
+      void this.#loop(video, canvas);
+    } catch (e) {
+      this.status = 'error';
+      this.error = (e as Error).message;
+      await this.stop();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const t of this.#stream?.getTracks() ?? []) t.stop();
+    this.#stream = undefined;
+    await this.#engine?.dispose();
+    this.#engine = undefined;
+  }
+
+  /** Asks the loop to enrol the next frame that passes the gate under `enrolName`. */
+  requestEnrolment(): void {
+    const name = this.enrolName.trim();
+    if (!name) {
+      this.enrolMessage = 'Type the person’s name first.';
+      return;
+    }
+    this.enrolling = true;
+    this.enrolMessage = 'Look at the camera…';
+  }
+
+  cancelEnrolment(): void {
+    this.enrolling = false;
+    this.enrolMessage = '';
+  }
+
+  async #loop(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
+    while (this.#running && this.#engine) {
+      try {
+        await this.#frame(this.#engine, video, canvas);
+      } catch (e) {
+        if (!this.#running) return;
+        this.error = (e as Error).message;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async #frame(engine: BrowserEngine, video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
+    if (video.readyState < 2) return new Promise((r) => setTimeout(r, 50));
+    const frame = await createImageBitmap(video);
+    try {
+      const enrol = this.enrolling;
+      const t0 = performance.now();
+      const result = await engine.analyzeBitmap(await createImageBitmap(frame), {
+        embed: true,
+        plugins: enrol ? ENROL_PLUGINS : [],
+      });
+      const roundTrip = performance.now() - t0;
+      if (enrol) await this.#tryEnrol(result, frame);
+      const seen = this.#name(result);
+      drawFaces(canvas, frame, seen.overlay);
+      this.faces = seen.faces;
+      this.stages = {
+        ...result.execution_time,
+        ...(result.faces[0]?.execution_time ?? {}),
+        frame: roundTrip,
+      };
+      this.#tick();
+      await this.#record(result, seen.matches);
+    } finally {
+      frame.close();
+    }
+  }
+
+  #name(result: AnalyzeResult) {
+    const matches = result.faces.map((f) =>
+      f.embedding ? this.#gallery?.match(f.embedding, this.options.threshold) : undefined,
+    );
+    const overlay: OverlayFace[] = result.faces.map((f, i) => {
+      const m = matches[i];
+      return {
+        box: f.box,
+        landmarks: f.landmarks,
+        lines: [m ? `${m.subject} ${pct(m.similarity)}` : 'unknown'],
+        kind: m ? 'match' : 'unknown',
+      };
+    });
+    const faces = matches.map((m) => ({ name: m?.subject ?? null, similarity: m?.similarity ?? 0 }));
+    return { overlay, faces, matches };
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    this.#frames.push(now);
+    while (this.#frames.length > 1 && now - this.#frames[0] > 2000) this.#frames.shift();
+    const span = (now - this.#frames[0]) / 1000;
+    this.fps = span > 0 ? Math.round(((this.#frames.length - 1) / span) * 10) / 10 : 0;
+  }
+
+  async #record(result: AnalyzeResult, matches: (Match | undefined)[]): Promise<void> {
+    const gap = (this.options.eventGap ?? 5) * 1000;
+    const now = Date.now();
+    let added = false;
+    for (const [i, f] of result.faces.entries()) {
+      const m = matches[i];
+      const key = m?.subject ?? '\u0000unknown';
+      if (now - (this.#lastEvent.get(key) ?? 0) < gap) continue;
+      this.#lastEvent.set(key, now);
+      const { x_min, y_min, x_max, y_max } = f.box;
+      await recordEvent({
+        collection: this.options.collection,
+        at: now,
+        subject: m?.subject ?? null,
+        similarity: m?.similarity ?? 0,
+        box: { x_min, y_min, x_max, y_max },
+      });
+      added = true;
+    }
+    if (added) this.queued = await countQueuedEvents(this.options.collection);
+  }
+
+  async #tryEnrol(result: AnalyzeResult, frame: ImageBitmap): Promise<void> {
+    const gate = gateEnrolment(result);
+    if (!gate.ok) {
+      this.enrolMessage = `Not yet: ${gate.reasons.join('; ')}.`;
+      return;
+    }
+    const subject = this.enrolName.trim();
+    const embedding = gate.face.embedding!;
+    await addDeviceExample({
+      collection: this.options.collection,
+      subject,
+      embedding,
+      model: this.#engine!.embedderId,
+      thumbnail: await thumbnail(frame, gate.face.box),
+    });
+    this.#gallery?.add(subject, embedding);
+    this.enrolled++;
+    this.enrolling = false;
+    this.enrolMessage = `Enrolled ${subject} (quality ${gate.face.quality?.score ?? '?'}).`;
+  }
+}
+
+/** A JPEG of the face box with a margin, at most 160 px on its longer side. */
+async function thumbnail(
+  frame: ImageBitmap,
+  box: { x_min: number; y_min: number; x_max: number; y_max: number },
+) {
+  const m = 0.25 * Math.max(box.x_max - box.x_min, box.y_max - box.y_min);
+  const x = Math.max(0, box.x_min - m);
+  const y = Math.max(0, box.y_min - m);
+  const w = Math.min(frame.width, box.x_max + m) - x;
+  const h = Math.min(frame.height, box.y_max + m) - y;
+  const scale = Math.min(1, 160 / Math.max(w, h));
+  const canvas = new OffscreenCanvas(Math.round(w * scale), Math.round(h * scale));
+  canvas.getContext('2d')?.drawImage(frame, x, y, w, h, 0, 0, canvas.width, canvas.height);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+}
