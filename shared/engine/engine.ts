@@ -47,7 +47,7 @@ const now = (): number => performance.now();
 
 export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
   const ids = {
-    detector: cfg.detector ?? 'facemesh-detection-full',
+    detector: cfg.detector ?? 'blazeface-back',
     landmarks: cfg.landmarks ?? 'faceapi-landmarks68',
     embedder: cfg.embedder ?? 'faceapi-recognition',
   };

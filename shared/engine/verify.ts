@@ -28,7 +28,9 @@ export class FaceVerifier {
     const side = Math.max(c.x2 - c.x1, c.y2 - c.y1) * this.scale;
     const toImage = orientedSquare((c.x1 + c.x2) / 2, (c.y1 + c.y2) / 2, side, angle, this.spec.width);
     const data = warpToTensor(image, toImage, this.spec);
-    const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(this.spec) } });
+    const out = await this.session.run({
+      [this.session.inputNames[0]]: { data, dims: inputDims(this.spec) },
+    });
     return out.faceflag.data[0];
   }
 

@@ -56,6 +56,7 @@ interface SdkError {
 describeApi('official CompreFace JS SDK', (ctx) => {
   let server: ServerType;
   let sdk: Sdk;
+  let base: string;
 
   beforeAll(async () => {
     const port = await new Promise<number>((resolve) => {
@@ -64,6 +65,7 @@ describeApi('official CompreFace JS SDK', (ctx) => {
       );
     });
     sdk = new CompreFace('http://127.0.0.1', port, { limit: 0 }) as unknown as Sdk;
+    base = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
     if ('closeAllConnections' in server) server.closeAllConnections();
@@ -126,5 +128,20 @@ describeApi('official CompreFace JS SDK', (ctx) => {
     expect(same.result[0].face_matches[0].similarity).toBeGreaterThan(
       other.result[0].face_matches[0].similarity,
     );
+  });
+
+  it('answers 413 over real HTTP for a request over the 10 MB limit and keeps the collection', async () => {
+    const recognition = sdk.initFaceRecognitionService(ctx().keys.recognition);
+    const added = await recognition.getFaceCollection().add(path('009_C.jpg'), 'Kept');
+    const form = new FormData();
+    form.append('file', new File([new Uint8Array(11 * 1024 * 1024)], 'big.jpg'));
+    const res = await fetch(`${base}/api/v1/recognition/faces?subject=Kept`, {
+      method: 'POST',
+      headers: { 'x-api-key': ctx().keys.recognition },
+      body: form,
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ message: 'Request body is larger than the 10 MB limit', code: 38 });
+    expect((await recognition.getFaceCollection().list()).faces).toEqual([added]);
   });
 });

@@ -51,6 +51,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'timing' },
     photos: { type: 'string', default: PHOTOS.map((p) => p.key).join(',') },
     plugins: { type: 'string', default: 'none' },
+    threads: { type: 'string' },
     warmup: { type: 'string', default: '1' },
     runs: { type: 'string', default: '5' },
     budget: { type: 'string', default: '20000' },
@@ -64,6 +65,7 @@ const smallBytes = await read(PHOTOS[0].file);
 const engine = await loadEngine(name, {
   plugins: values.plugins === 'all' ? 'all' : 'none',
   probe: values.plugins === 'all' ? await decodeImage(smallBytes) : undefined,
+  threads: values.threads ? Number(values.threads) : undefined,
 });
 const readyMs = now();
 const rssReady = process.memoryUsage.rss();

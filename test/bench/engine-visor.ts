@@ -26,7 +26,7 @@ async function offered(
 }
 
 export async function loadVisor(opts: LoadOptions): Promise<BenchEngine> {
-  const engine = await createServerEngine();
+  const engine = await createServerEngine({ intraOpThreads: opts.threads });
   const analyze = (img: RawImage, plugins: PluginName[]) => engine.analyze(img, { embed: true, plugins });
   const found =
     opts.plugins === 'all' && opts.probe
@@ -36,7 +36,7 @@ export async function loadVisor(opts: LoadOptions): Promise<BenchEngine> {
     name: 'visor',
     describe: `detect + 68 landmarks + aligned embedding (${engine.embedderId})${
       found.plugins.length ? ` + plugins ${found.plugins.join(', ')}` : ''
-    }`,
+    }; onnxruntime intra-op threads: ${opts.threads ?? 'server default'}`,
     plugins: found.plugins,
     unavailable: found.unavailable,
     async infer(image) {

@@ -28,6 +28,8 @@ export interface LoadOptions {
   plugins: 'all' | 'none';
   /** Visor: a photo to probe plugin availability on. */
   probe?: RawImage;
+  /** Visor: onnxruntime intra-op threads (undefined = the server's default). */
+  threads?: number;
 }
 
 export async function loadEngine(name: EngineName, opts: LoadOptions): Promise<BenchEngine> {

@@ -16,6 +16,8 @@ export interface LoadPoint {
   ok: number;
   failed: number;
   errors: number;
+  /** Sent but still unanswered when the time was up (autocannon does not wait for them). */
+  unfinished: number;
   latencies: number[];
   serverPeakRss: number;
 }
@@ -99,7 +101,8 @@ async function load(
       else failed++;
     });
   });
-  return { latencies, failed, errors: result.errors, seconds: result.duration };
+  const unfinished = Math.max(0, result.requests.sent - latencies.length - failed - result.errors);
+  return { latencies, failed, errors: result.errors, unfinished, seconds: result.duration };
 }
 
 export async function runHttp(quick: boolean): Promise<LoadPoint[]> {
@@ -154,6 +157,7 @@ function printHttp(points: LoadPoint[], photo: string): void {
     quantile(p.latencies, 0.99),
     String(p.ok),
     String(p.failed + p.errors),
+    String(p.unfinished),
     mb(p.serverPeakRss),
   ]);
   printTable({
@@ -166,13 +170,14 @@ function printHttp(points: LoadPoint[], photo: string): void {
       'p99',
       'answered 2xx',
       'non-2xx + errors',
+      'unfinished',
       'server peak RSS',
     ],
     rows,
     notes: [
       `photo: ${photo}; multipart upload, 3 enrolled subjects, embedded PGlite`,
       `${ms(points[0]?.seconds)} s per level after 3 warm-up requests; server in its own process, load generator in this one`,
-      'requests/s = 2xx answers / duration; percentiles over the 2xx answers.',
+      'requests/s = 2xx answers / duration; percentiles over the 2xx answers; unfinished: still in flight at the end.',
     ],
   });
 }

@@ -11,8 +11,13 @@ import { timeEngine } from './timing.js';
  * Times the three engines. A Visor run from the stages section is reused when it ran no plugins
  * (then it measured exactly the recognition pipeline); otherwise Visor is timed again without plugins.
  */
-export async function runPeers(s: Sampling, stages?: TimingResult): Promise<TimingResult[]> {
-  const visor = stages && stages.plugins.length === 0 ? stages : await timeEngine('visor', s, 'none');
+export async function runPeers(
+  s: Sampling,
+  stages?: TimingResult,
+  visorThreads?: number,
+): Promise<TimingResult[]> {
+  const visor =
+    stages && stages.plugins.length === 0 ? stages : await timeEngine('visor', s, 'none', visorThreads);
   const results = [visor];
   const failures: string[] = [];
   for (const peer of ['human', 'faceapi'] as const) {

@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --only stages,peers,search,cold,http]`: Visor's speed and memory, side by side
-// with @vladmandic/human and @vladmandic/face-api on tfjs-wasm. Prints one table per section.
+// `npm run bench -- [--quick] [--only stages,peers,search,cold,http] [--visor-threads N]`: Visor's speed and
+// memory, side by side with @vladmandic/human and @vladmandic/face-api on tfjs-wasm. One table per section.
 import { parseArgs } from 'node:util';
 import { runCold } from './cold.js';
 import type { TimingResult } from './engine-child.js';
@@ -17,11 +17,12 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    'visor-threads': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]]`);
+  console.log(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N]`);
   process.exit(0);
 }
 const only = values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
@@ -33,6 +34,11 @@ if (unknown.length) {
 const wanted = (s: Section) => only.includes(s);
 const quick = values.quick;
 const s = sampling(quick);
+const visorThreads = values['visor-threads'] ? Number(values['visor-threads']) : undefined;
+if (visorThreads !== undefined && !(Number.isInteger(visorThreads) && visorThreads > 0)) {
+  console.error('--visor-threads expects a positive integer');
+  process.exit(2);
+}
 
 console.log('# Visor benchmark');
 for (const line of describeMachine()) console.log(line);
@@ -58,8 +64,8 @@ async function section<T>(name: Section, fn: () => Promise<T>): Promise<T | unde
   }
 }
 
-const stages: TimingResult | undefined = await section('stages', () => runStages(s));
-await section('peers', () => runPeers(s, stages));
+const stages: TimingResult | undefined = await section('stages', () => runStages(s, visorThreads));
+await section('peers', () => runPeers(s, stages, visorThreads));
 await section('search', () => runSearch(quick));
 await section('cold', () => runCold(quick));
 await section('http', () => runHttp(quick));

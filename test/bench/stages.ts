@@ -12,8 +12,8 @@ const LABELS: Record<string, string> = {
   calculator: 'align + embed',
 };
 
-export async function runStages(s: Sampling): Promise<TimingResult> {
-  const r = await timeEngine('visor', s, 'all');
+export async function runStages(s: Sampling, visorThreads?: number): Promise<TimingResult> {
+  const r = await timeEngine('visor', s, 'all', visorThreads);
   printStages(r);
   return r;
 }

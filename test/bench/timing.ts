@@ -5,9 +5,15 @@ import type { EngineName } from './engines.js';
 import { PHOTOS } from './setup.js';
 import type { Sampling } from './stats.js';
 
-export function timeEngine(engine: EngineName, s: Sampling, plugins: 'all' | 'none'): Promise<TimingResult> {
+export function timeEngine(
+  engine: EngineName,
+  s: Sampling,
+  plugins: 'all' | 'none',
+  visorThreads?: number,
+): Promise<TimingResult> {
   const args = [
     ...['--engine', engine, '--plugins', plugins],
+    ...(visorThreads ? ['--threads', String(visorThreads)] : []),
     ...['--warmup', String(s.warmup), '--runs', String(s.runs), '--budget', String(s.budgetMs)],
   ];
   // loading + per photo: the run budget plus the warm-up and one over-long last run

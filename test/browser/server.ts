@@ -8,6 +8,7 @@ import type { FaceEngine } from '../../shared/engine/types.js';
 import { createApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/open.js';
+import { errorHandler } from '../../server/src/http/errors.js';
 import { createLogger } from '../../server/src/http/logger.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
@@ -32,9 +33,12 @@ export async function startSyncServer(pagesDir?: string): Promise<SyncServer> {
   const engine = await createServerEngine({ intraOpThreads: 1 });
   const services = await createFaceServices({ config, db, engine, decode: decodeImage });
   const { apiKey } = await services.createService({ type: 'recognition', name: 'Kiosk sync' });
-  const api = createApp({ config, services, logger: createLogger('error', () => {}) });
+  const logger = createLogger('error', () => {});
+  const api = createApp({ config, services, logger });
   const app = pagesDir ? pageServer(pagesDir, (a) => mountApi(a)) : new Hono();
   if (!pagesDir) mountApi(app);
+  // As createApp does: domain errors become {message, code} with their status.
+  app.onError(errorHandler(logger) as never);
   function mountApi(a: Hono) {
     a.route('/api/v1/recognition/sync', syncRoutes({ services }, createSyncService({ db, engine })) as never);
     a.all('/api/*', (c) => api.fetch(c.req.raw));

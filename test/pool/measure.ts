@@ -1,9 +1,12 @@
 // Throughput of the inference pool (not a test): analyses/s of a ~640px one-face JPEG, decoded and analysed in
-// the workers, at 1, 4 and 16 concurrent callers with 1 and 2 workers. `npx tsx test/pool/measure.ts [seconds]`.
+// the workers, at 1, 4 and 16 concurrent callers with 1 and 2 workers. `npx tsx test/pool/measure.ts [seconds] [local|1|2]`.
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import type { AnalyzeResult } from '../../shared/engine/types.js';
+import { decodeImage } from '../../server/src/image/decode.js';
+import { createServerEngine } from '../../server/src/inference/engine.js';
 import { createPooledEngine } from '../../server/src/inference/pool/index.js';
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -22,33 +25,42 @@ console.log(
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
-for (const workers of [1, 2]) {
+/** Closed-loop callers for `seconds`: analyses/s and latency percentiles. */
+async function drive(label: string, concurrency: number, analyse: () => Promise<AnalyzeResult>) {
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < end) {
+      const start = performance.now();
+      await analyse();
+      latencies.push(performance.now() - start);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `${label} c=${String(concurrency).padStart(2)}: ${(latencies.length / elapsed).toFixed(1)} analyses/s, ` +
+      `p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p99 ${percentile(latencies, 0.99).toFixed(0)} ms ` +
+      `(${latencies.length} in ${elapsed.toFixed(1)} s, load ${loadavg()[0].toFixed(1)})`,
+  );
+}
+
+const only = process.argv[3];
+if (!only || only === 'local') {
+  const local = await createServerEngine();
+  for (const c of [1, 4])
+    await drive('in-process  ', c, async () => local.analyze(await decodeImage(jpeg), { embed: true }));
+  await local.dispose();
+}
+for (const workers of only && only !== 'local' ? [Number(only)] : [1, 2]) {
   const t0 = performance.now();
   const engine = await createPooledEngine({ workers, queueLimit: 64 });
-  console.log(
-    `workers=${workers} intra-op=${Math.max(1, Math.floor(availableParallelism() / workers))} ready in ${Math.round(performance.now() - t0)} ms`,
-  );
+  console.log(`pool: ${workers} worker(s), ready in ${Math.round(performance.now() - t0)} ms`);
   const one = await engine.analyzeBytes(jpeg, { embed: true });
   if (one.faces.length !== 1) throw new Error(`expected one face, got ${one.faces.length}`);
-  for (const concurrency of [1, 4, 16]) {
-    const latencies: number[] = [];
-    const end = performance.now() + seconds * 1000;
-    const client = async () => {
-      while (performance.now() < end) {
-        const start = performance.now();
-        await engine.analyzeBytes(jpeg, { embed: true });
-        latencies.push(performance.now() - start);
-      }
-    };
-    const start = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, client));
-    const elapsed = (performance.now() - start) / 1000;
-    latencies.sort((a, b) => a - b);
-    console.log(
-      `  c=${String(concurrency).padStart(2)}: ${(latencies.length / elapsed).toFixed(1)} analyses/s, ` +
-        `p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p99 ${percentile(latencies, 0.99).toFixed(0)} ms ` +
-        `(${latencies.length} in ${elapsed.toFixed(1)} s, load ${loadavg()[0].toFixed(1)})`,
-    );
-  }
+  for (const c of [1, 4, 16])
+    await drive(`pool ${workers}w     `, c, () => engine.analyzeBytes(jpeg, { embed: true }));
   await engine.dispose();
 }

@@ -188,7 +188,7 @@ describe.skipIf(!HAVE_CHROMIUM || !STACK_READY)(
       const alert = page.getByRole('alert');
       await alert.waitFor();
       expect(await alert.textContent()).toContain('Connecting to the recognition service failed');
-      expect(await alert.textContent()).toContain('must belong to a recognition service');
+      expect(await alert.textContent()).toContain('must be the key of a recognition service');
       await screenshots(page, '04-connect-wrong-key');
     });
 

@@ -5,6 +5,7 @@ import type { AnalyzeResult } from '../../../shared/engine/types.js';
 import { BrowserEngine, type EngineOptions } from '../lib/inference/browser-engine.js';
 import { addDeviceExample } from '../lib/db/examples.js';
 import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
+import { syncCollection, type SyncTarget } from '../lib/db/sync.js';
 import { drawFaces } from '../lib/overlay/draw.js';
 import type { OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
@@ -18,6 +19,9 @@ export interface KioskOptions {
   engine?: EngineOptions;
   /** Seconds between two events for the same subject (or for unknown faces). */
   eventGap?: number;
+  /** Sync the collection with this recognition service (on start, when back online, every `syncEvery` s). */
+  sync?: SyncTarget;
+  syncEvery?: number;
 }
 
 export interface SeenFace {
@@ -40,6 +44,10 @@ export class KioskState {
   enrolMessage = $state('');
   enrolling = $state(false);
   enrolled = $state(0);
+  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  syncMessage = $state('');
+  /** The threshold in force: the service's when sync says it has one, else the option. */
+  threshold = $state(0.5);
 
   #engine: BrowserEngine | undefined;
   #gallery: Gallery | undefined;
@@ -47,8 +55,38 @@ export class KioskState {
   #running = false;
   #frames: number[] = [];
   #lastEvent = new Map<string, number>();
+  #syncing: Promise<void> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #onOnline = () => {
+    this.online = true;
+    void this.syncNow();
+  };
+  #onOffline = () => (this.online = false);
 
-  constructor(readonly options: KioskOptions) {}
+  constructor(readonly options: KioskOptions) {
+    this.threshold = options.threshold;
+  }
+
+  /** Pulls then pushes once (no-op without a sync target or while one runs); failures only set syncMessage. */
+  syncNow(): Promise<void> {
+    const target = this.options.sync;
+    if (!target || !this.#engine) return Promise.resolve();
+    this.#syncing ??= (async () => {
+      try {
+        const r = await syncCollection(this.options.collection, target);
+        if (r.threshold !== null) this.threshold = r.threshold;
+        if (r.pulledExamples || r.removedExamples)
+          this.#gallery = await Gallery.load(this.options.collection, this.#engine!);
+        this.queued = await countQueuedEvents(this.options.collection);
+        this.syncMessage = `Synced at ${new Date().toLocaleTimeString()}: ${r.pulledExamples} examples in, ${r.pushedExamples} examples and ${r.pushedEvents} events out.`;
+      } catch (e) {
+        this.syncMessage = `Not synced (${navigator.onLine ? (e as Error).message : 'offline'}); will retry.`;
+      } finally {
+        this.#syncing = undefined;
+      }
+    })();
+    return this.#syncing;
+  }
 
   async start(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
     this.status = 'loading';
@@ -63,8 +101,14 @@ export class KioskState {
       this.#engine = engine;
       this.#stream = stream;
       this.backend = `${engine.info.runtime.backend}${engine.info.runtime.threads > 1 ? ` ×${engine.info.runtime.threads}` : ''}`;
-      this.#gallery = await Gallery.load(this.options.collection, engine);
+      await this.syncNow();
+      this.#gallery ??= await Gallery.load(this.options.collection, engine);
       this.queued = await countQueuedEvents(this.options.collection);
+      if (this.options.sync) {
+        addEventListener('online', this.#onOnline);
+        addEventListener('offline', this.#onOffline);
+        this.#timer = setInterval(() => void this.syncNow(), (this.options.syncEvery ?? 30) * 1000);
+      }
       video.srcObject = stream;
       video.muted = true;
       await video.play();
@@ -80,6 +124,9 @@ export class KioskState {
 
   async stop(): Promise<void> {
     this.#running = false;
+    clearInterval(this.#timer);
+    removeEventListener('online', this.#onOnline);
+    removeEventListener('offline', this.#onOffline);
     for (const t of this.#stream?.getTracks() ?? []) t.stop();
     this.#stream = undefined;
     await this.#engine?.dispose();
@@ -143,7 +190,7 @@ export class KioskState {
 
   #name(result: AnalyzeResult) {
     const matches = result.faces.map((f) =>
-      f.embedding ? this.#gallery?.match(f.embedding, this.options.threshold) : undefined,
+      f.embedding ? this.#gallery?.match(f.embedding, this.threshold) : undefined,
     );
     const overlay: OverlayFace[] = result.faces.map((f, i) => {
       const m = matches[i];

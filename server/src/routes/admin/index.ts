@@ -1,7 +1,8 @@
 // The JSON admin API, mounted under /admin: session auth (cookie), CSRF guard on state-changing requests,
 // Retry-After on 429. Build it with `app.route('/admin', adminRoutes({ config, admin }))`.
 import { Hono } from 'hono';
-import { TooManyAttempts } from '../../../../shared/errors.js';
+import { bodyLimit } from 'hono/body-limit';
+import { PayloadTooLarge, TooManyAttempts } from '../../../../shared/errors.js';
 import { csrfGuard, sessionAuth } from '../../http/session.js';
 import { applicationRoutes } from './applications.js';
 import { authRoutes } from './auth.js';
@@ -21,6 +22,14 @@ export function adminRoutes(deps: AdminRouteDeps): Hono<AdminEnv> {
     c.header('cache-control', 'no-store');
     if (c.error instanceof TooManyAttempts) c.res.headers.set('retry-after', String(c.error.retryAfter));
   });
+  app.use(
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new PayloadTooLarge('Admin requests are limited to 64 KB');
+      },
+    }),
+  );
   app.use(csrfGuard());
   app.use(sessionAuth((token) => deps.admin.accounts.sessionUser(token)));
   app.route('/', authRoutes(deps));

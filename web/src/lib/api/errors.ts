@@ -64,7 +64,7 @@ function hintFor(err: ApiError, type: ServiceType | undefined): string {
   if (err.status === 413)
     return 'The file is too large. Use a smaller image (the default limit is 5 MB a file).';
   if (err.code === 10 || err.code === 20)
-    return `Check the API key on the Connect page: it must belong to a ${type ?? 'matching'} service.`;
+    return `Check the key and the service type chosen for it: it must be the key of a ${type ?? 'matching'} service.`;
   const hint = err.code === undefined ? undefined : HINTS[err.code];
   if (hint) return hint;
   if (err.status >= 500)

@@ -51,8 +51,10 @@ export interface SyncRow {
   cursor: string | null;
   pulledAt?: number;
   pushedAt?: number;
-  /** The service's similarity threshold, as the server last said. */
-  threshold?: number;
+  /** The service's similarity threshold, as the server last said (null: it has none). */
+  threshold?: number | null;
+  /** This device's id for the server (made on the first sync; dedupes retried event pushes). */
+  deviceId?: string;
 }
 
 export class VisorDb extends Dexie {
