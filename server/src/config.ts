@@ -1,4 +1,5 @@
 // Server configuration, parsed once from the environment; a bad value fails start-up with every problem listed.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -40,6 +41,12 @@ export interface Config {
   loginMaxFailuresPerAddress: number;
   /** Sliding window of the log-in limits, in seconds (LOGIN_WINDOW, default 900). */
   loginWindow: number;
+  /** Inference worker threads, each with its own copy of the models (INFERENCE_WORKERS, default: the core count). */
+  inferenceWorkers: number;
+  /** Images allowed to wait for a worker; beyond, requests get 503 Overloaded (INFERENCE_QUEUE, default 32). */
+  inferenceQueue: number;
+  /** onnxruntime threads per worker (INTRA_OP_THREADS; default 0 = the cores shared out, max(1, cores / workers)). */
+  intraOpThreads: number;
 }
 
 /** The SMTP server Visor sends mail through (nodemailer). */
@@ -141,6 +148,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: int('LOGIN_MAX_FAILURES', 5, 1),
     loginMaxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1),
     loginWindow: int('LOGIN_WINDOW', 900, 1),
+    inferenceWorkers: int('INFERENCE_WORKERS', availableParallelism(), 1, 256),
+    inferenceQueue: int('INFERENCE_QUEUE', 32, 0, 100_000),
+    intraOpThreads: int('INTRA_OP_THREADS', 0, 0, 256),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

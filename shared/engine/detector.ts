@@ -4,7 +4,8 @@ import { blazeFaceAnchors, decodeBlazeFace, type AnchorConfig, type BlazeFaceRaw
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
 import { weightedNms, type Candidate } from './nms.js';
 import type { RawImage } from '../image.js';
-import { warpToTensor, type TensorSpec } from './preprocess.js';
+import { shrink, warpToTensor, type TensorSpec } from './preprocess.js';
+import type { Point } from './types.js';
 import type { ModelSession, Tensor } from './session.js';
 import { planViews, DEFAULT_VIEW_PLAN, type View, type ViewPlan } from './views.js';
 
@@ -89,9 +90,12 @@ export class BlazeFaceDetector {
   }
 
   /** Every face over `minScore`, merged across views, in image pixels, best first. */
-  async detect(image: RawImage, minScore: number): Promise<Candidate[]> {
+  async detect(full: RawImage, minScore: number): Promise<Candidate[]> {
     const { spec, anchors, split } = this.layout;
     const plan = { ...this.settings.plan, inputSize: spec.width };
+    // Big photos are box-shrunk once so that no view samples more than ~2 source pixels per input pixel.
+    const factor = Math.max(1, Math.floor(Math.max(full.width, full.height) / (4 * spec.width)));
+    const image = factor > 1 ? shrink(full, factor) : full;
     const all: Candidate[] = [];
     for (const view of planViews(image.width, image.height, plan)) {
       const data = warpToTensor(image, view.toImage, spec);
@@ -111,6 +115,16 @@ export class BlazeFaceDetector {
         if (!touchesInnerEdge(mapped, view, 2 * scale)) all.push(mapped);
       }
     }
-    return weightedNms(all, this.settings.nmsIou);
+    const merged = weightedNms(all, this.settings.nmsIou);
+    if (factor === 1) return merged;
+    const up = (p: Point): Point => [p[0] * factor, p[1] * factor];
+    return merged.map((c) => ({
+      ...c,
+      x1: c.x1 * factor,
+      y1: c.y1 * factor,
+      x2: c.x2 * factor,
+      y2: c.y2 * factor,
+      keypoints: c.keypoints.map(up),
+    }));
   }
 }

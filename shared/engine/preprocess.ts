@@ -86,3 +86,28 @@ export function warpToTensor(
   }
   return tensor;
 }
+
+/** Shrinks an image by an integer factor with a box filter (partial edge blocks dropped); RGB out. */
+export function shrink(img: RawImage, factor: number): RawImage {
+  const w = Math.floor(img.width / factor);
+  const h = Math.floor(img.height / factor);
+  const c = img.channels;
+  const src = img.data;
+  const out = new Uint8Array(w * h * 3);
+  const acc = new Float64Array(w * 3);
+  const norm = 1 / (factor * factor);
+  for (let y = 0; y < h; y++) {
+    acc.fill(0);
+    for (let dy = 0; dy < factor; dy++) {
+      let i = (y * factor + dy) * img.width * c;
+      for (let x = 0; x < w; x++)
+        for (let dx = 0; dx < factor; dx++, i += c) {
+          acc[3 * x] += src[i];
+          acc[3 * x + 1] += src[i + 1];
+          acc[3 * x + 2] += src[i + 2];
+        }
+    }
+    for (let k = 0; k < w * 3; k++) out[y * w * 3 + k] = Math.round(acc[k] * norm);
+  }
+  return { data: out, width: w, height: h, channels: 3 };
+}

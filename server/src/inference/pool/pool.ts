@@ -20,7 +20,7 @@ export interface PoolOptions {
   workers: number;
   /** Jobs allowed to wait for a worker; one more is refused with `Overloaded` (503). 0 = no waiting. */
   queueLimit: number;
-  /** onnxruntime intra-op threads per worker; default: the cores shared out, `max(1, floor(cores / workers))`. */
+  /** onnxruntime intra-op threads per worker; 0 or absent: the cores shared out, `max(1, floor(cores / workers))`. */
   intraOpThreads?: number;
   /** Directory holding manifest.json and the models (default: the repository's models/). */
   modelsDir?: string;
@@ -113,7 +113,7 @@ export class InferencePool {
       throw new RangeError('queueLimit: expected ≥ 0');
     this.init = {
       entry: String(opts.workerEntry ?? WORKER),
-      intraOpThreads: opts.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / opts.workers)),
+      intraOpThreads: opts.intraOpThreads || Math.max(1, Math.floor(availableParallelism() / opts.workers)),
       modelsDir: opts.modelsDir,
     };
   }
