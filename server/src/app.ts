@@ -22,6 +22,8 @@ import { staticRoutes } from './routes/static.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { FaceServices } from './services/types.js';
+import { adminRoutes, countRequests } from './routes/admin/index.js';
+import type { AdminServices, RequestCounter } from './services/admin/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -32,6 +34,10 @@ export interface AppDeps {
   ready?: () => boolean | Promise<boolean>;
   /** Serves the web app for paths the API does not own (`webApp()` from server/src/web); absent = API only. */
   web?: MiddlewareHandler;
+  /** Administration (users, applications, roles, service keys) under /admin; absent = face-service API only. */
+  admin?: { services: AdminServices; counter?: RequestCounter };
+  /** Extra sub-apps mounted before the web app (models for the browser engine, sync, metrics…). */
+  extra?: (app: Hono<AppEnv>) => void;
 }
 
 /** Builds the Hono app; no side effects, no port. */
@@ -63,6 +69,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  if (deps.admin?.counter) app.use('/api/v1/*', countRequests(deps.admin.counter));
+
   app.route('/api/v1/recognition/subjects', subjectRoutes(routeDeps));
   app.route('/api/v1/recognition/faces', faceRoutes(routeDeps));
   app.route('/api/v1/recognition/recognize', recognizeRoutes(routeDeps));
@@ -74,6 +82,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', healthRoutes(deps.ready));
   app.route('/api', openapiRoutes());
   app.route('/demo', demoRoutes());
+  if (deps.admin) app.route('/admin', adminRoutes({ config: deps.config, admin: deps.admin.services }));
+  deps.extra?.(app);
   if (deps.web) app.use('*', deps.web);
 
   app.onError(errorHandler(logger));

@@ -11,12 +11,15 @@ import { decodeImage } from './image/decode.js';
 import { createServerEngine } from './inference/engine.js';
 import { createFaceServices, type FaceServicesRuntime } from './services/face-services.js';
 import { webApp } from './web/index.js';
+import { createAdminServices, createRequestCounter, type AdminServices, type RequestCounter } from './services/admin/index.js';
 import type { FaceEngine } from '../../shared/engine/types.js';
 
 interface Running {
   engine?: FaceEngine;
   db?: Db;
   services?: FaceServicesRuntime;
+  admin?: AdminServices;
+  counter?: RequestCounter;
 }
 
 async function start(config: Config, logger: Logger, running: Running, setApp: (app: Hono<AppEnv>) => void) {
@@ -30,6 +33,9 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
     decode: decodeImage,
   });
   const db = running.db;
+  running.counter = createRequestCounter(db);
+  const counter = running.counter;
+  running.admin = createAdminServices({ config, db, logger, flushRequestCounts: () => counter.flush() });
   setApp(
     createApp({
       config,
@@ -37,9 +43,16 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
       logger,
       ready: () => db.query('select 1').then(() => true),
       web: webApp(),
+      admin: { services: running.admin, counter },
     }),
   );
   logger.info('ready', { database: db.kind });
+  // Examples stored under an older embedder are re-embedded in the background so they stay searchable.
+  const services = running.services;
+  void services.reembedMissing().then(
+    (r) => (r.reembedded || r.failed) && logger.info('re-embedded examples', r),
+    (e: unknown) => logger.warn('re-embedding failed', { error: String(e) }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -72,6 +85,8 @@ async function main(): Promise<void> {
     // Requests in flight get a grace period; a client holding a connection open does not block the exit.
     setTimeout(() => process.exit(code), 10_000).unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await running.counter?.stop();
+    await running.admin?.close();
     await running.services?.close();
     await running.db?.close();
     await running.engine?.dispose();

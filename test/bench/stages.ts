@@ -8,6 +8,7 @@ import { timeEngine } from './timing.js';
 /** Readable names for the engine's execution_time keys; other keys print as they are. */
 const LABELS: Record<string, string> = {
   detector: 'detect',
+  verifier: 'verify (face mesh on candidates)',
   landmarks68: 'landmarks68 (alignment)',
   calculator: 'align + embed',
 };

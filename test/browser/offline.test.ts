@@ -45,6 +45,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
     await context.grantPermissions(['camera'], { origin: served.origin });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => console.log('console', m.text()));
+    page.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
   });
 
   afterAll(async () => {
@@ -58,8 +60,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
     await page.goto(
       `${served.origin}/kiosk.html?collection=synced&key=${server.apiKey}&syncEvery=2&eventGap=1`,
     );
-    await expect.poll(faces, { timeout: 90_000, interval: 500 }).toMatch(/^Person C · \d+%$/);
-    await expect.poll(() => page.getByTestId('sync').innerText()).toMatch(/^Synced at .*: 1 examples in/);
+    await expect
+      .poll(() => page.getByTestId('sync').innerText(), { timeout: 90_000, interval: 500 })
+      .toMatch(/^Synced at .*: 1 examples in/);
+    await expect.poll(faces, { timeout: 30_000, interval: 500 }).toMatch(/^Person C · \d+%$/);
   });
 
   it('keeps working offline: names, queues events, enrols', async () => {

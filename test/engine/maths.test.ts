@@ -10,7 +10,7 @@ import {
   fivePointsFrom68,
 } from '../../shared/engine/landmarks.js';
 import { hardNms, iou, weightedNms, type Candidate } from '../../shared/engine/nms.js';
-import { warpToTensor, type TensorSpec } from '../../shared/engine/preprocess.js';
+import { shrink, warpToTensor, type TensorSpec } from '../../shared/engine/preprocess.js';
 import { calibratedSimilarity, l2distance, l2normalize } from '../../shared/engine/similarity.js';
 import type { Point } from '../../shared/engine/types.js';
 import { planViews } from '../../shared/engine/views.js';
@@ -194,6 +194,18 @@ describe('sampling into tensors', () => {
     close(Array.from(one), [127.5, 127.5, 127.5], 3);
     const outside = warpToTensor(img, [1, 0, 10, 0, 1, 10], spec());
     expect(Array.from(outside).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('shrinking big images', () => {
+  it('box-averages integer blocks and drops partial edge blocks', () => {
+    // 5x2 RGBA → factor 2 → 2x1 RGB
+    const data = new Uint8Array(5 * 2 * 4);
+    for (let i = 0; i < 10; i++) data.set([i * 10, 100, 200, 255], i * 4);
+    const out = shrink({ data, width: 5, height: 2, channels: 4 }, 2);
+    expect([out.width, out.height, out.channels]).toEqual([2, 1, 3]);
+    // block 0: pixels 0,1,5,6 → red mean 30; block 1: pixels 2,3,7,8 → red mean 50
+    expect(Array.from(out.data)).toEqual([30, 100, 200, 50, 100, 200]);
   });
 });
 
