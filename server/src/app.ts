@@ -22,6 +22,7 @@ import { staticRoutes } from './routes/static.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { FaceServices } from './services/types.js';
+import type { Metrics } from './http/metrics.js';
 import { adminRoutes, countRequests } from './routes/admin/index.js';
 import type { AdminServices, RequestCounter } from './services/admin/index.js';
 
@@ -36,6 +37,8 @@ export interface AppDeps {
   web?: MiddlewareHandler;
   /** Administration (users, applications, roles, service keys) under /admin; absent = face-service API only. */
   admin?: { services: AdminServices; counter?: RequestCounter };
+  /** Prometheus metrics: recorded for every request and exposed at /metrics. */
+  metrics?: Metrics;
   /** Extra sub-apps mounted before the web app (models for the browser engine, sync, metrics…). */
   extra?: (app: Hono<AppEnv>) => void;
 }
@@ -48,6 +51,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>({ strict: false });
   app.use(requestId());
+  if (deps.metrics) {
+    app.use(deps.metrics.middleware);
+    app.get('/metrics', deps.metrics.handler);
+  }
   app.use(accessLog(logger));
   // Browser callers on other origins: the API key is the credential, so any origin by default.
   const corsMiddleware = cors({

@@ -8,14 +8,20 @@ import { openDatabase, type Db } from './db/open.js';
 import type { AppEnv } from './http/env.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { decodeImage } from './image/decode.js';
-import { createServerEngine } from './inference/engine.js';
+import { createPooledEngine, type PooledEngine } from './inference/pool/index.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
 import { createFaceServices, type FaceServicesRuntime } from './services/face-services.js';
 import { webApp } from './web/index.js';
-import { createAdminServices, createRequestCounter, type AdminServices, type RequestCounter } from './services/admin/index.js';
-import type { FaceEngine } from '../../shared/engine/types.js';
+import {
+  createAdminServices,
+  createRequestCounter,
+  type AdminServices,
+  type RequestCounter,
+} from './services/admin/index.js';
 
 interface Running {
-  engine?: FaceEngine;
+  engine?: PooledEngine;
+  metrics?: Metrics;
   db?: Db;
   services?: FaceServicesRuntime;
   admin?: AdminServices;
@@ -23,8 +29,16 @@ interface Running {
 }
 
 async function start(config: Config, logger: Logger, running: Running, setApp: (app: Hono<AppEnv>) => void) {
-  running.engine = await createServerEngine();
-  logger.info('engine loaded', { embedder: running.engine.embedderId });
+  // Models load once per inference worker at start: no slow first request.
+  running.engine = await createPooledEngine({
+    workers: config.inferenceWorkers,
+    queueLimit: config.inferenceQueue,
+    intraOpThreads: config.intraOpThreads,
+    onWorkerEvent: (e) => logger.warn('inference worker', { ...e }),
+  });
+  const engine = running.engine;
+  logger.info('engine loaded', { embedder: engine.embedderId, workers: config.inferenceWorkers });
+  running.metrics = createMetrics({ pool: engine });
   running.db = await openDatabase(config);
   running.services = await createFaceServices({
     config,
@@ -41,7 +55,8 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
       config,
       services: running.services,
       logger,
-      ready: () => db.query('select 1').then(() => true),
+      ready: async () => engine.ready && (await db.query('select 1'), true),
+      metrics: running.metrics,
       web: webApp(),
       admin: { services: running.admin, counter },
     }),
@@ -90,6 +105,7 @@ async function main(): Promise<void> {
     await running.services?.close();
     await running.db?.close();
     await running.engine?.dispose();
+    running.metrics?.close();
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(signal));

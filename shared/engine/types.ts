@@ -85,6 +85,12 @@ export interface FaceEngine {
   /** Version string per plugin/stage, for CompreFace's `plugins_versions`. */
   readonly versions: Record<string, string>;
   analyze(image: RawImage, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
+  /** Decode and analyse encoded image bytes in one step, off the caller's thread (the server's worker pool). */
+  analyzeBytes?(
+    bytes: Uint8Array,
+    opts?: AnalyzeOptions,
+    decode?: { maxPixels?: number },
+  ): Promise<AnalyzeResult>;
   /** Calibrated similarity in [0,1] of two L2-normalised embeddings (0.5 = equal-error point on LFW devtrain). */
   similarity(a: Float32Array, b: Float32Array): number;
   dispose(): Promise<void>;

@@ -45,8 +45,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
     await context.grantPermissions(['camera'], { origin: served.origin });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => console.log('console', m.text()));
-    page.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
   });
 
   afterAll(async () => {

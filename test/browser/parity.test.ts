@@ -147,4 +147,15 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
       expect(decoded.cosine).toBeGreaterThanOrEqual(0.999);
     });
   }
+
+  it('starts again with the network gone, from the Cache API', async () => {
+    await page.context().setOffline(true);
+    try {
+      const info = await page.evaluate(() => window.visorParity.start());
+      console.log(`offline restart from cache: ${info.startMs.toFixed(0)} ms`);
+      expect(info.runtime.backend).toBe('wasm');
+    } finally {
+      await page.context().setOffline(false);
+    }
+  });
 });

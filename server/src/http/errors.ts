@@ -3,7 +3,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { VisorError } from '../../../shared/errors.js';
+import { NotReady, Overloaded, VisorError } from '../../../shared/errors.js';
 import type { AppEnv } from './env.js';
 import type { Logger } from './logger.js';
 
@@ -22,8 +22,11 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, body: Er
 /** Maps thrown errors to CompreFace's error body; the only `onError` of the app. */
 export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
-    if (err instanceof VisorError)
+    if (err instanceof VisorError) {
+      // Overloaded or still starting: tell the client when to come back.
+      if (err instanceof Overloaded || err instanceof NotReady) c.header('Retry-After', '1');
       return errorResponse(c, err.status, { message: err.message, code: err.code });
+    }
     if (err instanceof HTTPException && err.status < 500) {
       // Raised by hono itself (e.g. a malformed body it parsed); the status is meaningful, the text is hono's.
       return errorResponse(c, err.status, { message: err.message || 'Bad request', code: 36 });

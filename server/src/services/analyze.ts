@@ -10,7 +10,10 @@ export async function analyzeImage(
   image: ImageInput,
   opts: AnalyzeOptions,
 ): Promise<AnalyzeResult> {
-  const raw = await ctx.decode(image.bytes, { maxPixels: ctx.config.maxImagePixels });
+  const maxPixels = ctx.config.maxImagePixels;
+  // The worker pool decodes in its workers, keeping libvips off the request thread.
+  if (ctx.engine.analyzeBytes) return ctx.engine.analyzeBytes(image.bytes, opts, { maxPixels });
+  const raw = await ctx.decode(image.bytes, { maxPixels });
   return ctx.engine.analyze(raw, opts);
 }
 

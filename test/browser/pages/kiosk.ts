@@ -9,5 +9,8 @@ mount(KioskPage, {
   props: {
     collection: params.get('collection') ?? 'test',
     threshold: Number(params.get('threshold') ?? 0.5),
+    sync: params.get('key') ? { apiKey: params.get('key')! } : undefined,
+    syncEvery: Number(params.get('syncEvery') ?? 30),
+    eventGap: Number(params.get('eventGap') ?? 5),
   },
 });

@@ -16,6 +16,7 @@ const plain = (r: AnalyzeResult): PlainResult => ({
 
 const api = {
   async start(): Promise<EngineInfo & { isolated: boolean }> {
+    await engine?.dispose();
     engine = await BrowserEngine.create();
     return { ...engine.info, isolated: crossOriginIsolated };
   },

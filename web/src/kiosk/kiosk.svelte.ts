@@ -92,7 +92,7 @@ export class KioskState {
     this.status = 'loading';
     try {
       const [engine, stream] = await Promise.all([
-        BrowserEngine.create(this.options.engine),
+        BrowserEngine.create({ ...this.options.engine, preload: [...ENROL_PLUGINS] }),
         navigator.mediaDevices.getUserMedia({
           video: { width: { ideal: 640 }, height: { ideal: 480 } },
           audio: false,

@@ -43,6 +43,16 @@ async function init(options: EngineOptions): Promise<EngineInfo> {
     probeModel: ids.detector,
   });
   engine = await createEngine({ sessions, catalog, ...ids, mirror: options.mirror });
+  // Plugin models load on first use; a faceless frame asking for them loads them now.
+  if (options.preload?.length) {
+    const blank = {
+      data: new Uint8Array(32 * 32 * 3).fill(128),
+      width: 32,
+      height: 32,
+      channels: 3 as const,
+    };
+    await engine.analyze(blank, { plugins: options.preload });
+  }
   return {
     embedderId: engine.embedderId,
     embedderModel: ids.embedder,

@@ -1,7 +1,7 @@
 // The typed message protocol between BrowserEngine (page) and engine.worker.ts. Every request carries an id;
 // the worker answers each with exactly one response of the same id.
 import type { RawImage } from '../../../../shared/image.js';
-import type { AnalyzeOptions, AnalyzeResult } from '../../../../shared/engine/types.js';
+import type { AnalyzeOptions, AnalyzeResult, PluginName } from '../../../../shared/engine/types.js';
 import type { BackendPreference, OrtChoice } from './ort.js';
 
 export interface EngineOptions {
@@ -13,6 +13,8 @@ export interface EngineOptions {
   embedder?: string;
   /** Average embeddings with the mirror image's (default true, as on the server). */
   mirror?: boolean;
+  /** Plugins whose models load (and get cached) at start rather than on first use: needed offline. */
+  preload?: PluginName[];
 }
 
 /** A frame the worker decodes itself (an ImageBitmap is transferred, not copied). */
