@@ -20,29 +20,19 @@ let engine: FaceEngine | undefined;
 let sessions: WebSessionProvider | undefined;
 let canvas: OffscreenCanvas | undefined;
 
-const DEFAULTS = {
-  detector: 'facemesh-detection-full',
-  landmarks: 'faceapi-landmarks68',
-  embedder: 'faceapi-recognition',
-};
-
 async function init(options: EngineOptions): Promise<EngineInfo> {
   const t0 = performance.now();
-  const ids = {
-    detector: options.detector ?? DEFAULTS.detector,
-    landmarks: options.landmarks ?? DEFAULTS.landmarks,
-    embedder: options.embedder ?? DEFAULTS.embedder,
-  };
   const assets = new EngineAssets(options.base ?? scope.location.origin + '/');
   const [catalog, runtime] = await Promise.all([assets.manifest(), detectRuntime()]);
-  sessions = await WebSessionProvider.open({
+  const opened = await WebSessionProvider.open({
     assets,
     catalog,
     runtime,
     preference: options.backend ?? 'auto',
-    probeModel: ids.detector,
+    start: (s) => createEngine({ ...options.config, sessions: s, catalog }),
   });
-  engine = await createEngine({ sessions, catalog, ...ids, mirror: options.mirror });
+  sessions = opened.sessions;
+  engine = opened.value;
   // Plugin models load on first use; a faceless frame asking for them loads them now.
   if (options.preload?.length) {
     const blank = {
@@ -55,7 +45,8 @@ async function init(options: EngineOptions): Promise<EngineInfo> {
   }
   return {
     embedderId: engine.embedderId,
-    embedderModel: ids.embedder,
+    // embedderId is `<manifest id>@<pipeline version>` (shared/engine/engine.ts).
+    embedderModel: engine.embedderId.split('@')[0],
     embeddingSize: engine.embeddingSize,
     versions: engine.versions,
     runtime: sessions.choice,

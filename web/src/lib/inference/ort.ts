@@ -97,16 +97,17 @@ export class WebSessionProvider implements SessionProvider {
   ) {}
 
   /**
-   * Walks the backend chain: a backend is chosen once its runtime loads and a first model (`probeModel`)
-   * opens on it; otherwise the next one is tried. WASM is last and its failure is the error reported.
+   * Walks the backend chain: a backend is chosen once its runtime loads and `start` (e.g. building the engine,
+   * which opens the core models) succeeds on it; otherwise the next one is tried. WASM is last and its failure
+   * is the error reported.
    */
-  static async open(opts: {
+  static async open<T>(opts: {
     assets: EngineAssets;
     catalog: ModelCatalog;
     runtime: BrowserRuntime;
     preference: BackendPreference;
-    probeModel: string;
-  }): Promise<WebSessionProvider> {
+    start: (sessions: WebSessionProvider) => Promise<T>;
+  }): Promise<{ sessions: WebSessionProvider; value: T }> {
     const { assets, catalog, runtime } = opts;
     if (!runtime.simd) throw new NotReady('this browser lacks WebAssembly SIMD, which the engine needs');
     const index = await assets.ortIndex();
@@ -117,15 +118,16 @@ export class WebSessionProvider implements SessionProvider {
       notes.push(runtime.isolated ? 'wasm: one core free' : 'wasm: not cross-origin isolated');
     let last: unknown;
     for (const backend of backendChain(opts.preference, runtime)) {
+      let sessions: WebSessionProvider | undefined;
       try {
         const ort = await importOrt(assets, index, backend, threads);
         const choice = { backend, threads, simd: runtime.simd, version: index.version, notes };
-        const provider = new WebSessionProvider(ort, assets, catalog, choice);
-        await provider.load(opts.probeModel);
-        return provider;
+        sessions = new WebSessionProvider(ort, assets, catalog, choice);
+        return { sessions, value: await opts.start(sessions) };
       } catch (e) {
         last = e;
         notes.push(`${backend}: ${(e as Error).message}`);
+        await sessions?.dispose();
       }
     }
     throw new NotReady(

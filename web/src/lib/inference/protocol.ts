@@ -1,6 +1,7 @@
 // The typed message protocol between BrowserEngine (page) and engine.worker.ts. Every request carries an id;
 // the worker answers each with exactly one response of the same id.
 import type { RawImage } from '../../../../shared/image.js';
+import type { EngineConfig } from '../../../../shared/engine/engine.js';
 import type { AnalyzeOptions, AnalyzeResult, PluginName } from '../../../../shared/engine/types.js';
 import type { BackendPreference, OrtChoice } from './ort.js';
 
@@ -8,11 +9,8 @@ export interface EngineOptions {
   /** Origin + path the server's /models/ and /ort/ routes live under (default: the page's origin). */
   base?: string;
   backend?: BackendPreference;
-  detector?: string;
-  landmarks?: string;
-  embedder?: string;
-  /** Average embeddings with the mirror image's (default true, as on the server). */
-  mirror?: boolean;
+  /** Pipeline settings (models, detector settings, mirror…); absent = the shared engine's defaults, as the server. */
+  config?: Partial<Omit<EngineConfig, 'sessions' | 'catalog'>>;
   /** Plugins whose models load (and get cached) at start rather than on first use: needed offline. */
   preload?: PluginName[];
 }
