@@ -55,6 +55,7 @@ export default defineConfig({
   base: '/',
   publicDir: 'public',
   plugins: [svelte({ configFile: false }), precacheManifest()],
+  worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
     emptyOutDir: true,
@@ -68,6 +69,6 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { '/api': api, '/static': api },
+    proxy: { '/api': api, '/static': api, '/models': api, '/ort': api, '/admin': api },
   },
 });

@@ -30,7 +30,8 @@ function converterHash(): string {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ts') && !p.endsWith('.test.ts')) h.update(relative(here, p)).update(readFileSync(p));
+      else if (p.endsWith('.ts') && !p.endsWith('.test.ts'))
+        h.update(relative(here, p)).update(readFileSync(p));
     }
   };
   walk(join(here, 'src'));
@@ -52,7 +53,9 @@ function describe(spec: ModelSpec, file: string, bytes: Uint8Array): ManifestEnt
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const only = process.argv.filter((a) => !a.startsWith('--')).slice(2);
-  const committed: Manifest | undefined = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined;
+  const committed: Manifest | undefined = existsSync(manifestPath)
+    ? JSON.parse(readFileSync(manifestPath, 'utf8'))
+    : undefined;
   const converter = converterHash();
   mkdirSync(cacheDir, { recursive: true });
   const manifest: Manifest = { converterVersion: converter, opset: OPSET, models: {} };
@@ -78,11 +81,14 @@ async function main(): Promise<void> {
       writeFileSync(out, bytes);
       writeFileSync(keyFile, key);
       built++;
-      process.stdout.write(`models: built ${file} (${(bytes.length / 1e6).toFixed(1)} MB) in ${Date.now() - t} ms\n`);
+      process.stdout.write(
+        `models: built ${file} (${(bytes.length / 1e6).toFixed(1)} MB) in ${Date.now() - t} ms\n`,
+      );
     }
     const entry = describe(spec, file, bytes);
     const previous = committed?.models[spec.id];
-    if (previous && previous.sha256 !== entry.sha256) mismatches.push(`${spec.id}: ${previous.sha256} -> ${entry.sha256}`);
+    if (previous && previous.sha256 !== entry.sha256)
+      mismatches.push(`${spec.id}: ${previous.sha256} -> ${entry.sha256}`);
     manifest.models[spec.id] = entry;
   }
   if (check && mismatches.length) {

@@ -10,6 +10,7 @@ import type { AppEnv, RouteDeps } from './http/env.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { formatSize } from './http/images.js';
 import { accessLog, createLogger, type Logger } from './http/logger.js';
+import { batchRoutes } from './routes/batch.js';
 import { configRoutes } from './routes/config.js';
 import { demoRoutes } from './routes/demo.js';
 import { detectRoutes } from './routes/detect.js';
@@ -23,6 +24,9 @@ import { subjectRoutes } from './routes/subjects.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { FaceServices } from './services/types.js';
 import type { Metrics } from './http/metrics.js';
+import { modelRoutes, ortRoutes } from './routes/models.js';
+import { syncRoutes } from './routes/sync.js';
+import type { SyncService } from './services/sync.js';
 import { adminRoutes, countRequests } from './routes/admin/index.js';
 import type { AdminServices, RequestCounter } from './services/admin/index.js';
 
@@ -37,6 +41,10 @@ export interface AppDeps {
   web?: MiddlewareHandler;
   /** Administration (users, applications, roles, service keys) under /admin; absent = face-service API only. */
   admin?: { services: AdminServices; counter?: RequestCounter };
+  /** Serves models/ and onnxruntime-web's files to the browser engine. */
+  models?: { dir: string };
+  /** Browser sync (pull/push) for recognition services. */
+  sync?: SyncService;
   /** Prometheus metrics: recorded for every request and exposed at /metrics. */
   metrics?: Metrics;
   /** Extra sub-apps mounted before the web app (models for the browser engine, sync, metrics…). */
@@ -79,6 +87,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.admin?.counter) app.use('/api/v1/*', countRequests(deps.admin.counter));
 
   app.route('/api/v1/recognition/subjects', subjectRoutes(routeDeps));
+  // Before faceRoutes: its API-key middleware would otherwise also run for /faces/batch.
+  app.route('/api/v1', batchRoutes(routeDeps));
   app.route('/api/v1/recognition/faces', faceRoutes(routeDeps));
   app.route('/api/v1/recognition/recognize', recognizeRoutes(routeDeps));
   app.route('/api/v1/detection/detect', detectRoutes(routeDeps));
@@ -90,6 +100,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', openapiRoutes());
   app.route('/demo', demoRoutes());
   if (deps.admin) app.route('/admin', adminRoutes({ config: deps.config, admin: deps.admin.services }));
+  if (deps.models) {
+    app.route('/models', modelRoutes(deps.models.dir));
+    app.route('/ort', ortRoutes());
+  }
+  if (deps.sync) app.route('/api/v1/recognition/sync', syncRoutes(routeDeps, deps.sync));
   deps.extra?.(app);
   if (deps.web) app.use('*', deps.web);
 

@@ -12,6 +12,8 @@ import { createPooledEngine, type PooledEngine } from './inference/pool/index.js
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createFaceServices, type FaceServicesRuntime } from './services/face-services.js';
 import { webApp } from './web/index.js';
+import { fileURLToPath } from 'node:url';
+import { createSyncService } from './services/sync.js';
 import {
   createAdminServices,
   createRequestCounter,
@@ -57,7 +59,15 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
       logger,
       ready: async () => engine.ready && (await db.query('select 1'), true),
       metrics: running.metrics,
-      web: webApp(),
+      // Cross-origin isolation lets the browser engine use WASM threads.
+      web: webApp(undefined, {
+        headers: {
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+        },
+      }),
+      models: { dir: fileURLToPath(new URL('../../models', import.meta.url)) },
+      sync: createSyncService({ db, engine }),
       admin: { services: running.admin, counter },
     }),
   );

@@ -193,6 +193,8 @@ describeApi('http layer', (ctx) => {
         'PUT /api/v1/recognition/subjects/{subject}',
         'DELETE /api/v1/recognition/subjects/{subject}',
         'POST /api/v1/recognition/faces',
+        'POST /api/v1/recognition/faces/batch',
+        'POST /api/v1/verification/verify/batch',
         'GET /api/v1/recognition/faces',
         'DELETE /api/v1/recognition/faces',
         'POST /api/v1/recognition/faces/delete',

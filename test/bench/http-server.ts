@@ -1,7 +1,8 @@
 // Child process for the HTTP section: the real app (engine, embedded PGlite in a temp dir, face services)
 // on a loopback port, with three enrolled subjects. Talks to the parent over IPC:
 // sends {port, apiKey} when listening, answers 'rss' with the peak RSS since the last ask, exits on 'stop'.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -34,6 +35,8 @@ export const scaled = async (file: string, side: number): Promise<Uint8Array> =>
 const send = (m: unknown) => process.send?.(m);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'visor-bench-'));
+// removed however the process ends, a failed start-up included
+process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
 const engine = await createServerEngine();
 const db = await openDatabase(config);
@@ -62,7 +65,6 @@ process.on('message', (m) => {
       await services.close();
       await db.close();
       await engine.dispose();
-      await rm(dataDir, { recursive: true, force: true });
       process.exit(0);
     })();
   }

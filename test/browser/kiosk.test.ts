@@ -1,8 +1,10 @@
 // The kiosk in real Chromium with a fake camera showing person C (009_C.jpg): the face is "unknown" until
 // enrolled from the camera through the quality gate, then named on every frame; fps and stage times printed.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCamera } from './camera.js';
+import { fakeCamera, MIN_LIVENESS } from './camera.js';
 import {
   HAVE_CHROMIUM,
   SAMPLES,
@@ -13,6 +15,8 @@ import {
   pageServer,
   type Served,
 } from './harness.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/browser', import.meta.url));
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => {
   let served: Served;
@@ -42,7 +46,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => 
   const faces = () => page.getByTestId('faces').innerText();
 
   it('sees an unknown face before anyone is enrolled', async () => {
-    await page.goto(`${served.origin}/kiosk.html?collection=kiosk-test`);
+    await page.goto(`${served.origin}/kiosk.html?collection=kiosk-test&minLiveness=${MIN_LIVENESS}`);
     await expect.poll(faces, { timeout: 90_000, interval: 500 }).toBe('unknown');
     expect(errors).toEqual([]);
   });
@@ -61,6 +65,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => 
     const fps = Number((await page.getByTestId('fps').innerText()).split(' ')[0]);
     const stages = await page.locator('.timings').evaluate((dl) => dl.textContent);
     console.log(`kiosk: ${fps} fps; last frame: ${stages}`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/kiosk.png` });
     expect(fps).toBeGreaterThan(0);
     expect(await faces()).toMatch(/^Person C/);
     expect(errors).toEqual([]);

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCamera } from './camera.js';
+import { fakeCamera, MIN_LIVENESS } from './camera.js';
 import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildPages, launch, listen, type Served } from './harness.js';
 import { startSyncServer, type SyncServer } from './server.js';
 
@@ -56,7 +56,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
 
   it('pulls the collection and names person C', async () => {
     await page.goto(
-      `${served.origin}/kiosk.html?collection=synced&key=${server.apiKey}&syncEvery=2&eventGap=1`,
+      `${served.origin}/kiosk.html?collection=synced&key=${server.apiKey}&syncEvery=2&eventGap=1&minLiveness=${MIN_LIVENESS}`,
     );
     await expect
       .poll(() => page.getByTestId('sync').innerText(), { timeout: 90_000, interval: 500 })

@@ -1,5 +1,13 @@
 // Builds an ONNX graph node by node: unique names, typed constants, dead-node elimination, serialisation.
-import { DataType, encodeModel, type AttrValue, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './model.js';
+import {
+  DataType,
+  encodeModel,
+  type AttrValue,
+  type OnnxGraph,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './model.js';
 
 export const OPSET = 13;
 
@@ -24,18 +32,33 @@ export class GraphBuilder {
     return name;
   }
 
-  input(name: string, shape: (number | string)[], dataType: OnnxValueInfo['dataType'] = DataType.FLOAT): string {
+  input(
+    name: string,
+    shape: (number | string)[],
+    dataType: OnnxValueInfo['dataType'] = DataType.FLOAT,
+  ): string {
     this.used.add(name);
     this.inputs.push({ name, dataType, shape });
     return name;
   }
 
   /** Declares `tensor` a graph output under `name` (adds an Identity when the names differ). */
-  output(tensor: string, name: string, shape: (number | string)[] = [], dataType: OnnxValueInfo['dataType'] = DataType.FLOAT): string {
+  output(
+    tensor: string,
+    name: string,
+    shape: (number | string)[] = [],
+    dataType: OnnxValueInfo['dataType'] = DataType.FLOAT,
+  ): string {
     let out = tensor;
     if (tensor !== name) {
       this.used.add(name);
-      this.nodes.push({ name: `${name}/identity`, opType: 'Identity', inputs: [tensor], outputs: [name], attrs: {} });
+      this.nodes.push({
+        name: `${name}/identity`,
+        opType: 'Identity',
+        inputs: [tensor],
+        outputs: [name],
+        attrs: {},
+      });
       out = name;
     }
     this.outputs.push({ name: out, dataType, shape });
@@ -44,7 +67,8 @@ export class GraphBuilder {
 
   constFloat(base: string, dims: number[], data: Float32Array | number[]): string {
     const arr = data instanceof Float32Array ? data : Float32Array.from(data);
-    if (arr.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`constant ${base}: ${arr.length} values for dims [${dims}]`);
+    if (arr.length !== dims.reduce((a, b) => a * b, 1))
+      throw new Error(`constant ${base}: ${arr.length} values for dims [${dims}]`);
     const name = this.unique(base);
     this.initializers.set(name, { name, dims, dataType: DataType.FLOAT, raw: bytesOf(arr) });
     return name;
@@ -52,7 +76,12 @@ export class GraphBuilder {
 
   constInt64(base: string, values: number[], dims: number[] = [values.length]): string {
     const name = this.unique(base);
-    this.initializers.set(name, { name, dims, dataType: DataType.INT64, raw: bytesOf(BigInt64Array.from(values.map(BigInt))) });
+    this.initializers.set(name, {
+      name,
+      dims,
+      dataType: DataType.INT64,
+      raw: bytesOf(BigInt64Array.from(values.map(BigInt))),
+    });
     return name;
   }
 
@@ -64,9 +93,16 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output names (one is made per `nOutputs` when not given). */
-  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, opts: { name?: string; outputs?: string[]; nOutputs?: number } = {}): string[] {
+  node(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, AttrValue> = {},
+    opts: { name?: string; outputs?: string[]; nOutputs?: number } = {},
+  ): string[] {
     const name = this.unique(opts.name ?? opType);
-    const outputs = opts.outputs ?? Array.from({ length: opts.nOutputs ?? 1 }, (_, i) => (i === 0 ? name : this.unique(`${name}:${i}`)));
+    const outputs =
+      opts.outputs ??
+      Array.from({ length: opts.nOutputs ?? 1 }, (_, i) => (i === 0 ? name : this.unique(`${name}:${i}`)));
     for (const o of opts.outputs ?? []) this.used.add(o);
     this.nodes.push({ name, opType, inputs, outputs, attrs });
     return outputs;
@@ -109,7 +145,13 @@ export class GraphBuilder {
   }
 
   toGraph(): OnnxGraph {
-    return { name: this.name, nodes: this.nodes, initializers: [...this.initializers.values()], inputs: this.inputs, outputs: this.outputs };
+    return {
+      name: this.name,
+      nodes: this.nodes,
+      initializers: [...this.initializers.values()],
+      inputs: this.inputs,
+      outputs: this.outputs,
+    };
   }
 
   /** Eliminates dead nodes and serialises to ONNX bytes. */

@@ -4,7 +4,8 @@ import { ProtoWriter } from './protobuf.js';
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
 export type DataTypeId = (typeof DataType)[keyof typeof DataType];
 
-export type AttrValue = number | string | number[] | { ints: number[] } | { floats: number[] } | { float: number } | OnnxTensor;
+export type AttrValue =
+  number | string | number[] | { ints: number[] } | { floats: number[] } | { float: number } | OnnxTensor;
 
 export interface OnnxTensor {
   name: string;

@@ -1,6 +1,7 @@
 // The hand-written OpenAPI 3.1 document served at GET /api/openapi.json: the face-service API (/api/v1, API key)
 // and the admin API's part (/admin, session cookie), which lives next to its routes.
 import { adminOpenApi } from '../routes/admin/openapi.js';
+import { batchOpenApi } from '../routes/batch-openapi.js';
 import { body, components, param, response, schema } from './components.js';
 
 const json = (name: string, description = 'OK') => ({
@@ -313,10 +314,10 @@ export const openapiDocument = {
     ...adminOpenApi.tags,
   ],
   security: [{ apiKey: [] }],
-  paths: { ...paths, ...adminOpenApi.paths },
+  paths: { ...paths, ...batchOpenApi.paths, ...adminOpenApi.paths },
   components: {
     ...components,
     securitySchemes: { ...components.securitySchemes, ...adminOpenApi.components.securitySchemes },
-    schemas: { ...components.schemas, ...adminOpenApi.components.schemas },
+    schemas: { ...components.schemas, ...batchOpenApi.schemas, ...adminOpenApi.components.schemas },
   },
 };

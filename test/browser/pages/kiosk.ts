@@ -12,5 +12,6 @@ mount(KioskPage, {
     sync: params.get('key') ? { apiKey: params.get('key')! } : undefined,
     syncEvery: Number(params.get('syncEvery') ?? 30),
     eventGap: Number(params.get('eventGap') ?? 5),
+    minLiveness: Number(params.get('minLiveness') ?? 0.5),
   },
 });

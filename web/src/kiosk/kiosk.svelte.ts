@@ -22,6 +22,8 @@ export interface KioskOptions {
   /** Sync the collection with this recognition service (on start, when back online, every `syncEvery` s). */
   sync?: SyncTarget;
   syncEvery?: number;
+  /** Minimum liveness ("real") probability an enrolment frame needs (default MIN_LIVENESS). */
+  minLiveness?: number;
 }
 
 export interface SeenFace {
@@ -236,7 +238,7 @@ export class KioskState {
   }
 
   async #tryEnrol(result: AnalyzeResult, frame: ImageBitmap): Promise<void> {
-    const gate = gateEnrolment(result);
+    const gate = gateEnrolment(result, this.options.minLiveness);
     if (!gate.ok) {
       this.enrolMessage = `Not yet: ${gate.reasons.join('; ')}.`;
       return;

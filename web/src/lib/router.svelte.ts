@@ -1,7 +1,7 @@
 // A small hash router: `#/connect`, `#/collection`, `#/test`. Hash URLs need no server help and survive the
 // service worker's offline shell; page changes move focus to the new page's heading for screen readers.
 
-export const ROUTES = ['connect', 'collection', 'test'] as const;
+export const ROUTES = ['connect', 'collection', 'test', 'kiosk'] as const;
 export type RouteName = (typeof ROUTES)[number];
 
 function parse(hash: string): RouteName | undefined {

@@ -1,0 +1,148 @@
+// Batch endpoints beyond CompreFace (mounted at /api/v1): enrol many images, verify many pairs. Every item
+// gets its own result, `{index, …}` or `{index, error: {message, code}}` with the single endpoints' codes, and
+// the response is 200 even when some items failed (multi-status semantics in a 200, like a bulk API).
+// Limits: MAX_BATCH_ITEMS per request (more is 26 for the whole request); MAX_REQUEST_SIZE applies to the
+// whole request body (413, code 38, before any item runs) and MAX_FILE_SIZE to each image (that item's 38).
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import {
+  EmptyField,
+  IncorrectArgument,
+  MissingPart,
+  PayloadTooLarge,
+  UnsupportedImage,
+  ValidationError,
+  VisorError,
+} from '../../../shared/errors.js';
+import { apiKey } from '../http/api-key.js';
+import type { AppEnv, RouteDeps } from '../http/env.js';
+import { ALLOWED_EXTENSIONS, decodeBase64, formatSize, type ImageLimits } from '../http/images.js';
+import { readJsonObject } from '../http/json.js';
+import { unitParam } from '../http/query.js';
+import { batchServices, MAX_BATCH_ITEMS, type EnrolItem, type Parsed } from '../services/batch.js';
+import type { ImageInput } from '../services/types.js';
+
+type Image = Parsed<ImageInput>;
+
+/** Runs a parser and keeps a domain error as the item's result instead of failing the request. */
+function parsed<T>(fn: () => T): Parsed<T> {
+  try {
+    return { ok: fn() };
+  } catch (error) {
+    if (error instanceof VisorError) return { error };
+    throw error;
+  }
+}
+
+function checkSize(bytes: number, label: string, limits: ImageLimits): void {
+  if (bytes > limits.maxFileSize) {
+    throw new PayloadTooLarge(
+      `${label} is larger than the ${formatSize(limits.maxFileSize)} limit for a file`,
+    );
+  }
+}
+
+/** A Base64 field (as the single endpoints accept it: plain, URL-safe or data-URL). */
+function fromBase64(name: string, value: unknown, limits: ImageLimits): ImageInput {
+  if (value === undefined || value === null) throw new MissingPart(name);
+  if (typeof value !== 'string') throw new UnsupportedImage('Provided value is not Base64');
+  if (value.trim() === '') throw new EmptyField(name);
+  const bytes = decodeBase64(value);
+  checkSize(bytes.byteLength, `Field ${name}`, limits);
+  if (bytes.byteLength === 0) throw new EmptyField(name);
+  return { bytes };
+}
+
+/** A multipart file part: allowed extension, within the per-file limit, not empty. */
+async function fromFile(file: File, limits: ImageLimits): Promise<Image> {
+  const dot = file.name.lastIndexOf('.');
+  const ext = dot < 0 ? '' : file.name.slice(dot + 1).toLowerCase();
+  const bad = parsed(() => {
+    if (!(ALLOWED_EXTENSIONS as readonly string[]).includes(ext)) {
+      throw new UnsupportedImage(`File [${file.name}] has an unavailable extension`);
+    }
+    checkSize(file.size, `File [${file.name}]`, limits);
+    if (file.size === 0) throw new UnsupportedImage(`File [${file.name}] is empty`);
+  });
+  if ('error' in bad) return bad;
+  return { ok: { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name } };
+}
+
+function checkCount(n: number, what: string): void {
+  if (n > MAX_BATCH_ITEMS) {
+    throw new ValidationError(`A batch holds at most ${MAX_BATCH_ITEMS} ${what}, got ${n}`);
+  }
+}
+
+const isJson = (c: Context) => /^application\/([\w.+-]*\+)?json\b/i.test(c.req.header('content-type') ?? '');
+
+/** Enrolment items from many `file` parts, or from JSON `{"images": [{"subject"?, "file": base64}]}`. */
+async function readEnrolItems(c: Context, limits: ImageLimits): Promise<EnrolItem[]> {
+  if (isJson(c)) {
+    const images = (await readJsonObject(c)).images;
+    if (!Array.isArray(images)) throw new ValidationError('images must be an array of {subject?, file}');
+    checkCount(images.length, 'images');
+    return images.map((raw: unknown) => {
+      const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      const { subject } = item;
+      if (subject !== undefined && typeof subject !== 'string') {
+        return { image: { error: new ValidationError('subject must be a string') } };
+      }
+      return { subject, image: parsed(() => fromBase64('file', item.file, limits)) };
+    });
+  }
+  if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) throw new MissingPart('file');
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch {
+    throw new IncorrectArgument('Request body is not valid multipart/form-data');
+  }
+  const parts = form.getAll('file');
+  checkCount(parts.length, 'files');
+  const items: EnrolItem[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') items.push({ image: parsed(() => fromBase64('file', part, limits)) });
+    else items.push({ filename: part.name, image: await fromFile(part, limits) });
+  }
+  return items;
+}
+
+export function batchRoutes({ services, config, logger }: RouteDeps) {
+  const batch = (c: Context<AppEnv>) =>
+    batchServices(services, {
+      concurrency: config.inferenceWorkers,
+      onUnexpected: (err, index) =>
+        logger.error('batch item failed', {
+          requestId: c.get('requestId'),
+          path: c.req.path,
+          index,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        }),
+    });
+
+  return new Hono<AppEnv>()
+    .post('/recognition/faces/batch', apiKey(services, 'recognition'), async (c) => {
+      const detProbThreshold = unitParam(c, 'det_prob_threshold');
+      const subject = c.req.query('subject');
+      const items = await readEnrolItems(c, config);
+      if (items.length === 0) throw new MissingPart('file');
+      return c.json(await batch(c).enrolBatch(c.var.service, items, { subject, detProbThreshold }));
+    })
+    .post('/verification/verify/batch', apiKey(services, 'verification'), async (c) => {
+      const detProbThreshold = unitParam(c, 'det_prob_threshold');
+      const pairs = (await readJsonObject(c)).pairs;
+      if (!Array.isArray(pairs) || pairs.length === 0) {
+        throw new ValidationError('pairs must be a non-empty array of {source_image, target_image}');
+      }
+      checkCount(pairs.length, 'pairs');
+      const items = pairs.map((raw: unknown) => {
+        const pair = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+        return {
+          source: parsed(() => fromBase64('source_image', pair.source_image, config)),
+          target: parsed(() => fromBase64('target_image', pair.target_image, config)),
+        };
+      });
+      return c.json(await batch(c).verifyBatch(c.var.service, items, { detProbThreshold }));
+    });
+}
