@@ -162,20 +162,28 @@ export class VectorIndex {
       .map(({ slot, score }) => ({ id: this.ids[slot], subjectId: this.subjects[slot], score }));
   }
 
-  /** The `k` nearest distinct subjects, each with its best example, best first. */
+  /**
+   * The `k` nearest distinct subjects, each with its best example, best first. Exact: the best `m` examples are
+   * taken in score order and deduplicated; a subject absent from them cannot beat the ones found, so `m` only
+   * grows (×4) when they hold fewer than `k` subjects.
+   */
   searchSubjects(query: ArrayLike<number>, k: number): Hit[] {
     const scores = this.scores(query);
-    const best = new Map<string, number>();
-    for (let i = 0; i < scores.length; i++) {
-      const s = this.subjects[i];
-      const b = best.get(s);
-      if (b === undefined || scores[i] > scores[b]) best.set(s, i);
+    if (k <= 0) return [];
+    for (let m = Math.max(4 * k, 16); ; m *= 4) {
+      const top = new TopK(Math.min(m, scores.length));
+      for (let i = 0; i < scores.length; i++) top.push(i, scores[i]);
+      const seen = new Set<string>();
+      const hits: Hit[] = [];
+      for (const { slot, score } of top.sorted()) {
+        const subjectId = this.subjects[slot];
+        if (seen.has(subjectId)) continue;
+        seen.add(subjectId);
+        hits.push({ id: this.ids[slot], subjectId, score });
+        if (hits.length === k) return hits;
+      }
+      if (m >= scores.length) return hits;
     }
-    const top = new TopK(k);
-    for (const slot of best.values()) top.push(slot, scores[slot]);
-    return top
-      .sorted()
-      .map(({ slot, score }) => ({ id: this.ids[slot], subjectId: this.subjects[slot], score }));
   }
 
   /** Dot product of the normalised query with every stored vector, in slot order. */
@@ -185,10 +193,22 @@ export class VectorIndex {
     const d = this.dim;
     const data = this.data;
     const out = new Float32Array(this.size);
+    const d4 = d - (d % 4);
     for (let i = 0, off = 0; i < out.length; i++, off += d) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += data[off + j] * q[j];
-      out[i] = s;
+      // Four independent accumulators let the JIT pipeline the multiply-adds (about 2x over one sum).
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let j = 0;
+      for (; j < d4; j += 4) {
+        s0 += data[off + j] * q[j];
+        s1 += data[off + j + 1] * q[j + 1];
+        s2 += data[off + j + 2] * q[j + 2];
+        s3 += data[off + j + 3] * q[j + 3];
+      }
+      for (; j < d; j++) s0 += data[off + j] * q[j];
+      out[i] = s0 + s1 + s2 + s3;
     }
     return out;
   }
