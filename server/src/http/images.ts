@@ -56,7 +56,8 @@ export function decodeBase64(value: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-function fromBase64(name: string, value: unknown, limits: ImageLimits): ImageInput {
+/** One Base64 image field (plain, URL-safe or data-URL): missing → 34, blank → 5, not Base64 → 21, too big → 38. */
+export function fromBase64(name: string, value: unknown, limits: ImageLimits): ImageInput {
   if (value === undefined || value === null) throw new MissingPart(name);
   if (typeof value !== 'string') throw new UnsupportedImage('Provided value is not Base64');
   if (value.trim() === '') throw new EmptyField(name);
@@ -66,7 +67,8 @@ function fromBase64(name: string, value: unknown, limits: ImageLimits): ImageInp
   return { bytes };
 }
 
-async function fromFile(file: File, limits: ImageLimits): Promise<ImageInput> {
+/** One multipart file: allowed extension (21), within the per-file limit (38), not empty (21). */
+export async function fromFile(file: File, limits: ImageLimits): Promise<ImageInput> {
   checkExtension(file.name);
   checkSize(file.size, `File [${file.name}]`, limits);
   if (file.size === 0) throw new UnsupportedImage(`File [${file.name}] is empty`);

@@ -5,18 +5,10 @@
 // whole request body (413, code 38, before any item runs) and MAX_FILE_SIZE to each image (that item's 38).
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import {
-  EmptyField,
-  IncorrectArgument,
-  MissingPart,
-  PayloadTooLarge,
-  UnsupportedImage,
-  ValidationError,
-  VisorError,
-} from '../../../shared/errors.js';
+import { IncorrectArgument, MissingPart, ValidationError, VisorError } from '../../../shared/errors.js';
 import { apiKey } from '../http/api-key.js';
 import type { AppEnv, RouteDeps } from '../http/env.js';
-import { ALLOWED_EXTENSIONS, decodeBase64, formatSize, type ImageLimits } from '../http/images.js';
+import { fromBase64, fromFile, type ImageLimits } from '../http/images.js';
 import { readJsonObject } from '../http/json.js';
 import { unitParam } from '../http/query.js';
 import { batchServices, MAX_BATCH_ITEMS, type EnrolItem, type Parsed } from '../services/batch.js';
@@ -34,38 +26,14 @@ function parsed<T>(fn: () => T): Parsed<T> {
   }
 }
 
-function checkSize(bytes: number, label: string, limits: ImageLimits): void {
-  if (bytes > limits.maxFileSize) {
-    throw new PayloadTooLarge(
-      `${label} is larger than the ${formatSize(limits.maxFileSize)} limit for a file`,
-    );
+/** A multipart file part, checked like the single endpoints' (a bad one is that item's error). */
+async function fileItem(file: File, limits: ImageLimits): Promise<Image> {
+  try {
+    return { ok: await fromFile(file, limits) };
+  } catch (error) {
+    if (error instanceof VisorError) return { error };
+    throw error;
   }
-}
-
-/** A Base64 field (as the single endpoints accept it: plain, URL-safe or data-URL). */
-function fromBase64(name: string, value: unknown, limits: ImageLimits): ImageInput {
-  if (value === undefined || value === null) throw new MissingPart(name);
-  if (typeof value !== 'string') throw new UnsupportedImage('Provided value is not Base64');
-  if (value.trim() === '') throw new EmptyField(name);
-  const bytes = decodeBase64(value);
-  checkSize(bytes.byteLength, `Field ${name}`, limits);
-  if (bytes.byteLength === 0) throw new EmptyField(name);
-  return { bytes };
-}
-
-/** A multipart file part: allowed extension, within the per-file limit, not empty. */
-async function fromFile(file: File, limits: ImageLimits): Promise<Image> {
-  const dot = file.name.lastIndexOf('.');
-  const ext = dot < 0 ? '' : file.name.slice(dot + 1).toLowerCase();
-  const bad = parsed(() => {
-    if (!(ALLOWED_EXTENSIONS as readonly string[]).includes(ext)) {
-      throw new UnsupportedImage(`File [${file.name}] has an unavailable extension`);
-    }
-    checkSize(file.size, `File [${file.name}]`, limits);
-    if (file.size === 0) throw new UnsupportedImage(`File [${file.name}] is empty`);
-  });
-  if ('error' in bad) return bad;
-  return { ok: { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name } };
 }
 
 function checkCount(n: number, what: string): void {
@@ -103,7 +71,7 @@ async function readEnrolItems(c: Context, limits: ImageLimits): Promise<EnrolIte
   const items: EnrolItem[] = [];
   for (const part of parts) {
     if (typeof part === 'string') items.push({ image: parsed(() => fromBase64('file', part, limits)) });
-    else items.push({ filename: part.name, image: await fromFile(part, limits) });
+    else items.push({ filename: part.name, image: await fileItem(part, limits) });
   }
   return items;
 }
