@@ -43,6 +43,24 @@ const scoresMeaning = (n: number) => `[batch, ${n}, 1] face logits per anchor (a
 const boxesMeaning = (n: number) =>
   `[batch, ${n}, 16] box centre offset, size and 6 keypoint offsets per anchor, in input pixels`;
 
+/** BlazeFace (back and front) ship four raw heads; both models join them the same way into scores and boxes. */
+function blazeFaceOutputs() {
+  return [
+    {
+      name: 'scores',
+      shape: [1, 896, 1],
+      meaning: scoresMeaning(896),
+      from: concat(['Identity', 'Identity_1'], 'scores/concat'),
+    },
+    {
+      name: 'boxes',
+      shape: [1, 896, 16],
+      meaning: boxesMeaning(896),
+      from: concat(['Identity_2', 'Identity_3'], 'boxes/concat'),
+    },
+  ];
+}
+
 export function detectorSpecs(): ModelSpec[] {
   return [
     tfjsModel({
@@ -51,20 +69,7 @@ export function detectorSpecs(): ModelSpec[] {
       description: "BlazeFace back-camera (full range) face detector, 256x256; human's default face detector",
       upstream: 'https://github.com/google/mediapipe (Apache-2.0)',
       input: { name: 'input', shape: [1, 256, 256, 3], layout: 'NHWC', colorOrder: 'RGB', ...minusOneToOne },
-      outputs: [
-        {
-          name: 'scores',
-          shape: [1, 896, 1],
-          meaning: scoresMeaning(896),
-          from: concat(['Identity', 'Identity_1'], 'scores/concat'),
-        },
-        {
-          name: 'boxes',
-          shape: [1, 896, 16],
-          meaning: boxesMeaning(896),
-          from: concat(['Identity_2', 'Identity_3'], 'boxes/concat'),
-        },
-      ],
+      outputs: blazeFaceOutputs(),
       extra: {
         anchors: anchors(256, [16, 32], [2, 6]),
         decoding,
@@ -77,20 +82,7 @@ export function detectorSpecs(): ModelSpec[] {
       description: 'BlazeFace front-camera (short range) face detector, 128x128',
       upstream: 'https://github.com/google/mediapipe (Apache-2.0)',
       input: { name: 'input', shape: [1, 128, 128, 3], layout: 'NHWC', colorOrder: 'RGB', ...minusOneToOne },
-      outputs: [
-        {
-          name: 'scores',
-          shape: [1, 896, 1],
-          meaning: scoresMeaning(896),
-          from: concat(['Identity', 'Identity_1'], 'scores/concat'),
-        },
-        {
-          name: 'boxes',
-          shape: [1, 896, 16],
-          meaning: boxesMeaning(896),
-          from: concat(['Identity_2', 'Identity_3'], 'boxes/concat'),
-        },
-      ],
+      outputs: blazeFaceOutputs(),
       extra: { anchors: anchors(128, [8, 16], [2, 6]), decoding },
     }),
     tfjsModel({
