@@ -3,7 +3,7 @@ import { applyAffine, similarityTransform, type Affine } from './affine.js';
 import { DLIB_ALIGN_INDICES, dlibChipTemplate, dlibKeypointTemplate } from './landmarks.js';
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
 import type { RawImage } from '../image.js';
-import { warpToTensor, type TensorSpec } from './preprocess.js';
+import { mirrorTensor, warpToTensor, type TensorSpec } from './preprocess.js';
 import type { ModelSession } from './session.js';
 import { l2normalize } from './similarity.js';
 import type { Point } from './types.js';
@@ -106,7 +106,7 @@ export class ChipEmbedder {
     const batch = this.mirror ? 2 : 1;
     const data = new Float32Array(n * batch);
     warpToTensor(image, chip, this.spec, data, 0);
-    if (this.mirror) warpToTensor(image, mirrored(chip, this.spec.width), this.spec, data, n);
+    if (this.mirror) mirrorTensor(data, this.spec, 0, n);
     const dims = inputDims(this.spec);
     dims[0] = batch;
     const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims } });

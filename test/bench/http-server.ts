@@ -12,7 +12,7 @@ import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { createLogger } from '../../server/src/http/logger.js';
 import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { createPooledEngine } from '../../server/src/inference/pool/index.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { RssSampler } from './rss.js';
 import { photoPath } from './setup.js';
@@ -38,7 +38,12 @@ const dataDir = await mkdtemp(join(tmpdir(), 'visor-bench-'));
 // removed however the process ends, a failed start-up included
 process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
-const engine = await createServerEngine();
+// The engine as `npm start` builds it: a pool of inference workers sized by the same configuration.
+const engine = await createPooledEngine({
+  workers: config.inferenceWorkers,
+  queueLimit: config.inferenceQueue,
+  intraOpThreads: config.intraOpThreads,
+});
 const db = await openDatabase(config);
 const services = await createFaceServices({ config, db, engine, decode: decodeImage });
 const svc = await services.createService({ type: 'recognition', name: 'bench' });

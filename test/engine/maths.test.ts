@@ -10,7 +10,7 @@ import {
   fivePointsFrom68,
 } from '../../shared/engine/landmarks.js';
 import { hardNms, iou, weightedNms, type Candidate } from '../../shared/engine/nms.js';
-import { shrink, warpToTensor, type TensorSpec } from '../../shared/engine/preprocess.js';
+import { mirrorTensor, shrink, warpToTensor, type TensorSpec } from '../../shared/engine/preprocess.js';
 import { calibratedSimilarity, l2distance, l2normalize } from '../../shared/engine/similarity.js';
 import type { Point } from '../../shared/engine/types.js';
 import { planViews } from '../../shared/engine/views.js';
@@ -194,6 +194,50 @@ describe('sampling into tensors', () => {
     close(Array.from(one), [127.5, 127.5, 127.5], 3);
     const outside = warpToTensor(img, [1, 0, 10, 0, 1, 10], spec());
     expect(Array.from(outside).every((v) => v === 0)).toBe(true);
+  });
+
+  // A 37x23 RGBA image of smooth gradients and noise, so every tap's weight matters.
+  const big = {
+    data: Uint8Array.from({ length: 37 * 23 * 4 }, (_, i) => (i * 7919 + ((i >> 2) % 37) * 13) % 256),
+    width: 37,
+    height: 23,
+    channels: 4 as const,
+  };
+  const maxDiff = (a: Float32Array, b: Float32Array) =>
+    a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+  it('takes the separable path for axis-aligned maps with the same result as the general one', () => {
+    const s = spec({
+      width: 16,
+      height: 16,
+      layout: 'NCHW',
+      colorOrder: 'BGR',
+      mean: [9, 8, 7],
+      std: [2, 3, 4],
+    });
+    // downscales (k = 1..3 sub-samples), an upscale, a mirror and views hanging off every edge
+    for (const m of [
+      [2.4, 0, -3, 0, 1.7, 2],
+      [1, 0, 0, 0, 1, 0],
+      [0.4, 0, 5, 0, 0.4, 4],
+      [-2.1, 0, 36, 0, 2.1, -6],
+      [3.3, 0, -10, 0, 3.3, -10],
+    ] as Affine[]) {
+      // a shear of 1e-12 forces the general path without moving any sample measurably
+      const general: Affine = [m[0], 1e-12, m[2], m[3], m[4], m[5]];
+      expect(maxDiff(warpToTensor(big, m, s), warpToTensor(big, general, s))).toBeLessThan(1e-4);
+    }
+  });
+  it('mirrors a tensor exactly as sampling through the mirrored map', () => {
+    for (const layout of ['NHWC', 'NCHW'] as const) {
+      const s = spec({ width: 12, height: 10, layout });
+      const m = orientedSquare(18, 11, 20, 0.3, 12);
+      const n = 12 * 10 * 3;
+      const both = new Float32Array(2 * n);
+      warpToTensor(big, m, s, both, 0);
+      mirrorTensor(both, s, 0, n);
+      expect(maxDiff(both.subarray(n), warpToTensor(big, mirrored(m, 12), s))).toBeLessThan(1e-3);
+      expect(maxDiff(both.subarray(n), both.subarray(0, n))).toBeGreaterThan(1);
+    }
   });
 });
 
