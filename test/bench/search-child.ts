@@ -1,14 +1,17 @@
-// Child process (run with --expose-gc): fills the server's VectorIndex with random unit vectors up to each
-// size and times top-1 queries; memory is the heap + ArrayBuffer growth after a full GC.
+// Child process (run with --expose-gc): fills the server's VectorIndex (with the kernel asked for) with random
+// unit vectors up to each size and times top-1 queries; memory is the heap + external (ArrayBuffers and wasm
+// memories) growth after a full GC.
 import { parseArgs } from 'node:util';
+import type { KernelName } from '../../server/src/search/kernels.js';
 import { VectorIndex } from '../../server/src/search/vector-index.js';
 import { sendResult } from './child.js';
 import { median, now, repeat } from './stats.js';
 
 export interface SearchPoint {
+  kernel: KernelName;
   size: number;
   buildMs: number;
-  /** Heap + ArrayBuffers held by the index, bytes. */
+  /** Heap + external memory (ArrayBuffers, wasm memory) held by the index, bytes. */
   bytes: number;
   /** Wall-clock and CPU milliseconds per query. */
   search: { wall: number; cpu: number }[];
@@ -24,9 +27,11 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '9' },
     budget: { type: 'string', default: '5000' },
     perSubject: { type: 'string', default: '4' },
+    kernel: { type: 'string', default: 'wasm-simd' },
   },
 });
 const dim = Number(values.dim);
+const kernel = values.kernel as KernelName;
 const perSubject = Number(values.perSubject);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -50,11 +55,11 @@ function randomVector(): Float32Array {
 const used = () => {
   gc();
   const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  return m.heapUsed + m.external;
 };
 
 const base = used();
-const index = new VectorIndex(dim);
+const index = new VectorIndex(dim, { kernel });
 const points: SearchPoint[] = [];
 let buildMs = 0;
 for (const size of values.sizes.split(',').map(Number)) {
@@ -78,7 +83,7 @@ for (const size of values.sizes.split(',').map(Number)) {
   const probeId = `e${Math.floor(size / 2)}`;
   const probe = index.vector(probeId)!.map((x) => x + (Math.random() - 0.5) * 0.01);
   const correct = index.search(probe, 1)[0]?.id === probeId;
-  points.push({ size, buildMs, bytes, search, searchSubjects, correct });
-  process.stderr.write(`search ${size}: ${median(search.map((r) => r.wall)).toFixed(1)} ms\n`);
+  points.push({ kernel: index.kernelName, size, buildMs, bytes, search, searchSubjects, correct });
+  process.stderr.write(`search ${kernel} ${size}: ${median(search.map((r) => r.wall)).toFixed(1)} ms\n`);
 }
 sendResult(points);

@@ -1,6 +1,8 @@
-// Exact in-memory nearest-neighbour index: one contiguous Float32Array of L2-normalised embeddings with
-// parallel ids and subject ids. Grows by doubling, deletes by swap-remove, ranks by dot product
-// (for unit vectors the same order as L2 distance: d² = 2 − 2·dot).
+// Exact in-memory nearest-neighbour index: L2-normalised embeddings in one contiguous block (the wasm linear
+// memory of the SIMD kernel, or a Float32Array) with parallel ids and subject ids. Grows by doubling, deletes
+// by swap-remove, ranks by dot product (for unit vectors the same order as L2 distance: d² = 2 − 2·dot).
+import { createKernel, type Kernel, type KernelName } from './kernels.js';
+import { TopK } from './top-k.js';
 
 export interface Hit {
   id: string;
@@ -22,50 +24,37 @@ export function normalize(v: ArrayLike<number>): Float32Array {
   return out;
 }
 
-/** Keeps the `k` best hits seen (a min-heap on score). */
-class TopK {
-  readonly heap: { slot: number; score: number }[] = [];
-  constructor(private readonly k: number) {}
-  push(slot: number, score: number): void {
-    const h = this.heap;
-    if (h.length < this.k) {
-      h.push({ slot, score });
-      for (let i = h.length - 1; i > 0;) {
-        const p = (i - 1) >> 1;
-        if (h[p].score <= h[i].score) break;
-        [h[p], h[i]] = [h[i], h[p]];
-        i = p;
-      }
-    } else if (this.k > 0 && score > h[0].score) {
-      h[0] = { slot, score };
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l].score < h[m].score) m = l;
-        if (r < h.length && h[r].score < h[m].score) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i], h[m]];
-        i = m;
-      }
-    }
-  }
-  sorted(): { slot: number; score: number }[] {
-    return [...this.heap].sort((a, b) => b.score - a.score);
-  }
+export interface VectorIndexOptions {
+  /** Rows allocated up front and kept when shrinking (default 64). */
+  minCapacity?: number;
+  /** Scoring kernel (default auto: WebAssembly SIMD where available, else JS). */
+  kernel?: KernelName | 'auto';
 }
 
 export class VectorIndex {
-  private data: Float32Array;
+  private kernel: Kernel;
   private ids: string[] = [];
   private subjects: string[] = [];
   private slots = new Map<string, number>();
 
+  private readonly minCapacity: number;
+  private readonly kernelChoice: KernelName | 'auto';
+  private cap: number;
+
   constructor(
     readonly dim: number,
-    private readonly minCapacity = 64,
+    options: VectorIndexOptions | number = {},
   ) {
-    this.data = new Float32Array(dim * minCapacity);
+    const o = typeof options === 'number' ? { minCapacity: options } : options;
+    this.minCapacity = o.minCapacity ?? 64;
+    this.kernelChoice = o.kernel ?? 'auto';
+    this.cap = this.minCapacity;
+    this.kernel = createKernel(dim, this.cap, this.kernelChoice);
+  }
+
+  /** The scoring kernel in use. */
+  get kernelName(): KernelName {
+    return this.kernel.name;
   }
 
   get size(): number {
@@ -73,7 +62,7 @@ export class VectorIndex {
   }
 
   get capacity(): number {
-    return this.data.length / this.dim;
+    return this.cap;
   }
 
   has(id: string): boolean {
@@ -93,7 +82,7 @@ export class VectorIndex {
     } else {
       this.subjects[slot] = subjectId;
     }
-    this.data.set(normalize(vector), slot * this.dim);
+    this.kernel.data.set(normalize(vector), slot * this.kernel.stride);
   }
 
   /** Removes the example `id` by moving the last entry into its slot. */
@@ -102,7 +91,8 @@ export class VectorIndex {
     if (slot === undefined) return false;
     const last = this.ids.length - 1;
     if (slot !== last) {
-      this.data.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
+      const stride = this.kernel.stride;
+      this.kernel.data.copyWithin(slot * stride, last * stride, (last + 1) * stride);
       this.ids[slot] = this.ids[last];
       this.subjects[slot] = this.subjects[last];
       this.slots.set(this.ids[slot], slot);
@@ -119,13 +109,16 @@ export class VectorIndex {
     this.ids = [];
     this.subjects = [];
     this.slots.clear();
-    this.data = new Float32Array(this.dim * this.minCapacity);
+    this.cap = this.minCapacity;
+    this.kernel = createKernel(this.dim, this.cap, this.kernelChoice);
   }
 
   /** A copy of the stored (normalised) vector of `id`. */
   vector(id: string): Float32Array | undefined {
     const slot = this.slots.get(id);
-    return slot === undefined ? undefined : this.data.slice(slot * this.dim, (slot + 1) * this.dim);
+    if (slot === undefined) return undefined;
+    const at = slot * this.kernel.stride;
+    return this.kernel.data.slice(at, at + this.dim);
   }
 
   subjectOf(id: string): string | undefined {
@@ -154,68 +147,49 @@ export class VectorIndex {
 
   /** The `k` examples nearest to `query`, best first. */
   search(query: ArrayLike<number>, k: number): Hit[] {
-    const scores = this.scores(query);
-    const top = new TopK(k);
-    for (let i = 0; i < scores.length; i++) top.push(i, scores[i]);
-    return top
-      .sorted()
-      .map(({ slot, score }) => ({ id: this.ids[slot], subjectId: this.subjects[slot], score }));
+    return this.top(this.query(query), k).map(({ slot, score }) => ({
+      id: this.ids[slot],
+      subjectId: this.subjects[slot],
+      score,
+    }));
   }
 
   /**
    * The `k` nearest distinct subjects, each with its best example, best first. Exact: the best `m` examples are
    * taken in score order and deduplicated; a subject absent from them cannot beat the ones found, so `m` only
-   * grows (×4) when they hold fewer than `k` subjects.
+   * grows (×4, another scan) when they hold fewer than `k` subjects.
    */
   searchSubjects(query: ArrayLike<number>, k: number): Hit[] {
-    const scores = this.scores(query);
+    const q = this.query(query);
     if (k <= 0) return [];
     for (let m = Math.max(4 * k, 16); ; m *= 4) {
-      const top = new TopK(Math.min(m, scores.length));
-      for (let i = 0; i < scores.length; i++) top.push(i, scores[i]);
       const seen = new Set<string>();
       const hits: Hit[] = [];
-      for (const { slot, score } of top.sorted()) {
+      for (const { slot, score } of this.top(q, Math.min(m, this.size))) {
         const subjectId = this.subjects[slot];
         if (seen.has(subjectId)) continue;
         seen.add(subjectId);
         hits.push({ id: this.ids[slot], subjectId, score });
         if (hits.length === k) return hits;
       }
-      if (m >= scores.length) return hits;
+      if (m >= this.size) return hits;
     }
   }
 
-  /** Dot product of the normalised query with every stored vector, in slot order. */
-  private scores(query: ArrayLike<number>): Float32Array {
+  private query(query: ArrayLike<number>): Float32Array {
     if (query.length !== this.dim) throw new RangeError(`expected ${this.dim} values, got ${query.length}`);
-    const q = normalize(query);
-    const d = this.dim;
-    const data = this.data;
-    const out = new Float32Array(this.size);
-    const d4 = d - (d % 4);
-    for (let i = 0, off = 0; i < out.length; i++, off += d) {
-      // Four independent accumulators let the JIT pipeline the multiply-adds (about 2x over one sum).
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let j = 0;
-      for (; j < d4; j += 4) {
-        s0 += data[off + j] * q[j];
-        s1 += data[off + j + 1] * q[j + 1];
-        s2 += data[off + j + 2] * q[j + 2];
-        s3 += data[off + j + 3] * q[j + 3];
-      }
-      for (; j < d; j++) s0 += data[off + j] * q[j];
-      out[i] = s0 + s1 + s2 + s3;
-    }
-    return out;
+    return normalize(query);
+  }
+
+  /** The `k` best slots for the unit query `q`, best first. */
+  private top(q: Float32Array, k: number) {
+    const top = new TopK(k);
+    this.kernel.scan(q, this.size, top);
+    return top.sorted();
   }
 
   private resize(capacity: number): void {
-    const next = new Float32Array(capacity * this.dim);
-    next.set(this.data.subarray(0, Math.min(this.data.length, next.length)));
-    this.data = next;
+    this.kernel.resize(capacity);
+    this.cap = capacity;
   }
 }
