@@ -1,6 +1,8 @@
-// `npm run bench -- [--quick] [--only stages,peers,search,cold,http] [--visor-threads N]`: Visor's speed and
-// memory, side by side with @vladmandic/human and @vladmandic/face-api on tfjs-wasm. One table per section.
+// `npm run bench -- [--quick] [--only stages,peers,search,cold,http,browser] [--visor-threads N]`: Visor's
+// speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on tfjs-wasm, and in Chromium.
+// One table per section.
 import { parseArgs } from 'node:util';
+import { runBrowser } from './browser.js';
 import { runCold } from './cold.js';
 import type { TimingResult } from './engine-child.js';
 import { runHttp } from './http.js';
@@ -10,7 +12,7 @@ import { describeMachine, loadWarning, sampling } from './setup.js';
 import { runStages } from './stages.js';
 import { now } from './stats.js';
 
-const SECTIONS = ['stages', 'peers', 'search', 'cold', 'http'] as const;
+const SECTIONS = ['stages', 'peers', 'search', 'cold', 'http', 'browser'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -69,6 +71,7 @@ await section('peers', () => runPeers(s, stages, visorThreads));
 await section('search', () => runSearch(quick));
 await section('cold', () => runCold(quick));
 await section('http', () => runHttp(quick));
+await section('browser', () => runBrowser(s, quick));
 
 console.log(
   `\nbench finished in ${((now() - started) / 1000).toFixed(0)} s${failed ? `, ${failed} section(s) failed` : ''}`,

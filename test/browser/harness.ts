@@ -1,13 +1,16 @@
 // Browser-test plumbing for the in-browser engine: build the test pages under test/browser/pages with Vite's
 // JS API, serve them with the model/runtime routes the app mounts (cross-origin isolated, as in production),
-// and launch Debian's Chromium, optionally with a fake camera.
-import { mkdtemp } from 'node:fs/promises';
+// and launch Debian's Chromium, optionally with a fake camera. Also builds the real app into a temporary
+// folder (buildApp) and routes built test pages onto a real server's origin (routePages, for the bench).
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { Hono } from 'hono';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { build } from 'vite';
 import { DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
 import { modelRoutes, ortRoutes } from '../../server/src/routes/models.js';
@@ -15,6 +18,7 @@ import { webApp } from '../../server/src/web/index.js';
 import { CHROMIUM, HAVE_CHROMIUM, SKIP_REASON, listen, type Served } from '../web/browser.js';
 
 export { HAVE_CHROMIUM, SKIP_REASON, listen, type Served };
+const run = promisify(execFile);
 export const PAGES = fileURLToPath(new URL('./pages', import.meta.url));
 export const SAMPLES = fileURLToPath(new URL('../fixtures/compreface-samples', import.meta.url));
 
@@ -73,5 +77,46 @@ export function launch(extraArgs: string[] = []): Promise<Browser> {
       '--no-first-run',
       ...extraArgs,
     ],
+  });
+}
+
+/**
+ * Builds the real app (vite.config.ts: index.html, the service worker, its precache list) into a temporary
+ * folder rather than dist/web, so a test never races another build; returns it and the seconds taken.
+ * Runs Vite in its own process with NODE_ENV=production (vitest's NODE_ENV=test would give a dev bundle).
+ */
+export async function buildApp(): Promise<{ dir: string; seconds: number }> {
+  const t = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), 'visor-app-'));
+  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
+  await run(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  return { dir, seconds: (performance.now() - t) / 1000 };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.jpg': 'image/jpeg',
+};
+
+/**
+ * Serves the files of a buildPages() folder on `origin` to one browser context (Playwright routing), with the
+ * isolation headers; every other request goes on to the real server at that origin.
+ */
+export async function routePages(context: BrowserContext, origin: string, dir: string): Promise<void> {
+  await context.route(`${origin}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    const file = join(dir, path);
+    if (!file.startsWith(dir + sep) || !(await stat(file).catch(() => undefined))?.isFile())
+      return route.fallback();
+    await route.fulfill({
+      body: await readFile(file),
+      headers: { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION },
+    });
   });
 }

@@ -1,6 +1,10 @@
 // Test page for the browser engine: exposes `window.visorParity` for test/browser/parity.test.ts to drive
 // BrowserEngine on raw pixels (decoded by the server) and on JPEG files decoded by the browser.
-import { BrowserEngine, type EngineInfo } from '../../../web/src/lib/inference/browser-engine.js';
+import {
+  BrowserEngine,
+  type EngineInfo,
+  type EngineOptions,
+} from '../../../web/src/lib/inference/browser-engine.js';
 import type { AnalyzeOptions, AnalyzeResult } from '../../../shared/engine/types.js';
 
 /** AnalyzeResult with plain arrays, so it crosses page.evaluate. */
@@ -15,9 +19,9 @@ const plain = (r: AnalyzeResult): PlainResult => ({
 });
 
 const api = {
-  async start(): Promise<EngineInfo & { isolated: boolean }> {
+  async start(options: EngineOptions = {}): Promise<EngineInfo & { isolated: boolean }> {
     await engine?.dispose();
-    engine = await BrowserEngine.create();
+    engine = await BrowserEngine.create(options);
     return { ...engine.info, isolated: crossOriginIsolated };
   },
   /** Pixels from `url` (raw RGB, width/height in headers), as the server decoded them. */

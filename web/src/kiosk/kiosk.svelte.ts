@@ -2,7 +2,7 @@
 // from the local collection when the similarity clears the threshold, draws the frame it analysed with the
 // boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating.
 import type { AnalyzeResult } from '../../../shared/engine/types.js';
-import { BrowserEngine, type EngineOptions } from '../lib/inference/browser-engine.js';
+import { BrowserEngine, describeChoice, type EngineOptions } from '../lib/inference/browser-engine.js';
 import { addDeviceExample } from '../lib/db/examples.js';
 import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
 import { syncCollection, type SyncTarget } from '../lib/db/sync.js';
@@ -41,6 +41,8 @@ export class KioskState {
   stages = $state<Record<string, number>>({});
   faces = $state<SeenFace[]>([]);
   backend = $state('');
+  /** The backend chosen and why (fallbacks taken, thread count): ort.ts describeChoice. */
+  runtime = $state('');
   queued = $state(0);
   enrolName = $state('');
   enrolMessage = $state('');
@@ -103,6 +105,7 @@ export class KioskState {
       this.#engine = engine;
       this.#stream = stream;
       this.backend = `${engine.info.runtime.backend}${engine.info.runtime.threads > 1 ? ` ×${engine.info.runtime.threads}` : ''}`;
+      this.runtime = describeChoice(engine.info.runtime);
       await this.syncNow();
       this.#gallery ??= await Gallery.load(this.options.collection, engine);
       this.queued = await countQueuedEvents(this.options.collection);

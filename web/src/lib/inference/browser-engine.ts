@@ -7,6 +7,7 @@ import type { RawImage } from '../../../../shared/image.js';
 import type { EngineImage, EngineInfo, EngineOptions, EngineRequest, EngineResponse } from './protocol.js';
 
 export type { EngineInfo, EngineOptions } from './protocol.js';
+export { describeChoice } from './ort.js';
 
 /** An error raised in the worker, with the domain error's name and CompreFace code when it had one. */
 export class EngineError extends Error {

@@ -29,6 +29,7 @@ async function init(options: EngineOptions): Promise<EngineInfo> {
     catalog,
     runtime,
     preference: options.backend ?? 'auto',
+    threads: options.threads,
     start: (s) => createEngine({ ...options.config, sessions: s, catalog }),
   });
   sessions = opened.sessions;

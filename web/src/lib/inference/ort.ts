@@ -29,9 +29,31 @@ export interface OrtChoice {
   backend: Backend;
   threads: number;
   simd: boolean;
+  /** The worker was cross-origin isolated (SharedArrayBuffer), the condition for WASM threads. */
+  isolated: boolean;
   version: string;
-  /** Why the chain moved past a backend (e.g. WebGPU adapter missing). */
+  /** Why the chain moved past a backend (e.g. WebGPU adapter missing) and why the thread count is what it is. */
   notes: string[];
+}
+
+/** One line for people: `wasm, SIMD, 1 thread (webgpu: no adapter; wasm: one core free)`. */
+export function describeChoice(c: OrtChoice): string {
+  const threads = `, ${c.threads} thread${c.threads === 1 ? '' : 's'}`;
+  return `${c.backend}${c.simd ? ', SIMD' : ''}${threads}${c.notes.length ? ` (${c.notes.join('; ')})` : ''}`;
+}
+
+/**
+ * WASM threads: 1 unless cross-origin isolated (no SharedArrayBuffer); otherwise `requested` when given, else
+ * half the cores (the page, camera and canvas keep the rest), at most 4. Returns the count and why.
+ */
+export function wasmThreads(rt: BrowserRuntime, requested?: number): { threads: number; note?: string } {
+  if (!rt.isolated) return { threads: 1, note: 'wasm: not cross-origin isolated, 1 thread' };
+  if (requested !== undefined) {
+    const threads = Math.max(1, Math.floor(requested));
+    return { threads, note: `wasm: ${threads} thread${threads === 1 ? '' : 's'} requested` };
+  }
+  const threads = Math.min(4, Math.max(1, Math.ceil(rt.cores / 2)));
+  return threads === 1 ? { threads, note: `wasm: ${rt.cores} core(s), one left for the page` } : { threads };
 }
 
 /** The fallback chain, in order: what `preference` allows and this runtime supports. */
@@ -106,22 +128,31 @@ export class WebSessionProvider implements SessionProvider {
     catalog: ModelCatalog;
     runtime: BrowserRuntime;
     preference: BackendPreference;
+    /** WASM threads wanted (used only when cross-origin isolated); absent = wasmThreads()'s default. */
+    threads?: number;
     start: (sessions: WebSessionProvider) => Promise<T>;
   }): Promise<{ sessions: WebSessionProvider; value: T }> {
     const { assets, catalog, runtime } = opts;
     if (!runtime.simd) throw new NotReady('this browser lacks WebAssembly SIMD, which the engine needs');
     const index = await assets.ortIndex();
-    const threads = runtime.isolated ? Math.min(4, Math.max(1, Math.ceil(runtime.cores / 2))) : 1;
     const notes: string[] = [];
-    if (!runtime.webgpu && opts.preference !== 'wasm') notes.push('webgpu: no adapter');
-    if (threads === 1)
-      notes.push(runtime.isolated ? 'wasm: one core free' : 'wasm: not cross-origin isolated');
+    if (opts.preference === 'wasm') notes.push('wasm requested');
+    else if (!runtime.webgpu) notes.push('webgpu: no adapter');
     let last: unknown;
     for (const backend of backendChain(opts.preference, runtime)) {
       let sessions: WebSessionProvider | undefined;
+      // WebGPU builds keep a WASM part for the kernels the GPU lacks: it gets the same threads.
+      const { threads, note } = wasmThreads(runtime, opts.threads);
       try {
         const ort = await importOrt(assets, index, backend, threads);
-        const choice = { backend, threads, simd: runtime.simd, version: index.version, notes };
+        const choice: OrtChoice = {
+          backend,
+          threads,
+          simd: runtime.simd,
+          isolated: runtime.isolated,
+          version: index.version,
+          notes: note ? [...notes, note] : [...notes],
+        };
         sessions = new WebSessionProvider(ort, assets, catalog, choice);
         return { sessions, value: await opts.start(sessions) };
       } catch (e) {

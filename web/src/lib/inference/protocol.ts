@@ -9,6 +9,8 @@ export interface EngineOptions {
   /** Origin + path the server's /models/ and /ort/ routes live under (default: the page's origin). */
   base?: string;
   backend?: BackendPreference;
+  /** WASM threads when cross-origin isolated (default: half the cores, at most 4; see ort.ts wasmThreads). */
+  threads?: number;
   /** Pipeline settings (models, detector settings, mirror…); absent = the shared engine's defaults, as the server. */
   config?: Partial<Omit<EngineConfig, 'sessions' | 'catalog'>>;
   /** Plugins whose models load (and get cached) at start rather than on first use: needed offline. */
