@@ -1,0 +1,119 @@
+// The real app (vite.config.ts build: index.html, service worker, precache list) after a full reload with the
+// network gone: visited once online with a recognition key, it syncs person C (uploaded through the REST API),
+// installs the service worker and caches the engine; offline, the reload comes from the service worker, the
+// engine from the Cache API, the collection from IndexedDB, and the kiosk names person C from the fake camera
+// while queueing events; back online, the queued events reach the server. While offline the server answers
+// 503 to anything that still reaches it and records it: only the browser's own service-worker update check
+// (/sw.js, fetched by the browser process, outside DevTools' offline emulation) may.
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeCamera } from './camera.js';
+import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch, listen, type Served } from './harness.js';
+import { startSyncServer, type SyncServer } from './server.js';
+
+describe.skipIf(!HAVE_CHROMIUM)(`the app's kiosk after an offline reload${SKIP_REASON}`, () => {
+  let server: SyncServer;
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  /** Paths requested from the server while the browser is offline. */
+  const leaked: string[] = [];
+  /** Chromium's update check of the service worker script on navigation ignores the emulated offline state. */
+  const BROWSER_UPDATE_CHECK = '/sw.js';
+  let offline = false;
+
+  const api = (path: string) => server.app.request(path, { headers: { 'x-api-key': server.apiKey } });
+  const serverEvents = async () =>
+    (
+      (await (await api('/api/v1/recognition/sync/events?limit=1000')).json()) as {
+        events: { subject: string }[];
+      }
+    ).events;
+  const faces = () => page.getByTestId('faces').innerText();
+  const queued = async () => Number(await page.getByTestId('queued').innerText());
+
+  beforeAll(async () => {
+    const built = await buildApp();
+    console.log(`vite build (app): ${built.seconds.toFixed(1)} s`);
+    server = await startSyncServer(built.dir);
+    served = await listen({
+      fetch: (req) => {
+        if (!offline) return server.app.fetch(req);
+        leaked.push(new URL(req.url).pathname);
+        return new Response('offline', { status: 503 });
+      },
+    });
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(`${SAMPLES}/009_C.jpg`)], { type: 'image/jpeg' }), 'c.jpg');
+    const res = await server.app.request('/api/v1/recognition/faces?subject=Person%20C', {
+      method: 'POST',
+      headers: { 'x-api-key': server.apiKey },
+      body: form,
+    });
+    expect(res.status).toBe(201);
+    const camera = await fakeCamera(`${SAMPLES}/009_C.jpg`);
+    browser = await launch(camera.args);
+    context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+    await context.grantPermissions(['camera'], { origin: served.origin });
+    // The key the user would paste on the Connect page (web/src/lib/connections.svelte.ts storage).
+    await context.addInitScript((apiKey) => {
+      const list = [{ apiKey, type: 'recognition', label: 'Kiosk' }];
+      localStorage.setItem('visor.connections.v1', JSON.stringify({ list, active: 0 }));
+    }, server.apiKey);
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await served?.close();
+    await server?.close();
+  });
+
+  it('online: syncs, names person C, and the service worker takes control', async () => {
+    await page.goto(`${served.origin}/#/kiosk`);
+    await expect
+      .poll(() => page.getByTestId('sync').innerText(), { timeout: 120_000, interval: 500 })
+      .toMatch(/^Synced at .*: 1 examples in/);
+    await expect.poll(faces, { timeout: 30_000, interval: 500 }).toMatch(/^Person C · \d+%$/);
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? 'none'), {
+        timeout: 30_000,
+      })
+      .toBe('activated');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.getByTestId('runtime').innerText()).toMatch(/^Engine: wasm, SIMD, \d+ threads?/);
+  });
+
+  it('reloads with the network gone and still names person C, queueing events', async () => {
+    await context.setOffline(true);
+    offline = true;
+    await page.reload();
+    await expect.poll(faces, { timeout: 120_000, interval: 500 }).toMatch(/^Person C · \d+%$/);
+    // Served by the service worker from its cache, headers included: still isolated, so threads stay possible.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await expect.poll(() => page.getByTestId('sync').innerText(), { timeout: 30_000 }).toMatch(/^Not synced/);
+    await expect.poll(queued, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+    await page.waitForTimeout(6000); // one more event gap (5 s): a second event for person C
+    expect(leaked.filter((p) => p !== BROWSER_UPDATE_CHECK)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('back online, the events queued offline reach the server', async () => {
+    const before = (await serverEvents()).length;
+    const offlineEvents = await queued();
+    expect(offlineEvents).toBeGreaterThan(0);
+    offline = false;
+    await context.setOffline(false);
+    await expect
+      .poll(async () => (await serverEvents()).length, { timeout: 30_000, interval: 500 })
+      .toBeGreaterThanOrEqual(before + offlineEvents);
+    expect((await serverEvents()).every((e) => e.subject === 'Person C')).toBe(true);
+    await expect.poll(queued, { timeout: 10_000 }).toBeLessThan(offlineEvents);
+    expect(errors).toEqual([]);
+  });
+});
