@@ -6,4 +6,9 @@ export interface RawImage {
   width: number;
   height: number;
   channels: 3 | 4;
+  /**
+   * Set when these pixels are a reduced copy of a bigger image (the server decodes huge photos smaller): the
+   * engine then reports boxes and landmarks in the source image's pixels.
+   */
+  source?: { width: number; height: number };
 }

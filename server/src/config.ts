@@ -17,6 +17,8 @@ export interface Config {
   maxBodySize: number;
   /** Decompression-bomb guard: largest image in pixels (MAX_IMAGE_PIXELS, default 40 M). */
   maxImagePixels: number;
+  /** Longest side images are analysed at; bigger photos decode reduced, results in their pixels (ANALYSIS_MAX_SIDE, default 2560, 0 = full size). */
+  analysisMaxSide: number;
   /** Allowed CORS origins for the face-service API (CORS_ORIGINS, comma list; default any: the API key is the credential). */
   corsOrigins: string[] | '*';
   /** Default minimum similarity for a recognition match (MIN_SIMILARITY, default 0 = CompreFace's always-nearest). */
@@ -47,6 +49,8 @@ export interface Config {
   inferenceQueue: number;
   /** onnxruntime threads per worker (INTRA_OP_THREADS; default 0 = the cores shared out, max(1, cores / workers)). */
   intraOpThreads: number;
+  /** Where recognition searches (SEARCH_BACKEND): memory (exact, in-process, default) or pgvector (HNSW in the database). */
+  searchBackend: 'memory' | 'pgvector';
 }
 
 /** The SMTP server Visor sends mail through (nodemailer). */
@@ -128,6 +132,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : undefined;
   const cookieSecureRaw = (env.COOKIE_SECURE || 'auto').toLowerCase();
   const cookieSecure = cookieSecureRaw === 'auto' ? 'auto' : bool('COOKIE_SECURE', false);
+  const searchBackend = (env.SEARCH_BACKEND || 'memory').toLowerCase() as Config['searchBackend'];
+  if (!['memory', 'pgvector'].includes(searchBackend))
+    problems.push(`SEARCH_BACKEND=${env.SEARCH_BACKEND}: expected memory or pgvector`);
   const config: Config = {
     port,
     databaseUrl,
@@ -136,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileSize: int('MAX_FILE_SIZE', 5 * MB, 1),
     maxBodySize: int('MAX_REQUEST_SIZE', 10 * MB, 1),
     maxImagePixels: int('MAX_IMAGE_PIXELS', 40_000_000, 1),
+    analysisMaxSide: int('ANALYSIS_MAX_SIDE', 2560, 0),
     corsOrigins: !origins || origins === '*' ? '*' : origins.split(',').map((s) => s.trim()),
     minSimilarity: num('MIN_SIMILARITY', 0, 0, 1),
     logLevel,

@@ -10,6 +10,7 @@ import type { ModelCatalog } from './manifest.js';
 import type { Candidate } from './nms.js';
 import { FaceVerifier } from './verify.js';
 import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
+import { toSourcePixels } from './rescale.js';
 import type { SessionProvider } from './session.js';
 import { calibratedSimilarity, l2distance } from './similarity.js';
 import {
@@ -190,7 +191,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       }
       faces.push(face);
     }
-    return { faces, execution_time, width: raw.width, height: raw.height };
+    const result = { faces, execution_time, width: raw.width, height: raw.height };
+    return raw.source ? toSourcePixels(result, raw.source.width, raw.source.height) : result;
   }
 
   const versions: Record<string, string> = {

@@ -89,7 +89,7 @@ export interface FaceEngine {
   analyzeBytes?(
     bytes: Uint8Array,
     opts?: AnalyzeOptions,
-    decode?: { maxPixels?: number },
+    decode?: { maxPixels?: number; maxSide?: number },
   ): Promise<AnalyzeResult>;
   /** Calibrated similarity in [0,1] of two L2-normalised embeddings (0.5 = equal-error point on LFW devtrain). */
   similarity(a: Float32Array, b: Float32Array): number;

@@ -90,3 +90,28 @@ describe('identity', () => {
     expect(Math.max(...different)).toBeLessThan(0.5);
   });
 });
+
+describe('huge photos analysed reduced (ANALYSIS_MAX_SIDE)', () => {
+  it('reports the same face in source pixels as the full-size analysis', async () => {
+    const bytes = new Uint8Array(await readFile(join(dir, '001_A.jpg'))); // 4912x7360
+    const reduced = await decodeImage(bytes, { maxSide: 1600 });
+    expect(Math.max(reduced.width, reduced.height)).toBe(1600);
+    const small = await engine.analyze(reduced, { embed: true, plugins: ['landmarks3d'] });
+    const full = results.get('001_A.jpg')!;
+    expect([small.width, small.height]).toEqual([full.width, full.height]);
+    expect(small.faces).toHaveLength(1);
+    const [a, b] = [small.faces[0], full.faces[0]];
+    const side = b.box.x_max - b.box.x_min;
+    for (const k of ['x_min', 'y_min', 'x_max', 'y_max'] as const)
+      expect(Math.abs(a.box[k] - b.box[k])).toBeLessThan(0.03 * side);
+    a.landmarks.forEach(([x, y], i) => {
+      expect(Math.abs(x - b.landmarks[i][0])).toBeLessThan(0.03 * side);
+      expect(Math.abs(y - b.landmarks[i][1])).toBeLessThan(0.03 * side);
+    });
+    // the mesh lands on the face in source pixels too
+    const [mx, my] = a.landmarks3d![1];
+    expect(mx).toBeGreaterThan(b.box.x_min);
+    expect(my).toBeLessThan(b.box.y_max);
+    expect(engine.similarity(a.embedding!, b.embedding!)).toBeGreaterThan(0.95);
+  });
+});

@@ -200,6 +200,29 @@ describe('pixel conventions', () => {
   });
 });
 
+describe('reduced decoding (maxSide)', () => {
+  it('decodes a big photo at most maxSide pixels long and records the upright source size', async () => {
+    // 400x200 with EXIF orientation 6: upright it is 200x400, so the long side is the height.
+    const raw = Buffer.alloc(400 * 200 * 3, 128);
+    const jpeg = await sharp(raw, { raw: { width: 400, height: 200, channels: 3 } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const img = await decodeImage(jpeg, { maxSide: 100 });
+    expect([img.width, img.height]).toEqual([50, 100]);
+    expect(img.source).toEqual({ width: 200, height: 400 });
+    expect(img.data.length).toBe(50 * 100 * 3);
+  });
+  it('leaves images within maxSide (and every image when maxSide is 0) at full size, without source', async () => {
+    const png = read('einstein.png');
+    const full = await decodeImage(png);
+    for (const maxSide of [0, Math.max(full.width, full.height)]) {
+      const img = await decodeImage(png, { maxSide });
+      expect([img.width, img.height, img.source]).toEqual([full.width, full.height, undefined]);
+    }
+  });
+});
+
 describe('sniffFormat', () => {
   it.each([
     ['einstein.bmp', 'bmp'],

@@ -14,6 +14,11 @@ export { DEFAULT_MAX_PIXELS } from './limits.js';
 export interface DecodeOptions {
   /** Decompression-bomb guard checked on the header before decoding (default 40 megapixels). */
   maxPixels?: number;
+  /**
+   * Longest side to decode at (0 or absent: full size). Bigger photos decode reduced (JPEG shrink-on-load makes
+   * that cheaper than a full decode) and carry `source`, their full size, so results map back to it.
+   */
+  maxSide?: number;
 }
 
 const EXPECTED = `unsupported image format (expected ${IMAGE_FORMATS.slice(0, -1).join(', ')} or ico)`;
@@ -34,14 +39,19 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
       if (sniffFormat(entry) === 'png') return await decodeWithSharp(entry, 'ico', maxPixels);
       return decodeDib(entry, 0, { icon: true, maxPixels });
     }
-    return await decodeWithSharp(bytes, format, maxPixels);
+    return await decodeWithSharp(bytes, format, maxPixels, opts.maxSide ?? 0);
   } catch (e) {
     if (e instanceof VisorError) throw e;
     throw corrupt(format, e);
   }
 }
 
-async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, maxPixels: number): Promise<RawImage> {
+async function decodeWithSharp(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  maxPixels: number,
+  maxSide = 0,
+): Promise<RawImage> {
   // failOn 'truncated': a cut-off file is an error, while the benign warnings real cameras produce are not.
   const options: SharpOptions = {
     failOn: 'truncated',
@@ -58,6 +68,11 @@ async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, maxPixels
   checkPixels(meta.width, meta.height, maxPixels);
   let pipeline = sharp(bytes, options).rotate();
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+  // EXIF orientations 5-8 turn the image a quarter: the upright size swaps width and height.
+  const [width, height] =
+    (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
+  const reduce = maxSide > 0 && Math.max(width, height) > maxSide;
+  if (reduce) pipeline = pipeline.resize({ width: maxSide, height: maxSide, fit: 'inside' });
   try {
     const { data, info } = await pipeline
       .toColourspace('srgb')
@@ -69,6 +84,7 @@ async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, maxPixels
       width: info.width,
       height: info.height,
       channels: 3,
+      ...(reduce && { source: { width, height } }),
     };
   } catch (e) {
     throw corrupt(format, e);

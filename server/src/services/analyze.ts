@@ -10,10 +10,10 @@ export async function analyzeImage(
   image: ImageInput,
   opts: AnalyzeOptions,
 ): Promise<AnalyzeResult> {
-  const maxPixels = ctx.config.maxImagePixels;
+  const limits = { maxPixels: ctx.config.maxImagePixels, maxSide: ctx.config.analysisMaxSide };
   // The worker pool decodes in its workers, keeping libvips off the request thread.
-  if (ctx.engine.analyzeBytes) return ctx.engine.analyzeBytes(image.bytes, opts, { maxPixels });
-  const raw = await ctx.decode(image.bytes, { maxPixels });
+  if (ctx.engine.analyzeBytes) return ctx.engine.analyzeBytes(image.bytes, opts, limits);
+  const raw = await ctx.decode(image.bytes, limits);
   return ctx.engine.analyze(raw, opts);
 }
 

@@ -7,7 +7,10 @@ import type { ImageStore } from '../repositories/images.js';
 import type { SearchIndexes } from '../search/service-indexes.js';
 
 /** Decodes image bytes (throws UnsupportedImage); `server/src/image/decode.ts` in production. */
-export type DecodeImage = (bytes: Uint8Array, opts: { maxPixels: number }) => RawImage | Promise<RawImage>;
+export type DecodeImage = (
+  bytes: Uint8Array,
+  opts: { maxPixels: number; maxSide?: number },
+) => RawImage | Promise<RawImage>;
 
 export interface FaceServicesDeps {
   config: Config;

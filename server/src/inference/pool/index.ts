@@ -27,7 +27,7 @@ export interface PooledEngine extends FaceEngine {
   analyzeBytes(
     bytes: Uint8Array,
     opts?: AnalyzeOptions,
-    decode?: { maxPixels?: number },
+    decode?: { maxPixels?: number; maxSide?: number },
   ): Promise<AnalyzeResult>;
   stats(): PoolStats;
   /** Calls `listener` after every job (timings and stages, for metrics); returns the unsubscribe function. */
@@ -55,6 +55,7 @@ export async function createPooledEngine(opts: PoolOptions): Promise<PooledEngin
         kind: 'analyzeBytes',
         bytes: bytes.slice(),
         maxPixels: decode.maxPixels ?? DEFAULT_MAX_PIXELS,
+        maxSide: decode.maxSide ?? 0,
         opts: o,
       }),
     similarity: (a, b) => calibratedSimilarity(l2distance(a, b), calibration),

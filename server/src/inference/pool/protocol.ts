@@ -14,7 +14,7 @@ export interface WorkerInit {
 
 export type Job =
   | { kind: 'analyze'; image: RawImage; opts: AnalyzeOptions }
-  | { kind: 'analyzeBytes'; bytes: Uint8Array; maxPixels: number; opts: AnalyzeOptions };
+  | { kind: 'analyzeBytes'; bytes: Uint8Array; maxPixels: number; maxSide: number; opts: AnalyzeOptions };
 
 export type ToWorker = { type: 'job'; id: number; job: Job } | { type: 'close' };
 
