@@ -159,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inferenceWorkers: int('INFERENCE_WORKERS', availableParallelism(), 1, 256),
     inferenceQueue: int('INFERENCE_QUEUE', 32, 0, 100_000),
     intraOpThreads: int('INTRA_OP_THREADS', 0, 0, 256),
+    searchBackend,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
