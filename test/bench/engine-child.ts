@@ -91,7 +91,7 @@ if (values.mode === 'cold') {
     let faces = 0;
     const runs = await repeat(async () => {
       const t0 = now();
-      const image = await decodeImage(bytes);
+      const image = await decodeImage(bytes, engine.decode);
       const t1 = now();
       const c = process.cpuUsage();
       const r = await engine.infer(image);

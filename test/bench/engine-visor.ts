@@ -2,6 +2,7 @@
 import { PluginUnavailable } from '../../shared/errors.js';
 import { PLUGINS, type PluginName } from '../../shared/engine/types.js';
 import type { RawImage } from '../../shared/image.js';
+import { loadConfig } from '../../server/src/config.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
 import type { BenchEngine, LoadOptions } from './engines.js';
 
@@ -39,6 +40,8 @@ export async function loadVisor(opts: LoadOptions): Promise<BenchEngine> {
     }; onnxruntime intra-op threads: ${opts.threads ?? 'server default'}`,
     plugins: found.plugins,
     unavailable: found.unavailable,
+    // as the server decodes: photos longer than ANALYSIS_MAX_SIDE (default) decode reduced
+    decode: { maxSide: loadConfig({}).analysisMaxSide },
     async infer(image) {
       const r = await analyze(image, found.plugins);
       const stages: Record<string, number> = { ...r.execution_time };

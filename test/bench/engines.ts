@@ -19,6 +19,8 @@ export interface BenchEngine {
   plugins: string[];
   /** Plugins the engine does not offer (Visor only). */
   unavailable: string[];
+  /** Decode options the engine's own product uses (Visor: the server's ANALYSIS_MAX_SIDE); none = full size. */
+  decode?: { maxSide: number };
   infer(image: RawImage): Promise<InferResult>;
   dispose(): Promise<void>;
 }

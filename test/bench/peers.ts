@@ -74,8 +74,9 @@ function printPeers(results: TimingResult[], failures: string[]): void {
       ...results.map((r) => `${ENGINE_LABELS[r.engine]}: ${r.describe}`),
       `photos: ${PHOTOS.map((p) => p.label).join('; ')}`,
       'Each engine runs in its own fresh process: 1 untimed warm-up per photo, then the timed runs shown.',
-      'decode: the same sharp decode for all three; the peers then take an int32 [h,w,3] tensor (included in',
-      'their inference). "Visor faster" = peer median / Visor median (wall-clock). Visor runs no plugins here.',
+      'decode: sharp for all three; Visor decodes photos longer than ANALYSIS_MAX_SIDE (2560) reduced, as its server',
+      'does, the peers at full size; they then take an int32 [h,w,3] tensor (included in their inference).',
+      '"Visor faster" = peer median / Visor median (wall-clock). Visor runs no plugins here.',
       'CPU: process CPU time (all threads) during inference; onnxruntime uses up to 4 threads, tfjs-wasm one.',
       ...failures,
     ],
@@ -94,7 +95,8 @@ function printMemory(results: TimingResult[]): void {
     notes: [
       'peak: process.memoryUsage.rss() sampled every 5 ms from a worker thread during the warm-up and timed runs',
       'on the huge photo (decode included); maxRSS: process.resourceUsage().maxRSS at the end of the process.',
-      `The huge photo decodes to ${mb(4912 * 7360 * 3)} of RGB; the peers' int32 tensor of it is 4 times that.`,
+      `The huge photo decodes to ${mb(4912 * 7360 * 3)} of RGB for the peers (their int32 tensor of it is 4 times`,
+      `that); Visor decodes it reduced to 1709x2560, ${mb(1709 * 2560 * 3)}.`,
     ],
   });
 }
