@@ -51,13 +51,21 @@ export async function buildPages(names: string[]): Promise<{ dir: string; second
   return { dir, seconds: (performance.now() - t) / 1000 };
 }
 
-/** The routes a page needs from the server: /models, /ort, then `extra`, then the built pages. */
-export function pageServer(dist: string, extra?: (app: Hono) => void): Hono {
+/**
+ * The routes a page needs from the server: /models, /ort, then `extra`, then the built pages; every response
+ * with the isolation headers unless `isolated: false`.
+ */
+export function pageServer(
+  dist: string,
+  extra?: (app: Hono) => void,
+  options: { isolated?: boolean } = {},
+): Hono {
   const app = new Hono();
-  app.use('*', async (c, next) => {
-    await next();
-    for (const [k, v] of Object.entries(ISOLATION)) c.res.headers.set(k, v);
-  });
+  if (options.isolated !== false)
+    app.use('*', async (c, next) => {
+      await next();
+      for (const [k, v] of Object.entries(ISOLATION)) c.res.headers.set(k, v);
+    });
   app.route('/models', modelRoutes(DEFAULT_MODELS_DIR));
   app.route('/ort', ortRoutes());
   extra?.(app);

@@ -154,7 +154,14 @@ export class WebSessionProvider implements SessionProvider {
           notes: note ? [...notes, note] : [...notes],
         };
         sessions = new WebSessionProvider(ort, assets, catalog, choice);
-        return { sessions, value: await opts.start(sessions) };
+        const value = await opts.start(sessions);
+        // onnxruntime-web lowers numThreads to 1 at its first session when threads cannot work: report what ran.
+        const ran = ort.env.wasm.numThreads ?? threads;
+        if (ran !== threads) {
+          choice.threads = ran;
+          choice.notes.push(`wasm: onnxruntime-web ran ${ran} thread(s), not ${threads}`);
+        }
+        return { sessions, value };
       } catch (e) {
         last = e;
         notes.push(`${backend}: ${(e as Error).message}`);
@@ -181,12 +188,23 @@ export class WebSessionProvider implements SessionProvider {
       (ModelCatalog['models'][string] & { sha256?: string }) | undefined;
     if (!entry) throw new NotReady(`model ${modelId} is not in the manifest`);
     const bytes = await this.assets.model(entry);
-    const session = await this.ort.InferenceSession.create(new Uint8Array(bytes), {
-      executionProviders: this.choice.backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-    });
+    const open = () =>
+      this.ort.InferenceSession.create(new Uint8Array(bytes), {
+        executionProviders: this.choice.backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+      });
+    // The WebGPU EP refuses a session while another is being created ("another WebGPU EP inference session
+    // is being created"), and the engine opens its models together: on WebGPU they open one at a time.
+    const session = await (this.choice.backend === 'webgpu' ? this.oneAtATime(open) : open());
     return new WebSession(this.ort, session);
+  }
+
+  private opening: Promise<unknown> = Promise.resolve();
+  private oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.opening.then(fn, fn);
+    this.opening = next.catch(() => undefined);
+    return next;
   }
 
   async dispose(): Promise<void> {

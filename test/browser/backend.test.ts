@@ -1,0 +1,129 @@
+// The backend fallback chain in real Chromium (web/src/lib/inference/ort.ts): WebGPU when an adapter exists,
+// else WASM with SIMD, with threads only when the page is cross-origin isolated. Headless Chromium with
+// --disable-gpu has navigator.gpu but no adapter; SwiftShader (--use-webgpu-adapter=swiftshader) gives one.
+// The worker reports what ran and why (EngineInfo.runtime), and every choice still finds the face.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HAVE_CHROMIUM,
+  SAMPLES,
+  SKIP_REASON,
+  buildPages,
+  launch,
+  listen,
+  pageServer,
+  type Served,
+} from './harness.js';
+import type { ParityApi, PlainResult } from './pages/parity.js';
+import { readFile } from 'node:fs/promises';
+
+type Start = Awaited<ReturnType<ParityApi['start']>>;
+
+function cosine(a: number[], b: number[]): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)(`backend fallback chain${SKIP_REASON}`, () => {
+  let isolated: Served;
+  let plain: Served;
+  const browsers: Browser[] = [];
+
+  async function open(origin: string, args: string[] = []): Promise<Page> {
+    const browser = await launch(args);
+    browsers.push(browser);
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error('pageerror', e.message));
+    await page.goto(`${origin}/parity.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    return page;
+  }
+  const start = (page: Page, options: Parameters<ParityApi['start']>[0] = {}): Promise<Start> =>
+    page.evaluate((o) => window.visorParity.start(o), options);
+  const analyze = (page: Page): Promise<PlainResult> =>
+    page.evaluate(() => window.visorParity.analyzeFile('/fixture/009_C.jpg', { embed: true }));
+
+  beforeAll(async () => {
+    const built = await buildPages(['parity']);
+    const photo = new Uint8Array(await readFile(`${SAMPLES}/009_C.jpg`));
+    const fixture = (a: import('hono').Hono) =>
+      a.get('/fixture/009_C.jpg', (c) => c.body(photo, 200, { 'content-type': 'image/jpeg' }));
+    isolated = await listen(pageServer(built.dir, fixture));
+    plain = await listen(pageServer(built.dir, fixture, { isolated: false }));
+  });
+
+  afterAll(async () => {
+    for (const b of browsers) await b.close();
+    await isolated?.close();
+    await plain?.close();
+  });
+
+  describe('headless, no GPU, COOP/COEP', () => {
+    let page: Page;
+    let single: PlainResult;
+    beforeAll(async () => {
+      page = await open(isolated.origin);
+    });
+
+    it('is cross-origin isolated; no WebGPU adapter, so WASM with SIMD and the default threads', async () => {
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      const info = await start(page);
+      console.log('default:', JSON.stringify(info.runtime), `(${cores} cores)`);
+      expect(info.runtime).toMatchObject({ backend: 'wasm', simd: true, isolated: true });
+      expect(info.runtime.threads).toBe(Math.min(4, Math.max(1, Math.ceil(cores / 2))));
+      expect(info.runtime.notes[0]).toBe('webgpu: no adapter');
+      single = await analyze(page);
+      expect(single.faces).toHaveLength(1);
+    });
+
+    it('runs onnxruntime-web on 2 threads when asked, with the same embedding', async () => {
+      const info = await start(page, { threads: 2 });
+      console.log('threads 2:', JSON.stringify(info.runtime));
+      expect(info.runtime).toMatchObject({ backend: 'wasm', threads: 2, isolated: true });
+      const r = await analyze(page);
+      expect(r.faces).toHaveLength(1);
+      expect(cosine(r.faces[0].embedding!, single.faces[0].embedding!)).toBeGreaterThan(0.999);
+    });
+
+    it('asked for WebGPU without an adapter, falls back to WASM and says why', async () => {
+      const info = await start(page, { backend: 'webgpu' });
+      expect(info.runtime.backend).toBe('wasm');
+      expect(info.runtime.notes).toContain('webgpu: no adapter');
+      expect((await analyze(page)).faces).toHaveLength(1);
+    });
+  });
+
+  it('without COOP/COEP: not isolated, one thread even when more are asked', async () => {
+    const page = await open(plain.origin);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    const info = await start(page, { threads: 2 });
+    console.log('not isolated:', JSON.stringify(info.runtime));
+    expect(info.runtime).toMatchObject({ backend: 'wasm', threads: 1, isolated: false });
+    expect(info.runtime.notes).toContain('wasm: not cross-origin isolated, 1 thread');
+    expect((await analyze(page)).faces).toHaveLength(1);
+  });
+
+  it('with a WebGPU adapter (SwiftShader), runs on WebGPU and finds the same face', async () => {
+    const page = await open(isolated.origin, ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader']);
+    const wasm = await start(page, { backend: 'wasm' });
+    expect(wasm.runtime.notes[0]).toBe('wasm requested');
+    const reference = await analyze(page);
+    const info = await start(page);
+    console.log('swiftshader:', JSON.stringify(info.runtime), `${info.startMs.toFixed(0)} ms to start`);
+    // Before the fix in ort.ts this fell back to WASM: "another WebGPU EP inference session is being created".
+    expect(info.runtime.backend).toBe('webgpu');
+    expect(info.runtime.notes.filter((n) => n.startsWith('webgpu'))).toEqual([]);
+    const r = await analyze(page);
+    console.log('swiftshader analyse (first run, shaders compile):', JSON.stringify(r.execution_time));
+    expect(r.faces).toHaveLength(1);
+    expect(cosine(r.faces[0].embedding!, reference.faces[0].embedding!)).toBeGreaterThan(0.999);
+  }, 300_000); // a software GPU: the first run compiles every shader on the CPU
+});
