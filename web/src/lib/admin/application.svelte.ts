@@ -1,0 +1,131 @@
+// One application's page state: the application, its face services (with keys and collection sizes) and
+// its members, and every change the page can make to them. Failures land in `error`, successes in `status`.
+import type { UiError } from '../api/errors.js';
+import { ADMIN_CODES, adminError } from './errors.js';
+import type { AdminSession } from './session.svelte.js';
+import type { AdminApp, AdminMember, AdminService, AdminServiceType, Role } from './types.js';
+import { canManage, displayName } from './types.js';
+
+export class ApplicationStore {
+  app = $state<AdminApp | undefined>();
+  services = $state<AdminService[]>([]);
+  members = $state<AdminMember[]>([]);
+  error = $state<UiError | undefined>();
+  status = $state('');
+  busy = $state(false);
+  readonly manage = $derived(this.app ? canManage(this.app.role) : false);
+
+  constructor(
+    private readonly session: AdminSession,
+    readonly id: string,
+  ) {}
+
+  private path(...parts: string[]): string {
+    return ['apps', this.id, ...parts].join('/');
+  }
+
+  /** Runs a change; shows `action` failed with advice, or `done` on success, then reloads the lists. */
+  private async change(action: string, run: () => Promise<unknown>, done: string, hints = {}) {
+    this.busy = true;
+    this.error = undefined;
+    this.status = '';
+    try {
+      await run();
+      this.status = done;
+      return true;
+    } catch (err) {
+      this.error = adminError(action, err, hints);
+      return false;
+    } finally {
+      this.busy = false;
+      await this.load(false);
+    }
+  }
+
+  async load(reportErrors = true): Promise<void> {
+    try {
+      const [app, s, m] = await Promise.all([
+        this.session.call<AdminApp>('GET', this.path()),
+        this.session.call<{ services: AdminService[] }>('GET', this.path('services')),
+        this.session.call<{ members: AdminMember[] }>('GET', this.path('members')),
+      ]);
+      this.app = app;
+      this.services = s.services;
+      this.members = m.members;
+    } catch (err) {
+      if (reportErrors) this.error = adminError('Loading the application', err);
+    }
+  }
+
+  createService(name: string, type: AdminServiceType) {
+    return this.change(
+      `Creating the service “${name}”`,
+      () => this.session.call('POST', this.path('services'), { name, type }),
+      `Service “${name}” created.`,
+      { [ADMIN_CODES.validation]: 'Give the service a name of 1 to 100 characters.' },
+    );
+  }
+
+  renameService(s: AdminService, name: string) {
+    return this.change(
+      `Renaming “${s.name}”`,
+      () => this.session.call('PUT', this.path('services', s.id), { name }),
+      `“${s.name}” renamed to “${name}”.`,
+    );
+  }
+
+  cloneService(s: AdminService) {
+    return this.change(
+      `Cloning “${s.name}”`,
+      () => this.session.call('POST', this.path('services', s.id, 'clone'), { name: `${s.name} copy` }),
+      `“${s.name}” cloned as “${s.name} copy”, with a copy of its collection.`,
+    );
+  }
+
+  regenerateKey(s: AdminService) {
+    return this.change(
+      `Making a new key for “${s.name}”`,
+      () => this.session.call('POST', this.path('services', s.id, 'key')),
+      `“${s.name}” has a new API key; the old one no longer works.`,
+    );
+  }
+
+  deleteService(s: AdminService) {
+    return this.change(
+      `Deleting “${s.name}”`,
+      () => this.session.call('DELETE', this.path('services', s.id)),
+      `“${s.name}” deleted with its collection.`,
+    );
+  }
+
+  invite(email: string, role: Role) {
+    return this.change(
+      `Inviting ${email}`,
+      () => this.session.call('POST', this.path('members'), { email, role }),
+      `${email} is now a member.`,
+      {
+        [ADMIN_CODES.notFound]:
+          'They need a Visor account first: ask them to sign up, then invite them again.',
+        [ADMIN_CODES.conflict]: 'They are already a member; change their role in the list instead.',
+      },
+    );
+  }
+
+  setRole(m: AdminMember, role: Role) {
+    return this.change(
+      `Changing the role of ${displayName(m)}`,
+      () => this.session.call('PUT', this.path('members', m.user_id), { role }),
+      `${displayName(m)} is now ${role.toLowerCase()}.`,
+      { [ADMIN_CODES.conflict]: 'An application needs an owner: make someone else owner first.' },
+    );
+  }
+
+  removeMember(m: AdminMember) {
+    return this.change(
+      `Removing ${displayName(m)}`,
+      () => this.session.call('DELETE', this.path('members', m.user_id)),
+      `${displayName(m)} removed.`,
+      { [ADMIN_CODES.conflict]: 'An application needs an owner: make someone else owner first.' },
+    );
+  }
+}

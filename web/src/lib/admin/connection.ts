@@ -1,0 +1,11 @@
+// A face service of the admin pages as the "connection" the Collection and Test pages work from.
+import type { Connection, ServiceType } from '../api/types.js';
+import type { AdminApp, AdminService } from './types.js';
+
+export function serviceConnection(app: AdminApp, service: AdminService): Connection {
+  return {
+    apiKey: service.api_key,
+    type: service.type.toLowerCase() as ServiceType,
+    label: `${app.name} · ${service.name}`,
+  };
+}
