@@ -2,6 +2,7 @@
 // else WASM with SIMD, with threads only when the page is cross-origin isolated. Headless Chromium with
 // --disable-gpu has navigator.gpu but no adapter; SwiftShader (--use-webgpu-adapter=swiftshader) gives one.
 // The worker reports what ran and why (EngineInfo.runtime), and every choice still finds the face.
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +16,6 @@ import {
   type Served,
 } from './harness.js';
 import type { ParityApi, PlainResult } from './pages/parity.js';
-import { readFile } from 'node:fs/promises';
 
 type Start = Awaited<ReturnType<ParityApi['start']>>;
 
