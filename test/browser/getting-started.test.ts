@@ -263,9 +263,29 @@ describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, 
     await snap('session-expired');
     await page.getByLabel('E-mail').fill('grace@example.com');
     await page.getByLabel('Password').fill('an even better one');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.keyboard.press('Enter');
     // Back where the user was going.
     await expect.poll(h1).toBe('Front office');
+  });
+
+  it('opens the e-mailed links (paths) as pages, and explains a used or expired link', async () => {
+    await page.goto(`${server.origin}/reset-password?token=not-a-real-token`);
+    await expect.poll(h1).toBe('Choose a new password');
+    expect(page.url()).toBe(`${server.origin}/#/reset-password?token=not-a-real-token`);
+    await page.getByLabel('New password', { exact: true }).fill('another password');
+    await page.getByLabel('New password again').fill('another password');
+    await page.keyboard.press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(
+      'Setting the password failed. The link is invalid or has expired',
+    );
+    expect(await alert.textContent()).toContain('Ask for a new link below');
+    await snap('reset-password-expired-link');
+    await page.goto(`${server.origin}/confirm-email?token=not-a-real-token`);
+    await expect.poll(h1).toBe('Confirm your e-mail address');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Confirming the e-mail address failed');
   });
 
   it('ran without script errors', () => {
