@@ -232,6 +232,49 @@ describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, 
     await snap('dashboard');
   });
 
+  it('clones, renames and deletes a service; invites, promotes and removes a member', async () => {
+    const signup = await fetch(`${server.origin}/admin/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-requested-with': 'test' },
+      body: JSON.stringify({ email: 'ada@example.com', password: 'another long one', first_name: 'Ada' }),
+    });
+    expect(signup.status).toBe(201);
+    await page.getByRole('link', { name: 'Back to the application' }).click();
+    await expect.poll(h1).toBe('Front office');
+    await page.getByRole('button', { name: 'Clone Front door' }).click();
+    await expect.poll(status).toContain('cloned as “Front door copy”');
+    const copy = page.locator('tbody tr', { hasText: 'Front door copy' });
+    expect(await copy.locator('td[data-label="Collection"]').textContent()).toContain('2 subjects, 5 images');
+    await page.getByRole('button', { name: 'Rename Front door copy' }).click();
+    await page.getByLabel('New name for Front door copy').fill('Back door');
+    await page.keyboard.press('Enter');
+    await expect.poll(status).toBe('“Front door copy” renamed to “Back door”.');
+    const back = page.locator('tbody tr', { hasText: 'Back door' });
+    await back.getByRole('button', { name: 'Delete' }).click();
+    await back.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(status).toBe('“Back door” deleted with its collection.');
+    expect(await page.locator('tbody tr').count()).toBe(1);
+
+    await page.getByLabel('E-mail').fill('stranger@example.com');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Inviting stranger@example.com failed');
+    expect(await alert.textContent()).toContain('They need a Visor account first');
+    await page.getByLabel('E-mail').fill('ada@example.com');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await expect.poll(status).toBe('ada@example.com is now a member.');
+    await page.getByLabel('Role of Ada').selectOption('ADMINISTRATOR');
+    await expect.poll(status).toBe('Ada is now administrator.');
+    expect(await page.getByLabel('Role of Ada').inputValue()).toBe('ADMINISTRATOR');
+    await snap('application-members');
+    const ada = page.locator('.members li', { hasText: 'Ada' });
+    await ada.getByRole('button', { name: 'Remove' }).click();
+    await ada.getByRole('button', { name: 'Yes, remove' }).click();
+    await expect.poll(status).toBe('Ada removed.');
+    expect(await page.locator('.members li').count()).toBe(1);
+  });
+
   it('changes the password on the account page, logs out, and logs in again', async () => {
     await nav('Account');
     await expect.poll(h1).toBe('Account');
