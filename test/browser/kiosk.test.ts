@@ -48,6 +48,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => 
   it('sees an unknown face before anyone is enrolled', async () => {
     await page.goto(`${served.origin}/kiosk.html?collection=kiosk-test&minLiveness=${MIN_LIVENESS}`);
     await expect.poll(faces, { timeout: 90_000, interval: 500 }).toBe('unknown');
+    // The backend that ran and why (headless: no WebGPU adapter).
+    expect(await page.getByTestId('runtime').innerText()).toMatch(
+      /^Engine: wasm, SIMD, \d+ threads? \(webgpu: no adapter/,
+    );
     expect(errors).toEqual([]);
   });
 
