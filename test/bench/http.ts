@@ -22,9 +22,9 @@ export interface LoadPoint {
   serverPeakRss: number;
 }
 
-const QUERY = '002_A.jpg';
+export const QUERY = '002_A.jpg';
 
-function startServer(): { child: ChildProcess; ready: Promise<ServerReady> } {
+export function startServer(): { child: ChildProcess; ready: Promise<ServerReady> } {
   const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [], {
     cwd: ROOT,
     execArgv: ['--import', 'tsx'],
@@ -47,7 +47,7 @@ function startServer(): { child: ChildProcess; ready: Promise<ServerReady> } {
   return { child, ready };
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   if (child.connected) child.send('stop');
@@ -56,7 +56,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-const ask = <T>(child: ChildProcess, msg: string, key: string): Promise<T> =>
+export const ask = <T>(child: ChildProcess, msg: string, key: string): Promise<T> =>
   new Promise((resolve) => {
     const on = (m: Record<string, T>) => {
       if (!(key in m)) return;
@@ -67,7 +67,7 @@ const ask = <T>(child: ChildProcess, msg: string, key: string): Promise<T> =>
     child.send(msg);
   });
 
-function multipart(bytes: Uint8Array): { body: Buffer; type: string } {
+export function multipart(bytes: Uint8Array): { body: Buffer; type: string } {
   const boundary = `----visorbench${Date.now()}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="face.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
   return {

@@ -1,6 +1,6 @@
-// `npm run bench -- [--quick] [--only stages,peers,search,cold,http,browser] [--visor-threads N]`: Visor's
-// speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on tfjs-wasm, and in Chromium.
-// One table per section.
+// `npm run bench -- [--quick] [--only stages,peers,search,cold,http,browser,soak] [--visor-threads N]
+// [--soak-seconds 600]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
+// tfjs-wasm, and in Chromium. One table per section. `soak` (10 minutes by default) runs only when asked for.
 import { parseArgs } from 'node:util';
 import { runBrowser } from './browser.js';
 import { runCold } from './cold.js';
@@ -8,11 +8,12 @@ import type { TimingResult } from './engine-child.js';
 import { runHttp } from './http.js';
 import { runPeers } from './peers.js';
 import { runSearch } from './search.js';
+import { runSoak } from './soak.js';
 import { describeMachine, loadWarning, sampling } from './setup.js';
 import { runStages } from './stages.js';
 import { now } from './stats.js';
 
-const SECTIONS = ['stages', 'peers', 'search', 'cold', 'http', 'browser'] as const;
+const SECTIONS = ['stages', 'peers', 'search', 'cold', 'http', 'browser', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -20,14 +21,17 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'visor-threads': { type: 'string' },
+    'soak-seconds': { type: 'string', default: '600' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N]`);
+  console.log(
+    `usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N] [--soak-seconds 600]`,
+  );
   process.exit(0);
 }
-const only = values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
+const only = values.only?.split(',').map((s) => s.trim()) ?? SECTIONS.filter((s) => s !== 'soak');
 const unknown = only.filter((s) => !SECTIONS.includes(s as Section));
 if (unknown.length) {
   console.error(`unknown section ${unknown.join(', ')}; expected ${SECTIONS.join(', ')}`);
@@ -39,6 +43,12 @@ const s = sampling(quick);
 const visorThreads = values['visor-threads'] ? Number(values['visor-threads']) : undefined;
 if (visorThreads !== undefined && !(Number.isInteger(visorThreads) && visorThreads > 0)) {
   console.error('--visor-threads expects a positive integer');
+  process.exit(2);
+}
+
+const soakSeconds = Number(values['soak-seconds']);
+if (!(Number.isInteger(soakSeconds) && soakSeconds >= 10)) {
+  console.error('--soak-seconds expects an integer of at least 10');
   process.exit(2);
 }
 
@@ -72,6 +82,7 @@ await section('search', () => runSearch(quick));
 await section('cold', () => runCold(quick));
 await section('http', () => runHttp(quick));
 await section('browser', () => runBrowser(s, quick));
+await section('soak', () => runSoak(soakSeconds));
 
 console.log(
   `\nbench finished in ${((now() - started) / 1000).toFixed(0)} s${failed ? `, ${failed} section(s) failed` : ''}`,

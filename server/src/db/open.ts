@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { migrate } from './migrate.js';
+import { migratePgvector } from './pgvector.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import type { Db } from './types.js';
@@ -9,12 +10,17 @@ import type { Db } from './types.js';
 export type { Db, Queryable } from './types.js';
 
 /** The server's and the CLI's single way to get a database: same config, same database, migrated. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Db> {
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'searchBackend'>>,
+): Promise<Db> {
+  // SEARCH_BACKEND=pgvector: PGlite loads the extension; both get its schema (or fail with PgvectorUnavailable)
+  const pgvector = config.searchBackend === 'pgvector';
   const db = config.databaseUrl
     ? openPostgres(config.databaseUrl)
-    : await openPglite(join(config.dataDir, 'pglite'));
+    : await openPglite(join(config.dataDir, 'pglite'), { pgvector });
   try {
     await migrate(db);
+    if (pgvector) await migratePgvector(db);
   } catch (e) {
     await db.close();
     throw e;

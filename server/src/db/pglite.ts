@@ -49,13 +49,16 @@ function queryable(db: PGlite | Transaction): Queryable {
   };
 }
 
-/** Opens (creating if needed) the PGlite database stored in `dir`. */
-export async function openPglite(dir: string): Promise<Db> {
+/** Opens (creating if needed) the PGlite database stored in `dir`; `pgvector` loads the vector extension. */
+export async function openPglite(dir: string, opts: { pgvector?: boolean } = {}): Promise<Db> {
   mkdirSync(dir, { recursive: true });
   const unlock = lock(dir);
   let pg: PGlite;
   try {
-    pg = await PGlite.create(dir);
+    const extensions = opts.pgvector
+      ? { vector: (await import('@electric-sql/pglite-pgvector')).vector }
+      : undefined;
+    pg = await PGlite.create(dir, { extensions });
   } catch (e) {
     unlock();
     throw e;

@@ -1,7 +1,8 @@
 // The search indexes of every recognition service, loaded at start and kept in step with every write:
 // local writes are applied after their commit; other processes' writes arrive by LISTEN/NOTIFY.
 // All mutations run one after another, and remote changes re-read the database, so order races resolve
-// to the committed state.
+// to the committed state. With an external search (pgvector) nothing is held here: queries go to it, and
+// local changes are only published for the processes that do hold indexes.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/types.js';
 import {
@@ -31,11 +32,37 @@ export class ServiceIndex {
   }
 }
 
+/** A subject's best example for a query: its stored unit vector and the subject's name. */
+export interface SubjectHit {
+  subjectId: string;
+  subject: string;
+  exampleId: string;
+  /** Dot product with the query (cosine similarity). */
+  score: number;
+  vector: Float32Array;
+}
+
+/** An indexed example: its subject and stored unit vector. */
+export interface IndexedExample {
+  subjectId: string;
+  subject: string;
+  vector: Float32Array;
+}
+
+/** Search answered outside this process (the database's pgvector index). */
+export interface ExternalSearch {
+  /** The `k` nearest distinct subjects of the service, best first. */
+  searchSubjects(serviceId: string, query: Float32Array, k: number): Promise<SubjectHit[]>;
+  example(serviceId: string, exampleId: string): Promise<IndexedExample | undefined>;
+}
+
 export interface SearchIndexesOptions {
   db: Db;
   /** Embedder model id: only embeddings it produced are searchable. */
   embedder: string;
   dim: number;
+  /** Search there instead of in memory (nothing is loaded). */
+  external?: ExternalSearch;
 }
 
 export class SearchIndexes {
@@ -47,8 +74,40 @@ export class SearchIndexes {
 
   constructor(private readonly opts: SearchIndexesOptions) {}
 
-  /** Subscribes to other processes' changes, then loads every recognition service. */
+  /** Where queries are answered. */
+  get kind(): 'memory' | 'external' {
+    return this.opts.external ? 'external' : 'memory';
+  }
+
+  /** The `k` nearest distinct subjects to the unit vector `query` in the service, best first. */
+  async searchSubjects(serviceId: string, query: Float32Array, k: number): Promise<SubjectHit[]> {
+    if (this.opts.external) return this.opts.external.searchSubjects(serviceId, query, k);
+    const index = this.get(serviceId);
+    const hits: SubjectHit[] = [];
+    for (const hit of index.vectors.searchSubjects(query, k)) {
+      const vector = index.vectors.vector(hit.id);
+      const subject = index.names.get(hit.subjectId);
+      if (vector && subject !== undefined)
+        hits.push({ subjectId: hit.subjectId, subject, exampleId: hit.id, score: hit.score, vector });
+    }
+    return hits;
+  }
+
+  /** The subject and vector of an indexed example (undefined: not in the service, or not embedded by this model). */
+  async example(serviceId: string, exampleId: string): Promise<IndexedExample | undefined> {
+    if (this.opts.external) return this.opts.external.example(serviceId, exampleId);
+    const index = this.get(serviceId);
+    const vector = index.vectors.vector(exampleId);
+    const subjectId = index.vectors.subjectOf(exampleId);
+    const subject = subjectId === undefined ? undefined : index.names.get(subjectId);
+    return vector && subjectId !== undefined && subject !== undefined
+      ? { subjectId, subject, vector }
+      : undefined;
+  }
+
+  /** Subscribes to other processes' changes, then loads every recognition service (not with an external search). */
   start(): Promise<void> {
+    if (this.opts.external) return Promise.resolve();
     return this.serial(async () => {
       this.unsubscribe = await subscribeIndexChanges(
         this.opts.db,
@@ -88,11 +147,13 @@ export class SearchIndexes {
 
   /** After a commit: applies a local change to this process's index, in order with every other change. */
   apply(serviceId: string, fn: (index: ServiceIndex) => void): Promise<void> {
+    if (this.opts.external) return Promise.resolve();
     return this.serial(() => fn(this.get(serviceId)));
   }
 
   /** After a commit: re-reads one service from the database. */
   reload(serviceId: string): Promise<void> {
+    if (this.opts.external) return Promise.resolve();
     return this.serial(() => this.loadService(serviceId));
   }
 

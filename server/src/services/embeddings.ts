@@ -29,10 +29,12 @@ export function embeddingServices(ctx: Ctx): EmbeddingServices {
       checkMinSimilarity(q.minSimilarity);
       const min = q.minSimilarity ?? svc.minSimilarity;
       return {
-        result: embeddings.map((embedding) => ({
-          embedding,
-          similarities: matchSubjects(ctx, svc, normalize(embedding), q.predictionCount, min),
-        })),
+        result: await Promise.all(
+          embeddings.map(async (embedding) => ({
+            embedding,
+            similarities: await matchSubjects(ctx, svc, normalize(embedding), q.predictionCount, min),
+          })),
+        ),
       };
     },
 

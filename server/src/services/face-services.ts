@@ -3,13 +3,13 @@
 import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
 import { createImageStore } from '../repositories/images.js';
 import { listServiceIds } from '../repositories/services.js';
-import { SearchIndexes } from '../search/service-indexes.js';
 import type { Ctx, FaceServicesDeps } from './context.js';
 import { embeddingServices } from './embeddings.js';
 import { exampleServices } from './examples.js';
 import { createServiceRecord, resolveApiKey } from './keys.js';
 import { reembed } from './matching.js';
 import { recognitionServices } from './recognition.js';
+import { createSearchIndexes } from './search-backend.js';
 import { subjectServices } from './subjects.js';
 import type { FaceServices } from './types.js';
 
@@ -28,7 +28,7 @@ export interface FaceServicesRuntime extends FaceServices {
 /** Loads the search indexes and returns the face services; call `close()` before closing the database. */
 export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceServicesRuntime> {
   const { config, db, engine } = deps;
-  const indexes = new SearchIndexes({ db, embedder: engine.embedderId, dim: engine.embeddingSize });
+  const indexes = await createSearchIndexes(config, db, engine);
   const images = createImageStore({ dataDir: config.dataDir, inDb: config.saveImagesToDb });
   const ctx: Ctx = { ...deps, indexes, images };
   await images.sweepOrphans(db);

@@ -12,21 +12,17 @@ import { isUuid } from './validate.js';
  * The `count` most similar subjects to `query` (a unit vector), each once with its best example, best first.
  * Matches under `minSimilarity` are dropped (0 keeps CompreFace's always-nearest behaviour).
  */
-export function matchSubjects(
+export async function matchSubjects(
   ctx: Ctx,
   svc: ServiceRef,
   query: Float32Array,
   count: number,
   minSimilarity: number,
-): SubjectMatch[] {
-  const index = ctx.indexes.get(svc.id);
+): Promise<SubjectMatch[]> {
   const out: SubjectMatch[] = [];
-  for (const hit of index.vectors.searchSubjects(query, count)) {
-    const stored = index.vectors.vector(hit.id);
-    const name = index.names.get(hit.subjectId);
-    if (!stored || name === undefined) continue;
-    const similarity = round5(ctx.engine.similarity(query, stored));
-    if (similarity >= minSimilarity) out.push({ subject: name, similarity });
+  for (const hit of await ctx.indexes.searchSubjects(svc.id, query, count)) {
+    const similarity = round5(ctx.engine.similarity(query, hit.vector));
+    if (similarity >= minSimilarity) out.push({ subject: hit.subject, similarity });
   }
   return out.sort((a, b) => b.similarity - a.similarity);
 }
@@ -42,11 +38,8 @@ export async function exampleVector(
 ): Promise<{ subject: string; vector: Float32Array }> {
   if (!isUuid(imageId)) throw new ImageNotFound(imageId);
   const id = imageId.toLowerCase();
-  const index = ctx.indexes.get(svc.id);
-  const vector = index.vectors.vector(id);
-  const subjectId = index.vectors.subjectOf(id);
-  const subject = subjectId === undefined ? undefined : index.names.get(subjectId);
-  if (vector && subject !== undefined) return { subject, vector };
+  const indexed = await ctx.indexes.example(svc.id, id);
+  if (indexed) return { subject: indexed.subject, vector: indexed.vector };
   const row = await findExample(ctx.db, svc.id, id);
   if (!row) throw new ImageNotFound(imageId);
   return { subject: row.subject, vector: await reembed(ctx, svc.id, id) };

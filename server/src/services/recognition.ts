@@ -35,10 +35,12 @@ export function recognitionServices(ctx: Ctx): RecognitionServices {
       checkMinSimilarity(q.minSimilarity);
       const min = q.minSimilarity ?? svc.minSimilarity;
       const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true));
-      const result = someFaces(analysis).map((face) => ({
-        ...shapeFace(face, analysis, q),
-        subjects: matchSubjects(ctx, svc, embeddingOf(face), q.predictionCount, min),
-      }));
+      const result = await Promise.all(
+        someFaces(analysis).map(async (face) => ({
+          ...shapeFace(face, analysis, q),
+          subjects: await matchSubjects(ctx, svc, embeddingOf(face), q.predictionCount, min),
+        })),
+      );
       const versions = pluginsVersions(engine, q, true);
       return versions ? { result, plugins_versions: versions } : { result };
     },

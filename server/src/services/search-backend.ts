@@ -1,0 +1,59 @@
+// Where recognition searches (SEARCH_BACKEND): `memory`, the exact in-process indexes (server/src/search), or
+// `pgvector`, the database's HNSW index, for collections that should not live in every server's memory.
+import type { FaceEngine } from '../../../shared/engine/types.js';
+import type { Config } from '../config.js';
+import { PgvectorUnavailable } from '../db/pgvector.js';
+import type { Db } from '../db/types.js';
+import { loadEmbeddingsByIds } from '../repositories/embeddings.js';
+import { hasVectorTable, searchNearestExamples } from '../repositories/vectors.js';
+import { SearchIndexes, type ExternalSearch, type SubjectHit } from '../search/service-indexes.js';
+
+/** The dimension of `example_vectors.embedding` (db/pgvector/001_vectors.sql). */
+const PGVECTOR_DIM = 128;
+
+/** Nearest distinct subjects through pgvector: the best `m` examples, deduplicated, `m` growing ×4 as needed. */
+export function pgvectorSearch(db: Db, embedder: string): ExternalSearch {
+  return {
+    async searchSubjects(serviceId, query, k) {
+      if (k <= 0) return [];
+      for (let m = Math.max(4 * k, 16); ; m *= 4) {
+        const rows = await searchNearestExamples(db, serviceId, embedder, query, m);
+        const seen = new Set<string>();
+        const hits: SubjectHit[] = [];
+        for (const r of rows) {
+          if (seen.has(r.subjectId)) continue;
+          seen.add(r.subjectId);
+          hits.push(r);
+          if (hits.length === k) return hits;
+        }
+        if (rows.length < m) return hits;
+      }
+    },
+    async example(serviceId, exampleId) {
+      const [row] = await loadEmbeddingsByIds(db, serviceId, embedder, [exampleId]);
+      return row && { subjectId: row.subjectId, subject: row.subject, vector: row.vector };
+    },
+  };
+}
+
+/** The search indexes for the configured backend; pgvector needs its schema (openDatabase applies it). */
+export async function createSearchIndexes(
+  config: Pick<Config, 'searchBackend'>,
+  db: Db,
+  engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize'>,
+): Promise<SearchIndexes> {
+  const opts = { db, embedder: engine.embedderId, dim: engine.embeddingSize };
+  switch (config.searchBackend) {
+    case 'memory':
+      return new SearchIndexes(opts);
+    case 'pgvector':
+      if (!(await hasVectorTable(db)))
+        throw new PgvectorUnavailable(db.kind, 'the database was opened without the pgvector schema');
+      if (engine.embeddingSize !== PGVECTOR_DIM)
+        throw new PgvectorUnavailable(
+          db.kind,
+          `the embedder makes ${engine.embeddingSize}-d embeddings, the vector column holds ${PGVECTOR_DIM}`,
+        );
+      return new SearchIndexes({ ...opts, external: pgvectorSearch(db, engine.embedderId) });
+  }
+}

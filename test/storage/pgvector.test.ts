@@ -1,0 +1,132 @@
+// SEARCH_BACKEND=pgvector: PGlite with @electric-sql/pglite-pgvector answers recognition like the in-memory
+// index (real photos, real engine), stays in step through deletes and renames, and decodes the stored float32
+// bytes exactly; a PostgreSQL server without the extension refuses to start with PgvectorUnavailable.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaceEngine } from '../../shared/engine/types.js';
+import { openDatabase } from '../../server/src/db/open.js';
+import { PgvectorUnavailable } from '../../server/src/db/pgvector.js';
+import type { Db } from '../../server/src/db/types.js';
+import { decodeImage } from '../../server/src/image/decode.js';
+import { createServerEngine } from '../../server/src/inference/engine.js';
+import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
+import type { ServiceRef } from '../../server/src/services/types.js';
+import { createTestDatabase } from './backends.js';
+
+const photo = (name: string) => ({
+  bytes: new Uint8Array(
+    readFileSync(join(import.meta.dirname, '../fixtures/compreface-samples', `${name}.jpg`)),
+  ),
+  filename: `${name}.jpg`,
+});
+
+let engine: FaceEngine;
+beforeAll(async () => {
+  engine = await createServerEngine();
+});
+afterAll(() => engine?.dispose());
+
+describe('pgvector search backend [pglite]', () => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  let pgvector: FaceServicesRuntime;
+  let memory: FaceServicesRuntime;
+  let svc: ServiceRef;
+  let other: ServiceRef;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const created = await createTestDatabase('pglite', { SEARCH_BACKEND: 'pgvector' });
+    cleanup = created.cleanup;
+    db = await openDatabase(created.config);
+    pgvector = await createFaceServices({ config: created.config, db, engine, decode: decodeImage });
+    // the same database searched in memory, for reference
+    const memoryConfig = { ...created.config, searchBackend: 'memory' as const };
+    memory = await createFaceServices({ config: memoryConfig, db, engine, decode: decodeImage });
+    svc = await pgvector.createService({ type: 'recognition', name: 'Office' });
+    other = await pgvector.createService({ type: 'recognition', name: 'Other' });
+  });
+  afterAll(async () => {
+    await pgvector?.close();
+    await memory?.close();
+    await db?.close();
+    await cleanup?.();
+  });
+
+  it('stores every embedding as a vector(128) with an HNSW index, decoded exactly', async () => {
+    for (const [name, file] of [
+      ['Anna', '002_A'],
+      ['Anna', '005_A'],
+      ['Ben', '007_B'],
+      ['Cleo', '009_C'],
+    ] as const)
+      ids[file] = (await pgvector.addExample(svc, name, photo(file), {})).image_id;
+    await pgvector.addExample(other, 'Dora', photo('001_A'), {});
+    const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from example_vectors');
+    expect(n).toBe(5);
+    const index = await db.query<{ def: string }>(
+      `select indexdef as def from pg_indexes where tablename = 'example_vectors' and indexdef like '%hnsw%'`,
+    );
+    expect(index[0].def).toContain('vector_ip_ops');
+    const rows = await db.query<{ text: string; vector: Uint8Array }>(
+      `select x.embedding::text as text, v.vector from example_vectors x
+         join embeddings v on v.example_id = x.example_id and v.embedder = x.embedder`,
+    );
+    for (const r of rows) {
+      const stored = new Float32Array(new Uint8Array(r.vector).buffer);
+      expect((JSON.parse(r.text) as number[]).map(Math.fround)).toEqual(Array.from(stored));
+    }
+  });
+
+  it('decodes signs, zeros, subnormals and extremes of float32', async () => {
+    const values = new Float32Array([0, -0, 1, -1.5, 1e-40, -3e-45, 1.17549435e-38, 3.4e38, -0.123456789]);
+    const [row] = await db.query<{ text: string }>('select visor_f32le_vector($1)::text as text', [
+      new Uint8Array(values.buffer),
+    ]);
+    expect((JSON.parse(row.text) as number[]).map(Math.fround)).toEqual(Array.from(values));
+  });
+
+  it('recognizes like the in-memory index: same subjects, same similarities, only this service', async () => {
+    for (const query of ['006_A', '008_B', '003_A']) {
+      for (const predictionCount of [1, 2, 5]) {
+        const a = await pgvector.recognize(svc, photo(query), { predictionCount });
+        const b = await memory.recognize(svc, photo(query), { predictionCount });
+        expect(a.result.map((f) => f.subjects)).toEqual(b.result.map((f) => f.subjects));
+      }
+    }
+    const [face] = (await pgvector.recognize(svc, photo('006_A'), { predictionCount: 5 })).result;
+    expect(face.subjects.map((s) => s.subject).sort()).toEqual(['Anna', 'Ben', 'Cleo']);
+    expect(face.subjects[0].subject).toBe('Anna');
+    const [ben] = (await pgvector.recognize(svc, photo('008_B'), { predictionCount: 1 })).result;
+    expect(ben.subjects.map((s) => s.subject)).toEqual(['Ben']);
+    const [dora] = (await pgvector.recognize(other, photo('006_A'), { predictionCount: 5 })).result;
+    expect(dora.subjects.map((s) => s.subject)).toEqual(['Dora']);
+    const verified = await pgvector.verifyExample(svc, ids['007_B'], photo('008_B'), {});
+    expect(verified.result[0]).toMatchObject({ subject: 'Ben' });
+  });
+
+  it('stays in step with deletes, renames and subject deletion', async () => {
+    await pgvector.deleteExample(svc, ids['007_B']);
+    let [face] = (await pgvector.recognize(svc, photo('008_B'), { predictionCount: 5 })).result;
+    expect(face.subjects.map((s) => s.subject).sort()).toEqual(['Anna', 'Cleo']);
+    await pgvector.renameSubject(svc, 'Cleo', 'Clara');
+    await pgvector.deleteSubject(svc, 'Anna');
+    [face] = (await pgvector.recognize(svc, photo('006_A'), { predictionCount: 5 })).result;
+    expect(face.subjects.map((s) => s.subject)).toEqual(['Clara']);
+    const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from example_vectors');
+    expect(n).toBe(2);
+  });
+});
+
+describe('pgvector search backend [postgres without the extension]', () => {
+  it('fails at start with PgvectorUnavailable', async () => {
+    const created = await createTestDatabase('postgres', { SEARCH_BACKEND: 'pgvector' });
+    try {
+      await expect(openDatabase(created.config)).rejects.toThrow(PgvectorUnavailable);
+      await expect(openDatabase(created.config)).rejects.toThrow(/SEARCH_BACKEND=memory/);
+    } finally {
+      await created.cleanup();
+    }
+  });
+});
