@@ -1,5 +1,6 @@
 // The service worker: precaches the app shell (list injected by vite.config.ts), serves hashed assets from the
-// cache, pages network-first with the cached shell as the offline fallback, and never touches the API.
+// cache, pages network-first with the cached shell as the offline fallback, and never touches the API or the
+// engine's files.
 // Built as /sw.js; registered by web/src/lib/pwa.ts through workbox-window.
 
 export {};
@@ -11,8 +12,11 @@ const sw = self as unknown as ServiceWorkerGlobalScope & {
 const manifest = sw.__VISOR_PRECACHE ?? { version: 'dev', files: ['/'] };
 const CACHE = `visor-shell-${manifest.version}`;
 const SHELL = '/';
-/** The API and example images are live data: always from the network. */
-const BYPASS = ['/api/', '/static/'];
+/**
+ * The API and example images are live data: always from the network. Models and onnxruntime-web's files are
+ * the engine's: it keeps them in its own cache (web/src/lib/inference/assets.ts) and falls back to it offline.
+ */
+const BYPASS = ['/api/', '/static/', '/models/', '/ort/'];
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
