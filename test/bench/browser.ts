@@ -1,7 +1,8 @@
 // Section `browser`: the in-browser engine (onnxruntime-web in a Worker, headless Chromium) next to the server
 // engine on the small and group photos, per stage; and the kiosk's webcam loop (fake camera) in frames per second.
 // The page comes from the real server (server/src/main.ts in its own process), as users get it.
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { BenchStart, BrowserRun } from '../browser/pages/bench.js';
 import { fakeCamera } from '../browser/camera.js';
@@ -110,11 +111,14 @@ export async function runBrowser(s: Sampling, quick: boolean): Promise<void> {
   );
   const visor = await startVisor();
   let browser: Browser | undefined;
+  const temporary: string[] = [];
   try {
     const built = await buildPages(['bench']);
+    temporary.push(built.dir);
     await mkdir(`${built.dir}/photos`);
     for (const p of BENCH_PHOTOS) await copyFile(photoPath(p.file), `${built.dir}/photos/${p.file}`);
     const camera = await fakeCamera(photoPath(PHOTOS[0].file));
+    temporary.push(dirname(camera.file));
     browser = await launch(camera.args);
     const auto = await timeInBrowser(browser, visor.origin, built.dir, s);
     const columns = [auto];
@@ -127,6 +131,7 @@ export async function runBrowser(s: Sampling, quick: boolean): Promise<void> {
   } finally {
     await browser?.close();
     await visor.stop();
+    for (const dir of temporary) await rm(dir, { recursive: true, force: true });
   }
 }
 
