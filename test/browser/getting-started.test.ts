@@ -1,15 +1,13 @@
 // Getting started in the browser, as a new user does it, in real Chromium against the real server on PGlite
 // (createApp with the administration, as `npm start` mounts it): sign up, create an application and a
 // recognition service, fill its collection through the collection manager, recognize a new photo on the Test
-// page, then read the service's dashboard and the account page. Screenshots of every page (desktop and phone)
-// go to test/artifacts/getting-started.
-import { execFile } from 'node:child_process';
+// page, read the service's dashboard, manage services and members, change the password, lose the session, and
+// open the e-mailed links. Screenshots of every page (desktop and phone) go to test/artifacts/getting-started.
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app.js';
@@ -22,23 +20,10 @@ import { createAdminServices, createRequestCounter } from '../../server/src/serv
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { webApp } from '../../server/src/web/index.js';
 import { audit, watchErrors, DESKTOP, PHONE } from '../web/browser.js';
-import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, launch, listen } from './harness.js';
+import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch, listen } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = `${ROOT}test/artifacts/getting-started`;
-const run = promisify(execFile);
-
-/** `vite build` of the real app into a temporary folder (not dist/web, which other tests may be reading). */
-async function buildApp(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'visor-getting-started-web-'));
-  await run(
-    process.execPath,
-    [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'],
-    // vitest sets NODE_ENV=test, which would make Vite build a development bundle.
-    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } },
-  );
-  return dir;
-}
 
 /** The server as main.ts assembles it (one in-process engine instead of the worker pool), on PGlite. */
 async function startServer(webDir: string) {
@@ -83,9 +68,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, 
   let shot = 0;
 
   beforeAll(async () => {
-    const t = performance.now();
-    webDir = await buildApp();
-    console.log(`vite build: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const built = await buildApp();
+    webDir = built.dir;
+    console.log(`vite build: ${built.seconds.toFixed(1)} s`);
     server = await startServer(webDir);
     browser = await launch();
     context = await browser.newContext({ viewport: DESKTOP });
@@ -295,7 +280,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, 
     await page.getByLabel('Password').fill('an even better one');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(h1).toBe('Applications');
-    expect(await page.getByRole('link', { name: 'Front office' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('link', { name: 'Front office' }).count()).toBe(1);
   });
 
   it('sends the user back to log in when the session ends', async () => {

@@ -24,22 +24,24 @@ export class ApplicationStore {
     return ['apps', this.id, ...parts].join('/');
   }
 
-  /** Runs a change; shows `action` failed with advice, or `done` on success, then reloads the lists. */
+  /** Runs a change and reloads the lists; then shows `done`, or that `action` failed with advice. */
   private async change(action: string, run: () => Promise<unknown>, done: string, hints = {}) {
     this.busy = true;
     this.error = undefined;
     this.status = '';
+    let failure: unknown;
+    let ok = true;
     try {
       await run();
-      this.status = done;
-      return true;
     } catch (err) {
-      this.error = adminError(action, err, hints);
-      return false;
-    } finally {
-      this.busy = false;
-      await this.load(false);
+      failure = err;
+      ok = false;
     }
+    await this.load(false);
+    this.busy = false;
+    if (ok) this.status = done;
+    else this.error = adminError(action, failure, hints);
+    return ok;
   }
 
   async load(reportErrors = true): Promise<void> {
