@@ -5,33 +5,33 @@
 // while queueing events; back online, the queued events reach the server. While offline the server answers
 // 503 to anything that still reaches it and records it: only the browser's own service-worker update check
 // (/sw.js, fetched by the browser process, outside DevTools' offline emulation) may.
-import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCamera } from './camera.js';
-import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch, listen, type Served } from './harness.js';
+import {
+  HAVE_CHROMIUM,
+  SAMPLES,
+  SKIP_REASON,
+  buildApp,
+  listen,
+  openCameraPage,
+  type CameraPage,
+  type Served,
+} from './harness.js';
 import { startSyncServer, type SyncServer } from './server.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`the app's kiosk after an offline reload${SKIP_REASON}`, () => {
   let server: SyncServer;
   let served: Served;
-  let browser: Browser;
+  let camera: CameraPage;
   let context: BrowserContext;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   /** Paths requested from the server while the browser is offline. */
   const leaked: string[] = [];
   /** Chromium's update check of the service worker script on navigation ignores the emulated offline state. */
   const BROWSER_UPDATE_CHECK = '/sw.js';
   let offline = false;
 
-  const api = (path: string) => server.app.request(path, { headers: { 'x-api-key': server.apiKey } });
-  const serverEvents = async () =>
-    (
-      (await (await api('/api/v1/recognition/sync/events?limit=1000')).json()) as {
-        events: { subject: string }[];
-      }
-    ).events;
   const faces = () => page.getByTestId('faces').innerText();
   const queued = async () => Number(await page.getByTestId('queued').innerText());
 
@@ -46,30 +46,19 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app's kiosk after an offline reload${SKIP_R
         return new Response('offline', { status: 503 });
       },
     });
-    const form = new FormData();
-    form.append('file', new Blob([await readFile(`${SAMPLES}/009_C.jpg`)], { type: 'image/jpeg' }), 'c.jpg');
-    const res = await server.app.request('/api/v1/recognition/faces?subject=Person%20C', {
-      method: 'POST',
-      headers: { 'x-api-key': server.apiKey },
-      body: form,
-    });
-    expect(res.status).toBe(201);
-    const camera = await fakeCamera(`${SAMPLES}/009_C.jpg`);
-    browser = await launch(camera.args);
-    context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    await context.grantPermissions(['camera'], { origin: served.origin });
+    await server.upload('Person C', '009_C.jpg');
     // The key the user would paste on the Connect page (web/src/lib/connections.svelte.ts storage).
-    await context.addInitScript((apiKey) => {
-      const list = [{ apiKey, type: 'recognition', label: 'Kiosk' }];
-      localStorage.setItem('visor.connections.v1', JSON.stringify({ list, active: 0 }));
-    }, server.apiKey);
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
+    const seedConnection = (c: BrowserContext) =>
+      c.addInitScript((apiKey) => {
+        const list = [{ apiKey, type: 'recognition', label: 'Kiosk' }];
+        localStorage.setItem('visor.connections.v1', JSON.stringify({ list, active: 0 }));
+      }, server.apiKey);
+    camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`, seedConnection);
+    ({ context, page, errors } = camera);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await camera?.close();
     await served?.close();
     await server?.close();
   });
@@ -104,15 +93,15 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app's kiosk after an offline reload${SKIP_R
   });
 
   it('back online, the events queued offline reach the server', async () => {
-    const before = (await serverEvents()).length;
+    const before = (await server.events()).length;
     const offlineEvents = await queued();
     expect(offlineEvents).toBeGreaterThan(0);
     offline = false;
     await context.setOffline(false);
     await expect
-      .poll(async () => (await serverEvents()).length, { timeout: 30_000, interval: 500 })
+      .poll(async () => (await server.events()).length, { timeout: 30_000, interval: 500 })
       .toBeGreaterThanOrEqual(before + offlineEvents);
-    expect((await serverEvents()).every((e) => e.subject === 'Person C')).toBe(true);
+    expect((await server.events()).every((e) => e.subject === 'Person C')).toBe(true);
     await expect.poll(queued, { timeout: 10_000 }).toBeLessThan(offlineEvents);
     expect(errors).toEqual([]);
   });

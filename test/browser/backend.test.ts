@@ -10,8 +10,9 @@ import {
   SAMPLES,
   SKIP_REASON,
   buildPages,
-  launch,
+  cosine,
   listen,
+  openParityPage,
   pageServer,
   type Served,
 } from './harness.js';
@@ -19,30 +20,14 @@ import type { ParityApi, PlainResult } from './pages/parity.js';
 
 type Start = Awaited<ReturnType<ParityApi['start']>>;
 
-function cosine(a: number[], b: number[]): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
-
 describe.skipIf(!HAVE_CHROMIUM)(`backend fallback chain${SKIP_REASON}`, () => {
   let isolated: Served;
   let plain: Served;
   const browsers: Browser[] = [];
 
   async function open(origin: string, args: string[] = []): Promise<Page> {
-    const browser = await launch(args);
+    const { browser, page } = await openParityPage(origin, args);
     browsers.push(browser);
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error('pageerror', e.message));
-    await page.goto(`${origin}/parity.html`);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
     return page;
   }
   const start = (page: Page, options: Parameters<ParityApi['start']>[0] = {}): Promise<Start> =>

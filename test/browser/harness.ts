@@ -3,21 +3,22 @@
 // and launch Debian's Chromium, optionally with a fake camera. Also builds the real app into a temporary
 // folder (buildApp) and routes built test pages onto a real server's origin (routePages, for the bench).
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, sep } from 'node:path';
+import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { Hono } from 'hono';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
 import { modelRoutes, ortRoutes } from '../../server/src/routes/models.js';
 import { webApp } from '../../server/src/web/index.js';
-import { CHROMIUM, HAVE_CHROMIUM, SKIP_REASON, listen, type Served } from '../web/browser.js';
+import { HAVE_CHROMIUM, SKIP_REASON, launch, listen, type Served } from '../web/browser.js';
+import { fakeCamera } from './camera.js';
 
-export { HAVE_CHROMIUM, SKIP_REASON, listen, type Served };
+export { HAVE_CHROMIUM, SKIP_REASON, launch, listen, type Served };
 const run = promisify(execFile);
 export const PAGES = fileURLToPath(new URL('./pages', import.meta.url));
 export const SAMPLES = fileURLToPath(new URL('../fixtures/compreface-samples', import.meta.url));
@@ -73,21 +74,6 @@ export function pageServer(
   return app;
 }
 
-export function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      ...extraArgs,
-    ],
-  });
-}
-
 /**
  * Builds the real app (vite.config.ts: index.html, the service worker, its precache list) into a temporary
  * folder rather than dist/web, so a test never races another build; returns it and the seconds taken.
@@ -127,4 +113,69 @@ export async function routePages(context: BrowserContext, origin: string, dir: s
       headers: { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION },
     });
   });
+}
+
+/** Cosine similarity of two embeddings (the tests compare browser and server embeddings by it). */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+/** Opens `${origin}/parity.html` in a new Chromium (launched with `args`) and waits for the page to be ready. */
+export async function openParityPage(
+  origin: string,
+  args: string[] = [],
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launch(args);
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('pageerror', e.message));
+  await page.goto(`${origin}/parity.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  return { browser, page };
+}
+
+export interface CameraPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors, for asserting the page ran clean. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Chromium whose fake camera shows `photo`, with one 1100x700 context allowed the camera on `origin` and a
+ * blank page in it; `init` runs first in the context (e.g. an init script seeding localStorage).
+ */
+export async function openCameraPage(
+  origin: string,
+  photo: string,
+  init?: (context: BrowserContext) => Promise<unknown>,
+): Promise<CameraPage> {
+  const camera = await fakeCamera(photo);
+  const browser = await launch(camera.args);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  await context.grantPermissions(['camera'], { origin });
+  await init?.(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return {
+    browser,
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      await browser.close();
+      await rm(dirname(camera.file), { recursive: true, force: true });
+    },
+  };
 }

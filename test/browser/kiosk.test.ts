@@ -2,17 +2,18 @@
 // enrolled from the camera through the quality gate, then named on every frame; fps and stage times printed.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCamera, MIN_LIVENESS } from './camera.js';
+import { MIN_LIVENESS } from './camera.js';
 import {
   HAVE_CHROMIUM,
   SAMPLES,
   SKIP_REASON,
   buildPages,
-  launch,
   listen,
+  openCameraPage,
   pageServer,
+  type CameraPage,
   type Served,
 } from './harness.js';
 
@@ -20,26 +21,20 @@ const ARTIFACTS = fileURLToPath(new URL('../artifacts/browser', import.meta.url)
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => {
   let served: Served;
-  let browser: Browser;
-  let context: BrowserContext;
+  let camera: CameraPage;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
     const built = await buildPages(['kiosk']);
     console.log(`vite build (test pages): ${built.seconds.toFixed(1)} s`);
     served = await listen(pageServer(built.dir));
-    const camera = await fakeCamera(`${SAMPLES}/009_C.jpg`);
-    browser = await launch(camera.args);
-    context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    await context.grantPermissions(['camera'], { origin: served.origin });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
+    camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`);
+    ({ page, errors } = camera);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await camera?.close();
     await served?.close();
   });
 

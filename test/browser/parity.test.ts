@@ -13,8 +13,9 @@ import {
   SAMPLES,
   SKIP_REASON,
   buildPages,
-  launch,
+  cosine,
   listen,
+  openParityPage,
   pageServer,
   type Served,
 } from './harness.js';
@@ -22,18 +23,6 @@ import type { PlainResult } from './pages/parity.js';
 
 const PHOTOS = ['009_C.jpg', '000_5.jpg'];
 const OPTS = { embed: true };
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 /** Worst box-corner difference (px) and worst cosine over faces matched in order (both sorted by area). */
 function compare(server: AnalyzeResult, browser: PlainResult): { box: number; cosine: number } {
@@ -79,11 +68,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
       );
     });
     served = await listen(app);
-    browser = await launch();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => console.error('pageerror', e.message));
-    await page.goto(`${served.origin}/parity.html`);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    ({ browser, page } = await openParityPage(served.origin));
   });
 
   afterAll(async () => {

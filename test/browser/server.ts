@@ -1,6 +1,6 @@
 // A real Visor server for the sync tests: PGlite in a temporary folder, the real engine and face services,
 // createApp() plus the routes this work adds (/models, /ort, /api/v1/recognition/sync), optionally the pages.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -16,13 +16,19 @@ import { syncRoutes } from '../../server/src/routes/sync.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { createSyncService } from '../../server/src/services/sync.js';
 import type { FaceServices } from '../../server/src/services/types.js';
-import { pageServer } from './harness.js';
+import { SAMPLES, pageServer } from './harness.js';
 
 export interface SyncServer {
   app: Hono;
   services: FaceServices;
   engine: FaceEngine;
   apiKey: string;
+  /** A request to `app` with the service's API key. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** Adds `file` (a sample photo name) as an example of `subject` through the REST API; returns its image_id. */
+  upload(subject: string, file: string): Promise<string>;
+  /** The recognition events the server has received from devices. */
+  events(): Promise<{ subject: string | null }[]>;
   close(): Promise<void>;
 }
 
@@ -43,11 +49,28 @@ export async function startSyncServer(pagesDir?: string): Promise<SyncServer> {
     a.route('/api/v1/recognition/sync', syncRoutes({ services }, createSyncService({ db, engine })) as never);
     a.all('/api/*', (c) => api.fetch(c.req.raw));
   }
+  const withKey = async (path: string, init: RequestInit = {}) =>
+    app.request(path, { ...init, headers: { 'x-api-key': apiKey, ...init.headers } });
   return {
     app,
     services,
     engine,
     apiKey,
+    api: withKey,
+    async upload(subject, file) {
+      const form = new FormData();
+      form.append('file', new Blob([await readFile(`${SAMPLES}/${file}`)], { type: 'image/jpeg' }), file);
+      const res = await withKey(`/api/v1/recognition/faces?subject=${encodeURIComponent(subject)}`, {
+        method: 'POST',
+        body: form,
+      });
+      if (res.status !== 201) throw new Error(`upload ${file}: HTTP ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { image_id: string }).image_id;
+    },
+    async events() {
+      const res = await withKey('/api/v1/recognition/sync/events?limit=1000');
+      return ((await res.json()) as { events: { subject: string | null }[] }).events;
+    },
     async close() {
       await (services as { close?(): Promise<void> }).close?.();
       await engine.dispose();

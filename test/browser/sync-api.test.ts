@@ -10,32 +10,18 @@ import { SAMPLES } from './harness.js';
 import { startSyncServer, type SyncServer } from './server.js';
 
 let s: SyncServer;
-const headers = () => ({ 'x-api-key': s.apiKey, 'content-type': 'application/json' });
 const pull = async (cursor?: string) => {
-  const res = await s.app.request(`/api/v1/recognition/sync/pull${cursor ? `?cursor=${cursor}` : ''}`, {
-    headers: headers(),
-  });
+  const res = await s.api(`/api/v1/recognition/sync/pull${cursor ? `?cursor=${cursor}` : ''}`);
   expect(res.status).toBe(200);
   return (await res.json()) as PullResult;
 };
 const push = async (body: unknown) => {
-  const res = await s.app.request('/api/v1/recognition/sync/push', {
+  const res = await s.api('/api/v1/recognition/sync/push', {
     method: 'POST',
-    headers: headers(),
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as PushResult };
-};
-const upload = async (subject: string, file: string) => {
-  const form = new FormData();
-  form.append('file', new Blob([await readFile(`${SAMPLES}/${file}`)], { type: 'image/jpeg' }), file);
-  const res = await s.app.request(`/api/v1/recognition/faces?subject=${encodeURIComponent(subject)}`, {
-    method: 'POST',
-    headers: { 'x-api-key': s.apiKey },
-    body: form,
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { image_id: string }).image_id;
 };
 
 beforeAll(async () => {
@@ -54,7 +40,7 @@ describe('sync endpoints', () => {
   });
 
   it('pulls a snapshot, then only what changed', async () => {
-    bId = await upload('B', '007_B.jpg');
+    bId = await s.upload('B', '007_B.jpg');
     const snap = await pull();
     expect(snap.subjects).toEqual(['B']);
     expect(snap.examples.map((e) => [e.image_id, e.subject])).toEqual([[bId, 'B']]);
@@ -112,11 +98,7 @@ describe('sync endpoints', () => {
     form.append('file', new Blob([await readFile(`${SAMPLES}/009_C.jpg`)], { type: 'image/jpeg' }), 'c.jpg');
     await expect
       .poll(async () => {
-        const res = await s.app.request('/api/v1/recognition/recognize', {
-          method: 'POST',
-          headers: { 'x-api-key': s.apiKey },
-          body: form,
-        });
+        const res = await s.api('/api/v1/recognition/recognize', { method: 'POST', body: form });
         const json = (await res.json()) as { result?: { subjects: { subject: string }[] }[] };
         return json.result?.[0]?.subjects[0]?.subject;
       })

@@ -47,7 +47,8 @@ export function listen(app: { fetch(request: Request): Response | Promise<Respon
   });
 }
 
-export function launch(): Promise<Browser> {
+/** Launches Debian's Chromium headless without GPU, sync or first-run noise; `extraArgs` go after those. */
+export function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -57,6 +58,7 @@ export function launch(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
