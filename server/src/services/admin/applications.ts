@@ -2,17 +2,19 @@
 // owners and administrators rename it and manage members; only the owner deletes it or hands it over;
 // users see but do not change. Non-members get "not found" (global owners/administrators see everything).
 import { AdminNotFound, Conflict, Forbidden, ValidationError } from '../../../../shared/errors.js';
-import { insertApplication } from '../../repositories/applications.js';
 import {
   deleteApplication,
+  findApplication,
+  insertApplication,
+  listApplications,
+  renameApplication,
+} from '../../repositories/applications.js';
+import {
   deleteMember,
   demoteOwners,
-  findApplication,
   findMemberRole,
   insertMember,
-  listApplications,
   listMembers,
-  renameApplication,
   setMemberRole,
   type MemberRow,
 } from '../../repositories/members.js';

@@ -8,12 +8,12 @@ import {
   copyCollection,
   deleteService,
   findApplicationService,
+  insertService,
   listApplicationServices,
   regenerateApiKey,
   updateService,
   type AppServiceRow,
-} from '../../repositories/members.js';
-import { insertService } from '../../repositories/services.js';
+} from '../../repositories/services.js';
 import { countCollections, listDailyRequests } from '../../repositories/stats.js';
 import type { UserRow } from '../../repositories/users.js';
 import type { ServiceType } from '../types.js';
