@@ -21,8 +21,9 @@ export interface SoakResult {
   errors: number;
   /** Server RSS, bytes: peak of each 5-second window, at its end (seconds since the start). */
   rss: { t: number; bytes: number }[];
-  /** Least-squares slope of RSS after the first window, MB per minute. */
+  /** Least-squares slope of RSS after the first window, and over the second half, MB per minute. */
   slopeMbPerMin: number;
+  lateSlopeMbPerMin: number;
   burst: { sent: number; ok: number; overloaded: number; withRetryAfter: number; other: number };
 }
 
@@ -98,13 +99,16 @@ export async function runSoak(seconds: number): Promise<SoakResult> {
 
     const window = Math.max(10, Math.round(seconds / 10));
     const after = rss.filter((r) => r.t >= window);
+    const late = rss.filter((r) => r.t >= result.duration / 2);
+    const perMinute = (samples: typeof rss) => slope(samples.map((r) => ({ x: r.t / 60, y: r.bytes / MB })));
     const soak: SoakResult = {
       seconds: result.duration,
       ok: answers.filter((a) => a.ok).length,
       failed: answers.filter((a) => !a.ok).length,
       errors: result.errors + result.timeouts,
       rss,
-      slopeMbPerMin: slope((after.length >= 2 ? after : rss).map((r) => ({ x: r.t / 60, y: r.bytes / MB }))),
+      slopeMbPerMin: perMinute(after.length >= 2 ? after : rss),
+      lateSlopeMbPerMin: perMinute(late),
       burst,
     };
     printSoak(soak, answers, window);
@@ -116,7 +120,7 @@ export async function runSoak(seconds: number): Promise<SoakResult> {
 
 function printSoak(r: SoakResult, answers: { t: number; ok: boolean; ms: number }[], window: number): void {
   const rows: Cell[][] = [];
-  const total = Math.round(r.seconds);
+  const total = Math.floor(r.seconds / window) * window; // whole windows only
   for (let from = 0; from < total; from += window) {
     const to = Math.min(from + window, total);
     const inside = answers.filter((a) => a.t >= from && a.t < to);
@@ -140,7 +144,8 @@ function printSoak(r: SoakResult, answers: { t: number; ok: boolean; ms: number 
     notes: [
       `total: ${r.ok} answered 2xx (${(r.ok / r.seconds).toFixed(2)} requests/s), ${r.failed} non-2xx, ${r.errors} socket errors/timeouts`,
       `server RSS (peak of each ${RSS_EVERY_MS / 1000} s window): start ${mb(at(0))}, middle ${mb(at(0.5))}, end ${mb(at(1))};`,
-      `slope after the first ${window} s: ${r.slopeMbPerMin.toFixed(2)} MB/min (least squares over ${r.rss.length} samples)`,
+      `RSS slope (least squares, ${r.rss.length} samples): ${r.slopeMbPerMin.toFixed(2)} MB/min after the first ${window} s,` +
+        ` ${r.lateSlopeMbPerMin.toFixed(2)} MB/min over the second half`,
       `overload burst of ${r.burst.sent} simultaneous requests: ${r.burst.ok} answered 200, ${r.burst.overloaded} answered 503` +
         ` (${r.burst.withRetryAfter} with Retry-After), ${r.burst.other} other`,
       `${QUERY} scaled to 640 px, multipart; 3 enrolled subjects, embedded PGlite, default INFERENCE_WORKERS/QUEUE.`,
