@@ -4,7 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelCatalog } from '../../../shared/engine/manifest.js';
-import type { ModelSession, SessionProvider, Tensor } from '../../../shared/engine/session.js';
+import {
+  OrtModelSession,
+  SessionCache,
+  type ModelSession,
+  type SessionProvider,
+} from '../../../shared/engine/session.js';
 import { NotReady } from '../../../shared/errors.js';
 
 export interface OrtOptions {
@@ -20,29 +25,15 @@ export async function readManifest(modelsDir: string): Promise<ModelCatalog> {
   }
 }
 
-class OrtSession implements ModelSession {
-  constructor(readonly session: ort.InferenceSession) {}
-  get inputNames(): readonly string[] {
-    return this.session.inputNames;
-  }
-  get outputNames(): readonly string[] {
-    return this.session.outputNames;
-  }
-  async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    const inputs: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) inputs[name] = new ort.Tensor('float32', t.data, t.dims);
-    const results = await this.session.run(inputs);
-    const out: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(results)) {
-      out[name] = { data: t.data as Float32Array, dims: [...t.dims] };
-      t.dispose?.();
-    }
-    return out;
-  }
+/** Output tensors come back as plain data; the runtime's tensor is released at once. */
+function readOutput(t: ort.Tensor): Float32Array {
+  const data = t.data as Float32Array;
+  t.dispose?.();
+  return data;
 }
 
 export class OrtSessionProvider implements SessionProvider {
-  private readonly sessions = new Map<string, Promise<OrtSession>>();
+  private readonly sessions = new SessionCache((modelId) => this.create(modelId));
   constructor(
     private readonly modelsDir: string,
     readonly manifest: ModelCatalog,
@@ -50,16 +41,10 @@ export class OrtSessionProvider implements SessionProvider {
   ) {}
 
   load(modelId: string): Promise<ModelSession> {
-    let s = this.sessions.get(modelId);
-    if (!s) {
-      s = this.create(modelId);
-      void s.catch(() => this.sessions.delete(modelId));
-      this.sessions.set(modelId, s);
-    }
-    return s;
+    return this.sessions.load(modelId);
   }
 
-  private async create(modelId: string): Promise<OrtSession> {
+  private async create(modelId: string): Promise<OrtModelSession<ort.Tensor>> {
     const entry = this.manifest.models[modelId];
     if (!entry) throw new NotReady(`model ${modelId} is not in the manifest`);
     const session = await ort.InferenceSession.create(join(this.modelsDir, entry.file), {
@@ -68,12 +53,10 @@ export class OrtSessionProvider implements SessionProvider {
       interOpNumThreads: 1,
       executionMode: 'sequential',
     });
-    return new OrtSession(session);
+    return new OrtModelSession(session, ort.Tensor, readOutput);
   }
 
-  async dispose(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.allSettled(all.map(async (s) => (await s).session.release()));
+  dispose(): Promise<void> {
+    return this.sessions.dispose();
   }
 }

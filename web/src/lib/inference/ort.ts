@@ -3,7 +3,12 @@
 // else WASM (SIMD, threads when cross-origin isolated) — and implements the shared SessionProvider.
 import type * as Ort from 'onnxruntime-web';
 import type { ModelCatalog } from '../../../../shared/engine/manifest.js';
-import type { ModelSession, SessionProvider, Tensor } from '../../../../shared/engine/session.js';
+import {
+  OrtModelSession,
+  SessionCache,
+  type ModelSession,
+  type SessionProvider,
+} from '../../../../shared/engine/session.js';
 import { NotReady } from '../../../../shared/errors.js';
 import type { EngineAssets, OrtIndex } from './assets.js';
 import type { BrowserRuntime } from './runtime.js';
@@ -83,34 +88,14 @@ async function importOrt(assets: EngineAssets, index: OrtIndex, backend: Backend
   return ort;
 }
 
-class WebSession implements ModelSession {
-  constructor(
-    private readonly ort: typeof Ort,
-    readonly session: Ort.InferenceSession,
-  ) {}
-  get inputNames(): readonly string[] {
-    return this.session.inputNames;
-  }
-  get outputNames(): readonly string[] {
-    return this.session.outputNames;
-  }
-  async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    const inputs: Record<string, Ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds))
-      inputs[name] = new this.ort.Tensor('float32', t.data, t.dims);
-    const results = await this.session.run(inputs);
-    const out: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(results)) {
-      // WebGPU outputs may live on the GPU; getData() downloads and releases them.
-      const data = (t.location === 'cpu' ? t.data : await t.getData(true)) as Float32Array;
-      out[name] = { data, dims: [...t.dims] };
-    }
-    return out;
-  }
-}
+/** WebGPU outputs may live on the GPU; getData() downloads and releases them. */
+const readOutput = async (t: Ort.Tensor): Promise<Float32Array> =>
+  (t.location === 'cpu' ? t.data : await t.getData(true)) as Float32Array;
+
+type WebSession = OrtModelSession<Ort.Tensor>;
 
 export class WebSessionProvider implements SessionProvider {
-  private readonly sessions = new Map<string, Promise<WebSession>>();
+  private readonly sessions = new SessionCache((modelId) => this.create(modelId));
   private constructor(
     private readonly ort: typeof Ort,
     private readonly assets: EngineAssets,
@@ -174,13 +159,7 @@ export class WebSessionProvider implements SessionProvider {
   }
 
   load(modelId: string): Promise<ModelSession> {
-    let s = this.sessions.get(modelId);
-    if (!s) {
-      s = this.create(modelId);
-      void s.catch(() => this.sessions.delete(modelId));
-      this.sessions.set(modelId, s);
-    }
-    return s;
+    return this.sessions.load(modelId);
   }
 
   private async create(modelId: string): Promise<WebSession> {
@@ -197,7 +176,7 @@ export class WebSessionProvider implements SessionProvider {
     // The WebGPU EP refuses a session while another is being created ("another WebGPU EP inference session
     // is being created"), and the engine opens its models together: on WebGPU they open one at a time.
     const session = await (this.choice.backend === 'webgpu' ? this.oneAtATime(open) : open());
-    return new WebSession(this.ort, session);
+    return new OrtModelSession(session, this.ort.Tensor, readOutput);
   }
 
   private opening: Promise<unknown> = Promise.resolve();
@@ -207,9 +186,7 @@ export class WebSessionProvider implements SessionProvider {
     return next;
   }
 
-  async dispose(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.allSettled(all.map(async (s) => (await s).session.release()));
+  dispose(): Promise<void> {
+    return this.sessions.dispose();
   }
 }
