@@ -1,13 +1,16 @@
 // Device sync rules. Pull: a device gets a service's subjects and embeddings (never images) changed since its
 // cursor, or a snapshot without one. Push: examples enrolled on the device (embedding + optional image) and
-// queued recognition events.
-//
-// Conflict rule: the server is the source of truth. A pull's removals and updates overwrite the device's copy
-// of anything the server has. Device additions are never lost: a pushed example keeps its device-made UUID as
-// its image_id, so a retried push is idempotent ("exists"), and an example pushed for a subject that was
-// deleted on the server meanwhile re-creates that subject. An example embedded by another model than the
-// server's engine is rejected (it could not be compared). Events are append-only, deduplicated per device.
+// queued recognition events. The protocol and its conflict rule: shared/sync.ts.
 import { ValidationError } from '../../../shared/errors.js';
+import {
+  MAX_PUSH_EVENTS,
+  MAX_PUSH_EXAMPLES,
+  isSyncPushEvent,
+  type SyncPull,
+  type SyncPushEvent,
+  type SyncPushExample,
+  type SyncPushResult,
+} from '../../../shared/sync.js';
 import type { FaceEngine } from '../../../shared/engine/types.js';
 import type { Db } from '../db/types.js';
 import { sniffFormat } from '../image/sniff.js';
@@ -20,43 +23,13 @@ import type { ServiceRef } from './types.js';
 import { checkSubjectName, isUuid } from './validate.js';
 
 export const PULL_LIMIT = 1000;
-export const MAX_PUSH_EXAMPLES = 100;
-export const MAX_PUSH_EVENTS = 1000;
+export { MAX_PUSH_EVENTS, MAX_PUSH_EXAMPLES };
+export type PullResult = SyncPull;
+export type PushExample = SyncPushExample;
+export type PushEvent = SyncPushEvent;
+export type PushResult = SyncPushResult;
 /** Origin of the index-change notifications sync publishes (every process's search index applies them). */
 const ORIGIN = 'device-sync';
-
-export interface PullResult {
-  cursor: string;
-  /** More changes wait: pull again with `cursor`. */
-  more: boolean;
-  embedder: string;
-  /** The service's minimum similarity, or null when it has none (devices use their own default). */
-  threshold: number | null;
-  subjects: string[];
-  removed_subjects: string[];
-  examples: { image_id: string; subject: string; embedding: number[] }[];
-  removed_examples: string[];
-}
-
-export interface PushExample {
-  image_id: string;
-  subject: string;
-  embedding: number[];
-  embedder: string;
-  /** Base64 JPEG or PNG of the face. */
-  image?: string;
-}
-export interface PushEvent {
-  event_id: string;
-  at: number;
-  subject: string | null;
-  similarity: number;
-  box: { x_min: number; y_min: number; x_max: number; y_max: number };
-}
-export interface PushResult {
-  examples: { image_id: string; status: 'created' | 'exists' | 'rejected'; message?: string }[];
-  events: { received: number; duplicates: number };
-}
 
 const toVector = (bytes: Uint8Array): number[] => {
   const v = new Float32Array(bytes.byteLength / 4);
@@ -182,19 +155,8 @@ export function createSyncService(deps: {
     if (!Array.isArray(events) || events.length > MAX_PUSH_EVENTS)
       throw new ValidationError(`events must be an array of at most ${MAX_PUSH_EVENTS}`);
     const rows = events.map((e, i) => {
-      const box = e?.box;
-      const ok =
-        typeof e?.event_id === 'string' &&
-        e.event_id.length <= 64 &&
-        Number.isFinite(e.at) &&
-        (e.subject === null || (typeof e.subject === 'string' && [...e.subject].length <= 50)) &&
-        typeof e.similarity === 'number' &&
-        e.similarity >= 0 &&
-        e.similarity <= 1 &&
-        box &&
-        [box.x_min, box.y_min, box.x_max, box.y_max].every((v) => Number.isFinite(v));
-      if (!ok) throw new ValidationError(`events[${i}] is malformed`);
-      const { x_min, y_min, x_max, y_max } = box;
+      if (!isSyncPushEvent(e)) throw new ValidationError(`events[${i}] is malformed`);
+      const { x_min, y_min, x_max, y_max } = e.box;
       return {
         deviceId,
         eventId: e.event_id,

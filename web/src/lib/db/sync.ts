@@ -1,7 +1,14 @@
 // Sync of a local collection with a recognition service (server/src/routes/sync.ts): pull subjects and
 // embeddings since the saved cursor (a snapshot the first time), then push examples enrolled here and queued
 // events. The server is the source of truth for what it has; device additions are kept until pushed (conflict
-// rule: server/src/services/sync.ts).
+// rule: shared/sync.ts).
+import {
+  MAX_PUSH_EXAMPLES,
+  type SyncPull,
+  type SyncPushEvent,
+  type SyncPushExample,
+  type SyncPushResult,
+} from '../../../../shared/sync.js';
 import { database, type ExampleRow, type VisorDb } from './database.js';
 import { markEventsPushed, queuedEvents } from './events.js';
 import { pendingExamples } from './examples.js';
@@ -21,21 +28,6 @@ export interface SyncReport {
   rejectedExamples: number;
   pushedEvents: number;
   threshold: number | null;
-}
-
-interface PullBody {
-  cursor: string;
-  more: boolean;
-  embedder: string;
-  threshold: number | null;
-  subjects: string[];
-  removed_subjects: string[];
-  examples: { image_id: string; subject: string; embedding: number[] }[];
-  removed_examples: string[];
-}
-interface PushBody {
-  examples: { image_id: string; status: 'created' | 'exists' | 'rejected'; message?: string }[];
-  events: { received: number; duplicates: number };
 }
 
 async function call<T>(target: SyncTarget, path: string, init: RequestInit = {}): Promise<T> {
@@ -63,7 +55,7 @@ async function base64(blob: Blob): Promise<string> {
 async function applyPull(
   db: VisorDb,
   collection: string,
-  body: PullBody,
+  body: SyncPull,
   snapshot: boolean,
 ): Promise<number> {
   let removed = 0;
@@ -132,7 +124,7 @@ export async function syncCollection(
   };
   let cursor = state.cursor;
   for (;;) {
-    const body = await call<PullBody>(target, `pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const body = await call<SyncPull>(target, `pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
     report.removedExamples += await applyPull(db, collection, body, cursor === null);
     report.pulledExamples += body.examples.length;
     report.threshold = body.threshold;
@@ -144,15 +136,15 @@ export async function syncCollection(
     if (!body.more) break;
   }
 
-  const examples = (await pendingExamples(collection, db)).slice(0, 100);
+  const examples = (await pendingExamples(collection, db)).slice(0, MAX_PUSH_EXAMPLES);
   const events = await queuedEvents(collection, 500, db);
   if (examples.length || events.length) {
-    const res = await call<PushBody>(target, 'push', {
+    const res = await call<SyncPushResult>(target, 'push', {
       method: 'POST',
       body: JSON.stringify({
         device_id: deviceId,
         examples: await Promise.all(
-          examples.map(async (e) => ({
+          examples.map(async (e): Promise<SyncPushExample> => ({
             image_id: e.id,
             subject: e.subject,
             embedding: Array.from(e.embedding),
@@ -160,7 +152,7 @@ export async function syncCollection(
             ...(e.thumbnail ? { image: await base64(e.thumbnail) } : {}),
           })),
         ),
-        events: events.map((e) => ({
+        events: events.map((e): SyncPushEvent => ({
           event_id: String(e.id),
           at: e.at,
           subject: e.subject,
