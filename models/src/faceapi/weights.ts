@@ -1,6 +1,7 @@
 // Reads a face-api TFJS weight manifest and its .bin shards into float32 tensors, dequantizing uint8/uint16/float16 as tfjs does.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { halfToFloat } from '../tfjs/graph-model.js';
 
 export interface Weight {
   shape: number[];
@@ -39,15 +40,6 @@ export class WeightMap {
   }
 }
 
-function float16ToFloat32(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
 function decode(w: ManifestWeight, bytes: Uint8Array): Float32Array {
   const n = w.shape.reduce((a, b) => a * b, 1);
   const q = w.quantization;
@@ -64,7 +56,7 @@ function decode(w: ManifestWeight, bytes: Uint8Array): Float32Array {
   const quantized =
     q.dtype === 'uint8' ? bytes.subarray(0, n) : new Uint16Array(bytes.slice(0, n * 2).buffer);
   if (q.dtype === 'float16') {
-    for (let i = 0; i < n; i++) out[i] = float16ToFloat32(quantized[i]);
+    for (let i = 0; i < n; i++) out[i] = halfToFloat(quantized[i]);
     return out;
   }
   const scale = q.scale ?? 1;

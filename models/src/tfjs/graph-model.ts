@@ -48,7 +48,7 @@ interface ModelJson {
 }
 
 /** IEEE 754 half → float. */
-function halfToFloat(h: number): number {
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;
