@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PullResult, PushResult } from '../../server/src/services/sync.js';
+import type { SyncPull, SyncPushResult } from '../../shared/sync.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import { SAMPLES } from './harness.js';
 import { startSyncServer, type SyncServer } from './server.js';
@@ -13,7 +13,7 @@ let s: SyncServer;
 const pull = async (cursor?: string) => {
   const res = await s.api(`/api/v1/recognition/sync/pull${cursor ? `?cursor=${cursor}` : ''}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as PullResult;
+  return (await res.json()) as SyncPull;
 };
 const push = async (body: unknown) => {
   const res = await s.api('/api/v1/recognition/sync/push', {
@@ -21,7 +21,7 @@ const push = async (body: unknown) => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as PushResult };
+  return { status: res.status, body: (await res.json()) as SyncPushResult };
 };
 
 beforeAll(async () => {

@@ -7,7 +7,6 @@ import {
   MAX_PUSH_EXAMPLES,
   isSyncPushEvent,
   type SyncPull,
-  type SyncPushEvent,
   type SyncPushExample,
   type SyncPushResult,
 } from '../../../shared/sync.js';
@@ -23,11 +22,6 @@ import type { ServiceRef } from './types.js';
 import { checkSubjectName, isUuid } from './validate.js';
 
 export const PULL_LIMIT = 1000;
-export { MAX_PUSH_EVENTS, MAX_PUSH_EXAMPLES };
-export type PullResult = SyncPull;
-export type PushExample = SyncPushExample;
-export type PushEvent = SyncPushEvent;
-export type PushResult = SyncPushResult;
 /** Origin of the index-change notifications sync publishes (every process's search index applies them). */
 const ORIGIN = 'device-sync';
 
@@ -44,7 +38,7 @@ export function createSyncService(deps: {
   const { db, engine } = deps;
   const embedder = engine.embedderId;
 
-  async function pull(svc: ServiceRef, cursor: string | undefined, limit = PULL_LIMIT): Promise<PullResult> {
+  async function pull(svc: ServiceRef, cursor: string | undefined, limit = PULL_LIMIT): Promise<SyncPull> {
     if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) throw new ValidationError('cursor is not valid');
     const base = { embedder, threshold: svc.minSimilarity > 0 ? svc.minSimilarity : null };
     return db.transaction(async (tx) => {
@@ -97,7 +91,7 @@ export function createSyncService(deps: {
     });
   }
 
-  function checkExample(e: PushExample): string | undefined {
+  function checkExample(e: SyncPushExample): string | undefined {
     if (typeof e.image_id !== 'string' || !isUuid(e.image_id)) return 'image_id must be a UUID';
     if (e.embedder !== embedder) return `embedded by ${String(e.embedder)}; this server compares ${embedder}`;
     if (!Array.isArray(e.embedding) || e.embedding.length !== engine.embeddingSize)
@@ -112,7 +106,10 @@ export function createSyncService(deps: {
     return undefined;
   }
 
-  async function pushExample(svc: ServiceRef, e: PushExample): Promise<PushResult['examples'][number]> {
+  async function pushExample(
+    svc: ServiceRef,
+    e: SyncPushExample,
+  ): Promise<SyncPushResult['examples'][number]> {
     const bad = checkExample(e);
     if (bad) return { image_id: String(e.image_id), status: 'rejected', message: bad };
     let image: Uint8Array | undefined;
@@ -144,12 +141,12 @@ export function createSyncService(deps: {
   async function push(
     svc: ServiceRef,
     body: { device_id?: unknown; examples?: unknown; events?: unknown },
-  ): Promise<PushResult> {
+  ): Promise<SyncPushResult> {
     const deviceId = body.device_id;
     if (typeof deviceId !== 'string' || deviceId.length < 1 || deviceId.length > 64)
       throw new ValidationError('device_id must be a string of 1 to 64 characters');
-    const examples = (body.examples ?? []) as PushExample[];
-    const events = (body.events ?? []) as PushEvent[];
+    const examples = (body.examples ?? []) as SyncPushExample[];
+    const events = (body.events ?? []) as unknown[];
     if (!Array.isArray(examples) || examples.length > MAX_PUSH_EXAMPLES)
       throw new ValidationError(`examples must be an array of at most ${MAX_PUSH_EXAMPLES}`);
     if (!Array.isArray(events) || events.length > MAX_PUSH_EVENTS)
@@ -166,7 +163,7 @@ export function createSyncService(deps: {
         box: { x_min, y_min, x_max, y_max },
       };
     });
-    const results: PushResult['examples'] = [];
+    const results: SyncPushResult['examples'] = [];
     for (const e of examples) results.push(await pushExample(svc, e));
     const received = rows.length ? await db.transaction((tx) => repo.insertEvents(tx, svc.id, rows)) : 0;
     return { examples: results, events: { received, duplicates: rows.length - received } };
