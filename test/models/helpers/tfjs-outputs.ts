@@ -18,25 +18,20 @@ const split17: Reference = (model, x) => {
   return { scores: tf.slice(out, [0, 0, 0], [-1, -1, 1]), boxes: tf.slice(out, [0, 0, 1], [-1, -1, 16]) };
 };
 
+/** BlazeFace (back and front): scores and boxes of its two anchor grids, concatenated. */
+const blazeface: Reference = (model, x) => {
+  const [s512, s384, b512, b384] = model.execute(x, [
+    'Identity',
+    'Identity_1',
+    'Identity_2',
+    'Identity_3',
+  ]) as tf.Tensor[];
+  return { scores: tf.concat([s512, s384], 1), boxes: tf.concat([b512, b384], 1) };
+};
+
 export const references: Record<string, Reference> = {
-  'blazeface-back': (model, x) => {
-    const [s512, s384, b512, b384] = model.execute(x, [
-      'Identity',
-      'Identity_1',
-      'Identity_2',
-      'Identity_3',
-    ]) as tf.Tensor[];
-    return { scores: tf.concat([s512, s384], 1), boxes: tf.concat([b512, b384], 1) };
-  },
-  'blazeface-front': (model, x) => {
-    const [s512, s384, b512, b384] = model.execute(x, [
-      'Identity',
-      'Identity_1',
-      'Identity_2',
-      'Identity_3',
-    ]) as tf.Tensor[];
-    return { scores: tf.concat([s512, s384], 1), boxes: tf.concat([b512, b384], 1) };
-  },
+  'blazeface-back': blazeface,
+  'blazeface-front': blazeface,
   'facemesh-detection-full': split17,
   'facemesh-detection-short': split17,
   faceres: nodes(
