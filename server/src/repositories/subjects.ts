@@ -53,9 +53,12 @@ export async function listSubjectNames(q: Queryable, serviceId: string): Promise
   return rows.map((r) => r.name);
 }
 
-/** Id → name of every subject of the service. */
+/** Id → name of every subject of the service, oldest first (a stable order for listings). */
 export async function listSubjects(q: Queryable, serviceId: string): Promise<SubjectRow[]> {
-  return q.query<SubjectRow>('select id, name from subjects where service_id = $1', [serviceId]);
+  return q.query<SubjectRow>(
+    'select id, name from subjects where service_id = $1 order by created_at, lower(name)',
+    [serviceId],
+  );
 }
 
 export async function renameSubject(q: Queryable, id: string, name: string): Promise<void> {
