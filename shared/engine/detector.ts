@@ -4,7 +4,14 @@ import { blazeFaceAnchors, decodeBlazeFace, type AnchorConfig, type BlazeFaceRaw
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
 import { weightedNms, type Candidate } from './nms.js';
 import type { RawImage } from '../image.js';
-import { shrink, warpToTensor, type TensorSpec } from './preprocess.js';
+import {
+  cropToTensor,
+  resampleImage,
+  shrink,
+  warpToTensor,
+  type ResampledImage,
+  type TensorSpec,
+} from './preprocess.js';
 import type { Point } from './types.js';
 import type { ModelSession, Tensor } from './session.js';
 import { planViews, DEFAULT_VIEW_PLAN, type View, type ViewPlan } from './views.js';
@@ -69,6 +76,8 @@ export function blazeFaceLayout(info: ModelInfo): {
   return { spec, anchors, split };
 }
 
+const isWhole = (v: number) => Math.abs(v - Math.round(v)) < 1e-6;
+
 function touchesInnerEdge(c: Candidate, v: View, margin: number): boolean {
   const [l, t, r, b] = v.innerEdges;
   return (
@@ -97,8 +106,17 @@ export class BlazeFaceDetector {
     const factor = Math.max(1, Math.floor(Math.max(full.width, full.height) / (4 * spec.width)));
     const image = factor > 1 ? shrink(full, factor) : full;
     const all: Candidate[] = [];
-    for (const view of planViews(image.width, image.height, plan)) {
-      const data = warpToTensor(image, view.toImage, spec);
+    let tiles: ResampledImage | undefined;
+    const views = planViews(image.width, image.height, plan);
+    for (const view of views) {
+      const [s, , x, , , y] = view.toImage;
+      const [col, row] = [x / s, y / s];
+      // tiles (every view but the whole image) whose origin lies on their pixel grid: cropped from one resample
+      const onGrid = view !== views[0] && col >= 0 && row >= 0 && isWhole(col) && isWhole(row);
+      if (onGrid && tiles?.scale !== s) tiles = resampleImage(image, s);
+      const data = onGrid
+        ? cropToTensor(tiles!, Math.round(col), Math.round(row), spec)
+        : warpToTensor(image, view.toImage, spec);
       const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(spec) } });
       const scale = affineScale(view.toImage);
       for (const c of decodeBlazeFace(split(out), anchors, minScore)) {

@@ -258,3 +258,46 @@ export function mirrorTensor(data: Float32Array, spec: TensorSpec, from: number,
           data[to + row + x * perPixel + c] = data[from + row + (W - 1 - x) * perPixel + c];
     }
 }
+
+/** An image resampled at 1/scale (RGB, 0..255 floats), whose crops stand in for warps at that scale. */
+export interface ResampledImage {
+  rgb: Float32Array;
+  width: number;
+  height: number;
+  scale: number;
+}
+
+/**
+ * The whole image at 1/scale, sampled as warpToTensor samples (same sub-samples and weights), one pixel wider and
+ * taller than the image so edge pixels that still read it are kept. Detector tiles share one scale: cropping this
+ * at a whole-pixel offset gives exactly the tile's warp, for one resample instead of one per tile.
+ */
+export function resampleImage(image: RawImage, scale: number): ResampledImage {
+  const width = Math.ceil(image.width / scale) + 1;
+  const height = Math.ceil(image.height / scale) + 1;
+  const m: Affine = [scale, 0, 0, 0, scale, 0];
+  const rgb = new Float32Array(width * height * 3);
+  sampleSeparable(image, m, width, height, supersampling(m), rgb);
+  return { rgb, width, height, scale };
+}
+
+/** warpToTensor(image, [s, 0, col·s, 0, s, row·s], spec) from `resampleImage(image, s)`; col, row ≥ 0 whole pixels. */
+export function cropToTensor(
+  src: ResampledImage,
+  col: number,
+  row: number,
+  spec: TensorSpec,
+  out?: Float32Array,
+  offset = 0,
+): Float32Array {
+  const { width: W, height: H } = spec;
+  const rgb = new Float32Array(W * H * 3);
+  const w = Math.max(0, Math.min(W, src.width - col));
+  for (let y = 0; y < H && row + y < src.height; y++) {
+    const from = ((row + y) * src.width + col) * 3;
+    rgb.set(src.rgb.subarray(from, from + w * 3), y * W * 3);
+  }
+  const tensor = out ?? new Float32Array(W * H * (spec.grayscale ? 1 : 3));
+  normalise(rgb, spec, tensor, offset);
+  return tensor;
+}

@@ -42,10 +42,18 @@ export function planViews(width: number, height: number, plan: ViewPlan): View[]
   if (!plan.tileAbove || long <= plan.tileAbove * plan.inputSize) return [whole];
   const side = Math.min(Math.ceil(long * plan.tileFraction), Math.min(width, height));
   const step = side * (1 - plan.overlap);
+  // Tile origins sit on the tiles' pixel grid (multiples of their scale), so the detector resamples the image once
+  // at that scale and crops every tile from it. The last tile may then stop short of the far edge by under one
+  // tile pixel; it still counts as reaching it (the edge is not an inner one).
+  const scale = side / plan.inputSize;
+  const onGrid = (v: number, extent: number) => {
+    const snapped = Math.round(v / scale) * scale;
+    return snapped <= extent - side ? snapped : Math.floor((extent - side) / scale) * scale;
+  };
   const starts = (extent: number) => {
     const n = Math.max(1, Math.ceil((extent - side) / step) + 1);
     return Array.from({ length: n }, (_, i) =>
-      n === 1 ? (extent - side) / 2 : ((extent - side) * i) / (n - 1),
+      onGrid(n === 1 ? (extent - side) / 2 : ((extent - side) * i) / (n - 1), extent),
     );
   };
   const views = [whole];
@@ -54,7 +62,7 @@ export function planViews(width: number, height: number, plan: ViewPlan): View[]
       views.push({
         toImage: square(x, y, side, plan.inputSize),
         rect: [x, y, x + side, y + side],
-        innerEdges: [x > 0.5, y > 0.5, x + side < width - 0.5, y + side < height - 0.5],
+        innerEdges: [x > 0.5, y > 0.5, x + side < width - scale, y + side < height - scale],
       });
   return views;
 }

@@ -10,7 +10,14 @@ import {
   fivePointsFrom68,
 } from '../../shared/engine/landmarks.js';
 import { hardNms, iou, weightedNms, type Candidate } from '../../shared/engine/nms.js';
-import { mirrorTensor, shrink, warpToTensor, type TensorSpec } from '../../shared/engine/preprocess.js';
+import {
+  cropToTensor,
+  mirrorTensor,
+  resampleImage,
+  shrink,
+  warpToTensor,
+  type TensorSpec,
+} from '../../shared/engine/preprocess.js';
 import { calibratedSimilarity, l2distance, l2normalize } from '../../shared/engine/similarity.js';
 import type { Point } from '../../shared/engine/types.js';
 import { planViews } from '../../shared/engine/views.js';
@@ -225,6 +232,21 @@ describe('sampling into tensors', () => {
       // a shear of 1e-12 forces the general path without moving any sample measurably
       const general: Affine = [m[0], 1e-12, m[2], m[3], m[4], m[5]];
       expect(maxDiff(warpToTensor(big, m, s), warpToTensor(big, general, s))).toBeLessThan(1e-4);
+    }
+  });
+  it('crops a resampled image exactly as warping each tile at that scale', () => {
+    const s = spec({ width: 8, height: 8, mean: [3, 4, 5], std: [2, 2, 2] });
+    for (const scale of [1.6, 2.5, 0.8]) {
+      const resampled = resampleImage(big, scale);
+      // tiles inside, and hanging off the right and bottom edges (they read black there)
+      for (const [col, row] of [
+        [0, 0],
+        [3, 2],
+        [Math.ceil(37 / scale) - 4, Math.ceil(23 / scale) - 3],
+      ]) {
+        const warped = warpToTensor(big, [scale, 0, col * scale, 0, scale, row * scale], s);
+        expect(maxDiff(cropToTensor(resampled, col, row, s), warped)).toBeLessThan(1e-4);
+      }
     }
   });
   it('mirrors a tensor exactly as sampling through the mirrored map', () => {
