@@ -41,7 +41,7 @@ export async function loadVisor(opts: LoadOptions): Promise<BenchEngine> {
     plugins: found.plugins,
     unavailable: found.unavailable,
     // as the server decodes: photos longer than ANALYSIS_MAX_SIDE (default) decode reduced
-    decode: { maxSide: loadConfig({}).analysisMaxSide },
+    decode: { maxSide: loadConfig().analysisMaxSide },
     async infer(image) {
       const r = await analyze(image, found.plugins);
       const stages: Record<string, number> = { ...r.execution_time };

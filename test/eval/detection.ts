@@ -2,6 +2,7 @@
 // and face counts on the group photos of ../shared/data/eval/detection.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadConfig } from '../../server/src/config.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import type { FaceEngine, Point } from '../../shared/engine/types.js';
 import { matchNoses, type Box } from './noses.js';
@@ -38,7 +39,8 @@ interface Annotations {
 async function load(path: string): Promise<{ image: Awaited<ReturnType<typeof decodeImage>>; ms: number }> {
   const bytes = new Uint8Array(await readFile(path));
   const t = performance.now();
-  const image = await decodeImage(bytes);
+  // as the server decodes: photos longer than ANALYSIS_MAX_SIDE are analysed reduced
+  const image = await decodeImage(bytes, { maxSide: loadConfig().analysisMaxSide });
   return { image, ms: performance.now() - t };
 }
 
