@@ -17,7 +17,7 @@ export interface Config {
   maxBodySize: number;
   /** Decompression-bomb guard: largest image in pixels (MAX_IMAGE_PIXELS, default 40 M). */
   maxImagePixels: number;
-  /** Longest side images are analysed at; bigger photos decode reduced, results in their pixels (ANALYSIS_MAX_SIDE, default 2560, 0 = full size). */
+  /** Longest side images are analysed at; bigger photos decode reduced, results in their pixels (ANALYSIS_MAX_SIDE, default 1600, 0 = full size). */
   analysisMaxSide: number;
   /** Allowed CORS origins for the face-service API (CORS_ORIGINS, comma list; default any: the API key is the credential). */
   corsOrigins: string[] | '*';
@@ -143,7 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileSize: int('MAX_FILE_SIZE', 5 * MB, 1),
     maxBodySize: int('MAX_REQUEST_SIZE', 10 * MB, 1),
     maxImagePixels: int('MAX_IMAGE_PIXELS', 40_000_000, 1),
-    analysisMaxSide: int('ANALYSIS_MAX_SIDE', 2560, 0),
+    analysisMaxSide: int('ANALYSIS_MAX_SIDE', 1600, 0),
     corsOrigins: !origins || origins === '*' ? '*' : origins.split(',').map((s) => s.trim()),
     minSimilarity: num('MIN_SIMILARITY', 0, 0, 1),
     logLevel,

@@ -1,11 +1,16 @@
 // Sections 2 and 3: the same photos through Visor, @vladmandic/human and @vladmandic/face-api
 // (each in its own fresh process, identical decode and sampling), the speed ratio, and peak RSS.
+import { loadConfig } from '../../server/src/config.js';
 import type { TimingResult } from './engine-child.js';
 import { ENGINE_LABELS } from './engines.js';
 import { PHOTOS } from './setup.js';
 import { median, type Sampling } from './stats.js';
 import { mb, printTable, times, type Cell } from './table.js';
 import { timeEngine } from './timing.js';
+
+// What the server would decode the huge photo (4912x7360) at: its ANALYSIS_MAX_SIDE, as engine-visor.ts uses.
+const maxSide = loadConfig().analysisMaxSide;
+const reduced = Math.round((4912 * maxSide) / 7360);
 
 /**
  * Times the three engines. A Visor run from the stages section is reused when it ran no plugins
@@ -74,7 +79,7 @@ function printPeers(results: TimingResult[], failures: string[]): void {
       ...results.map((r) => `${ENGINE_LABELS[r.engine]}: ${r.describe}`),
       `photos: ${PHOTOS.map((p) => p.label).join('; ')}`,
       'Each engine runs in its own fresh process: 1 untimed warm-up per photo, then the timed runs shown.',
-      'decode: sharp for all three; Visor decodes photos longer than ANALYSIS_MAX_SIDE (2560) reduced, as its server',
+      `decode: sharp for all three; Visor decodes photos longer than ANALYSIS_MAX_SIDE (${maxSide}) reduced, as its server`,
       'does, the peers at full size; they then take an int32 [h,w,3] tensor (included in their inference).',
       '"Visor faster" = peer median / Visor median (wall-clock). Visor runs no plugins here.',
       'CPU: process CPU time (all threads) during inference; onnxruntime uses up to 4 threads, tfjs-wasm one.',
@@ -96,7 +101,9 @@ function printMemory(results: TimingResult[]): void {
       'peak: process.memoryUsage.rss() sampled every 5 ms from a worker thread during the warm-up and timed runs',
       'on the huge photo (decode included); maxRSS: process.resourceUsage().maxRSS at the end of the process.',
       `The huge photo decodes to ${mb(4912 * 7360 * 3)} of RGB for the peers (their int32 tensor of it is 4 times`,
-      `that); Visor decodes it reduced to 1709x2560, ${mb(1709 * 2560 * 3)}.`,
+      maxSide && maxSide < 7360
+        ? `that); Visor decodes it reduced to ${reduced}x${maxSide}, ${mb(reduced * maxSide * 3)}.`
+        : 'that); Visor decodes it at full size too (ANALYSIS_MAX_SIDE).',
     ],
   });
 }
