@@ -5,6 +5,7 @@
 // while queueing events; back online, the queued events reach the server. While offline the server answers
 // 503 to anything that still reaches it and records it: only the browser's own service-worker update check
 // (/sw.js, fetched by the browser process, outside DevTools' offline emulation) may.
+import { rm } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +19,9 @@ import {
   type Served,
 } from './harness.js';
 import { startSyncServer, type SyncServer } from './server.js';
+
+/** The folder the pages were built into, removed after the tests. */
+let builtDir = '';
 
 describe.skipIf(!HAVE_CHROMIUM)(`the app's kiosk after an offline reload${SKIP_REASON}`, () => {
   let server: SyncServer;
@@ -37,6 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app's kiosk after an offline reload${SKIP_R
 
   beforeAll(async () => {
     const built = await buildApp();
+    builtDir = built.dir;
     console.log(`vite build (app): ${built.seconds.toFixed(1)} s`);
     server = await startSyncServer(built.dir);
     served = await listen({
@@ -61,6 +66,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app's kiosk after an offline reload${SKIP_R
     await camera?.close();
     await served?.close();
     await server?.close();
+    if (builtDir) await rm(builtDir, { recursive: true, force: true });
   });
 
   it('online: syncs, names person C, and the service worker takes control', async () => {

@@ -2,6 +2,7 @@
 // else WASM with SIMD, with threads only when the page is cross-origin isolated. Headless Chromium with
 // --disable-gpu has navigator.gpu but no adapter; SwiftShader (--use-webgpu-adapter=swiftshader) gives one.
 // The worker reports what ran and why (EngineInfo.runtime), and every choice still finds the face.
+import { rm } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,9 @@ import {
   type Served,
 } from './harness.js';
 import type { ParityApi, PlainResult } from './pages/parity.js';
+
+/** The folder the pages were built into, removed after the tests. */
+let builtDir = '';
 
 type Start = Awaited<ReturnType<ParityApi['start']>>;
 
@@ -37,6 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`backend fallback chain${SKIP_REASON}`, () => {
 
   beforeAll(async () => {
     const built = await buildPages(['parity']);
+    builtDir = built.dir;
     const photo = new Uint8Array(await readFile(`${SAMPLES}/009_C.jpg`));
     const fixture = (a: import('hono').Hono) =>
       a.get('/fixture/009_C.jpg', (c) => c.body(photo, 200, { 'content-type': 'image/jpeg' }));
@@ -48,6 +53,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`backend fallback chain${SKIP_REASON}`, () => {
     for (const b of browsers) await b.close();
     await isolated?.close();
     await plain?.close();
+    if (builtDir) await rm(builtDir, { recursive: true, force: true });
   });
 
   describe('headless, no GPU, COOP/COEP', () => {

@@ -2,12 +2,9 @@
 // JS API, serve them with the model/runtime routes the app mounts (cross-origin isolated, as in production),
 // and launch Debian's Chromium, optionally with a fake camera. Also builds the real app into a temporary
 // folder (buildApp) and routes built test pages onto a real server's origin (routePages, for the bench).
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { Hono } from 'hono';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,11 +12,18 @@ import { build } from 'vite';
 import { DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
 import { modelRoutes, ortRoutes } from '../../server/src/routes/models.js';
 import { webApp } from '../../server/src/web/index.js';
-import { HAVE_CHROMIUM, SKIP_REASON, launch, listen, type Served } from '../web/browser.js';
+import {
+  HAVE_CHROMIUM,
+  SKIP_REASON,
+  buildApp,
+  launch,
+  listen,
+  temporaryDir,
+  type Served,
+} from '../web/browser.js';
 import { fakeCamera } from './camera.js';
 
-export { HAVE_CHROMIUM, SKIP_REASON, launch, listen, type Served };
-const run = promisify(execFile);
+export { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch, listen, type Served };
 export const PAGES = fileURLToPath(new URL('./pages', import.meta.url));
 export const SAMPLES = fileURLToPath(new URL('../fixtures/compreface-samples', import.meta.url));
 
@@ -32,7 +36,7 @@ export const ISOLATION = {
 /** Builds pages/<name>.html for each name into a temporary folder; returns it and the seconds taken. */
 export async function buildPages(names: string[]): Promise<{ dir: string; seconds: number }> {
   const t = performance.now();
-  const dir = await mkdtemp(join(tmpdir(), 'visor-browser-'));
+  const dir = await temporaryDir('visor-browser-');
   await build({
     configFile: false,
     root: PAGES,
@@ -72,22 +76,6 @@ export function pageServer(
   extra?.(app);
   app.use('*', webApp(dist));
   return app;
-}
-
-/**
- * Builds the real app (vite.config.ts: index.html, the service worker, its precache list) into a temporary
- * folder rather than dist/web, so a test never races another build; returns it and the seconds taken.
- * Runs Vite in its own process with NODE_ENV=production (vitest's NODE_ENV=test would give a dev bundle).
- */
-export async function buildApp(): Promise<{ dir: string; seconds: number }> {
-  const t = performance.now();
-  const dir = await mkdtemp(join(tmpdir(), 'visor-app-'));
-  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
-  await run(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'], {
-    cwd: fileURLToPath(new URL('../../', import.meta.url)),
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  return { dir, seconds: (performance.now() - t) / 1000 };
 }
 
 const CONTENT_TYPES: Record<string, string> = {

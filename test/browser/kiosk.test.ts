@@ -1,5 +1,6 @@
 // The kiosk in real Chromium with a fake camera showing person C (009_C.jpg): the face is "unknown" until
 // enrolled from the camera through the quality gate, then named on every frame; fps and stage times printed.
+import { rm } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -17,6 +18,9 @@ import {
   type Served,
 } from './harness.js';
 
+/** The folder the pages were built into, removed after the tests. */
+let builtDir = '';
+
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/browser', import.meta.url));
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => {
@@ -27,6 +31,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => 
 
   beforeAll(async () => {
     const built = await buildPages(['kiosk']);
+    builtDir = built.dir;
     console.log(`vite build (test pages): ${built.seconds.toFixed(1)} s`);
     served = await listen(pageServer(built.dir));
     camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`);
@@ -36,6 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk with a fake camera${SKIP_REASON}`, () => 
   afterAll(async () => {
     await camera?.close();
     await served?.close();
+    if (builtDir) await rm(builtDir, { recursive: true, force: true });
   });
 
   const faces = () => page.getByTestId('faces').innerText();

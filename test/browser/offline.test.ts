@@ -1,6 +1,7 @@
 // The kiosk synced with a real server: it pulls person C (uploaded through the REST API) and names them from
 // the fake camera; with the network gone (context.setOffline) it keeps naming, queues events and enrols from
 // the camera; back online, the queued events and the new example reach the server.
+import { rm } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_LIVENESS } from './camera.js';
@@ -15,6 +16,9 @@ import {
   type Served,
 } from './harness.js';
 import { startSyncServer, type SyncServer } from './server.js';
+
+/** The folder the pages were built into, removed after the tests. */
+let builtDir = '';
 
 describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
   let server: SyncServer;
@@ -35,6 +39,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
 
   beforeAll(async () => {
     const built = await buildPages(['kiosk']);
+    builtDir = built.dir;
     server = await startSyncServer(built.dir);
     served = await listen(server.app);
     await server.upload('Person C', '009_C.jpg');
@@ -46,6 +51,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
     await camera?.close();
     await served?.close();
     await server?.close();
+    if (builtDir) await rm(builtDir, { recursive: true, force: true });
   });
 
   it('pulls the collection and names person C', async () => {

@@ -1,6 +1,7 @@
 // The same photo gives the same faces and embeddings in Chromium (onnxruntime-web WASM in a worker) as on the
 // server (onnxruntime-node): cosine >= 0.999 per face, boxes within 1 px. Pixels decoded by the server are
 // compared strictly; the browser's own JPEG decoder is held to the same bar. Per-stage ms are printed.
+import { rm } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,9 @@ import {
   type Served,
 } from './harness.js';
 import type { PlainResult } from './pages/parity.js';
+
+/** The folder the pages were built into, removed after the tests. */
+let builtDir = '';
 
 const PHOTOS = ['009_C.jpg', '000_5.jpg'];
 const OPTS = { embed: true };
@@ -49,6 +53,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
 
   beforeAll(async () => {
     const built = await buildPages(['parity']);
+    builtDir = built.dir;
     console.log(`vite build (test pages): ${built.seconds.toFixed(1)} s`);
     engine = await createServerEngine({ intraOpThreads: 1 });
     for (const p of PHOTOS)
@@ -75,6 +80,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
     await browser?.close();
     await served?.close();
     await engine?.dispose();
+    if (builtDir) await rm(builtDir, { recursive: true, force: true });
   });
 
   it('starts onnxruntime-web (WASM, SIMD) in a cross-origin isolated worker', async () => {

@@ -2,17 +2,17 @@
 // alone, then CompreFace's getting-started flow against the real server on PGlite. Screenshots of every page,
 // desktop and phone, go to test/artifacts/web.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Hono } from 'hono';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webApp } from '../../server/src/web/index.js';
 import {
   audit,
-  DIST,
   HAVE_CHROMIUM,
   SAMPLES,
   SKIP_REASON,
-  buildWebApp,
+  buildApp,
   launch,
   listen,
   screenshots,
@@ -22,16 +22,20 @@ import {
 import { startStack, STACK_READY, type Stack } from './stack.js';
 
 let browser: Browser | undefined;
+/** The app built for these tests (a temporary folder; dist/web is left alone). */
+let DIST = '';
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
-  const seconds = buildWebApp();
-  console.log(`vite build: ${seconds.toFixed(1)} s`);
+  const built = await buildApp();
+  DIST = built.dir;
+  console.log(`vite build: ${built.seconds.toFixed(1)} s`);
   browser = await launch();
 });
 
 afterAll(async () => {
   await browser?.close();
+  if (DIST) await rm(DIST, { recursive: true, force: true });
 });
 
 describe.skipIf(!HAVE_CHROMIUM)(`web shell and PWA${SKIP_REASON}`, () => {

@@ -1,7 +1,11 @@
 // Browser-test plumbing: build the web app, serve a Hono app on a loopback port, drive Debian's Chromium
 // through playwright-core, and save screenshots (desktop and phone) under test/artifacts/web.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
@@ -10,23 +14,34 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const run = promisify(execFile);
 export const SKIP_REASON = HAVE_CHROMIUM
   ? ''
   : ` (skipped: ${CHROMIUM} is missing; apt-get install -y chromium)`;
-export const DIST = `${ROOT}dist/web`;
 export const ARTIFACTS = `${ROOT}test/artifacts/web`;
 export const SAMPLES = `${ROOT}test/fixtures/compreface-samples`;
 
-/** Runs `vite build` (vite.config.ts writes dist/web); returns the seconds it took. */
-export function buildWebApp(): number {
+/**
+ * Builds the real app (vite.config.ts: index.html, the service worker, its precache list) into a temporary
+ * folder rather than dist/web, so a test never races another build or a running server; returns it and the
+ * seconds taken. Runs Vite in its own process with NODE_ENV=production (vitest's NODE_ENV=test would give a dev
+ * bundle).
+ */
+/** A fresh temporary folder for a build; the caller removes it (built apps are tens of MB). */
+export const temporaryDir = (prefix: string): Promise<string> => mkdtemp(join(tmpdir(), prefix));
+
+export async function buildApp(): Promise<{ dir: string; seconds: number }> {
   const t = performance.now();
-  execFileSync(process.execPath, [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    // vitest sets NODE_ENV=test, which would make Vite build a development bundle (no service worker).
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return (performance.now() - t) / 1000;
+  const dir = await temporaryDir('visor-app-');
+  await run(
+    process.execPath,
+    [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  return { dir, seconds: (performance.now() - t) / 1000 };
 }
 
 export interface Served {
