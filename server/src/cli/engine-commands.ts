@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FaceAnalysis, FaceEngine } from '../../../shared/engine/types.js';
 import { VisorError } from '../../../shared/errors.js';
+import { loadConfig } from '../config.js';
 import { decodeImage } from '../image/decode.js';
 import { createServerEngine } from '../inference/engine.js';
 
@@ -23,7 +24,9 @@ function faceJson(f: FaceAnalysis, withEmbedding: boolean) {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function analyzeFile(engine: FaceEngine, file: string, embed: boolean) {
-  const image = await decodeImage(new Uint8Array(await readFile(file)));
+  // decoded as the server decodes (ANALYSIS_MAX_SIDE, MAX_IMAGE_PIXELS), so both give the same faces
+  const { analysisMaxSide: maxSide, maxImagePixels: maxPixels } = loadConfig();
+  const image = await decodeImage(new Uint8Array(await readFile(file)), { maxSide, maxPixels });
   return (await engine.analyze(image, { embed })).faces;
 }
 
