@@ -105,19 +105,23 @@ async function load(
   return { latencies, failed, errors: result.errors, unfinished, seconds: result.duration };
 }
 
+/** The request both load tests send: QUERY scaled to 640 px as JPEG, multipart, to /recognize with the key. */
+export async function recognizeRequest({ port, apiKey }: ServerReady) {
+  const { data: bytes, info } = await sharp(photoPath(QUERY))
+    .rotate()
+    .resize(640, 640, { fit: 'inside' })
+    .jpeg({ quality: 90 })
+    .toBuffer({ resolveWithObject: true });
+  const { body, type } = multipart(bytes);
+  const url = `http://127.0.0.1:${port}/api/v1/recognition/recognize`;
+  return { url, headers: { 'x-api-key': apiKey, 'content-type': type }, body, bytes, info };
+}
+
 export async function runHttp(quick: boolean): Promise<LoadPoint[]> {
   const seconds = quick ? 4 : 10;
   const { child, ready } = startServer();
   try {
-    const { port, apiKey } = await ready;
-    const image = await sharp(photoPath(QUERY))
-      .rotate()
-      .resize(640, 640, { fit: 'inside' })
-      .jpeg({ quality: 90 });
-    const { data: bytes, info } = await image.toBuffer({ resolveWithObject: true });
-    const { body, type } = multipart(bytes);
-    const url = `http://127.0.0.1:${port}/api/v1/recognition/recognize`;
-    const headers = { 'x-api-key': apiKey, 'content-type': type };
+    const { url, headers, body, bytes, info } = await recognizeRequest(await ready);
     // warm-up, and a check that the answer is a real recognition
     let subject = '';
     for (let i = 0; i < 3; i++) {

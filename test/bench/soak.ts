@@ -3,9 +3,7 @@
 // Requests/s, latency and errors per window; server RSS sampled every 5 s with its least-squares slope, so flat
 // memory (or a leak) shows; then a burst beyond the inference queue, which must be answered 503 + Retry-After.
 import autocannon from 'autocannon';
-import sharp from 'sharp';
-import { ask, multipart, QUERY, startServer, stopServer } from './http.js';
-import { photoPath } from './setup.js';
+import { ask, QUERY, recognizeRequest, startServer, stopServer } from './http.js';
 import { MB, now, quantile } from './stats.js';
 import { mb, printTable, type Cell } from './table.js';
 
@@ -41,15 +39,7 @@ function slope(points: { x: number; y: number }[]): number {
 export async function runSoak(seconds: number): Promise<SoakResult> {
   const { child, ready } = startServer();
   try {
-    const { port, apiKey } = await ready;
-    const bytes = await sharp(photoPath(QUERY))
-      .rotate()
-      .resize(640, 640, { fit: 'inside' })
-      .jpeg({ quality: 90 })
-      .toBuffer();
-    const { body, type } = multipart(bytes);
-    const url = `http://127.0.0.1:${port}/api/v1/recognition/recognize`;
-    const headers = { 'x-api-key': apiKey, 'content-type': type };
+    const { url, headers, body } = await recognizeRequest(await ready);
     const post = () => fetch(url, { method: 'POST', headers, body: new Uint8Array(body) });
     for (let i = 0; i < 3; i++) {
       const res = await post();

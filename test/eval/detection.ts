@@ -36,11 +36,13 @@ interface Annotations {
   persons: Record<string, { images: string[] }>;
 }
 
+/** As the server decodes: photos longer than ANALYSIS_MAX_SIDE are analysed reduced. */
+const MAX_SIDE = loadConfig().analysisMaxSide;
+
 async function load(path: string): Promise<{ image: Awaited<ReturnType<typeof decodeImage>>; ms: number }> {
   const bytes = new Uint8Array(await readFile(path));
   const t = performance.now();
-  // as the server decodes: photos longer than ANALYSIS_MAX_SIDE are analysed reduced
-  const image = await decodeImage(bytes, { maxSide: loadConfig().analysisMaxSide });
+  const image = await decodeImage(bytes, { maxSide: MAX_SIDE });
   return { image, ms: performance.now() - t };
 }
 

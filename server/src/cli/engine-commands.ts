@@ -23,10 +23,16 @@ function faceJson(f: FaceAnalysis, withEmbedding: boolean) {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function analyzeFile(engine: FaceEngine, file: string, embed: boolean) {
-  // decoded as the server decodes (ANALYSIS_MAX_SIDE, MAX_IMAGE_PIXELS), so both give the same faces
-  const { analysisMaxSide: maxSide, maxImagePixels: maxPixels } = loadConfig();
-  const image = await decodeImage(new Uint8Array(await readFile(file)), { maxSide, maxPixels });
+type DecodeLimits = { maxSide: number; maxPixels: number };
+
+/** The server's decode limits (ANALYSIS_MAX_SIDE, MAX_IMAGE_PIXELS), so the CLI and the API give the same faces. */
+function decodeLimits(): DecodeLimits {
+  const config = loadConfig();
+  return { maxSide: config.analysisMaxSide, maxPixels: config.maxImagePixels };
+}
+
+async function analyzeFile(engine: FaceEngine, limits: DecodeLimits, file: string, embed: boolean) {
+  const image = await decodeImage(new Uint8Array(await readFile(file)), limits);
   return (await engine.analyze(image, { embed })).faces;
 }
 
@@ -37,12 +43,13 @@ function perImage(embed: boolean): Command {
         process.stderr.write(`usage: visor ${embed ? 'embed' : 'detect'} <images...>\n`);
         return 2;
       }
+      const limits = decodeLimits();
       const engine = await createServerEngine();
       let failed = 0;
       try {
         for (const file of files) {
           try {
-            const faces = await analyzeFile(engine, file, embed);
+            const faces = await analyzeFile(engine, limits, file, embed);
             process.stdout.write(
               JSON.stringify({ file, faces: faces.map((f) => faceJson(f, embed)) }) + '\n',
             );
@@ -70,10 +77,11 @@ export const compareCommand: Command = {
       process.stderr.write('usage: visor compare <a> <b>\n');
       return 2;
     }
+    const limits = decodeLimits();
     const engine = await createServerEngine();
     try {
       const [a, b] = await Promise.all(
-        args.map(async (file) => ({ file, face: (await analyzeFile(engine, file, true))[0] })),
+        args.map(async (file) => ({ file, face: (await analyzeFile(engine, limits, file, true))[0] })),
       );
       const missing = [a, b].filter((x) => !x.face).map((x) => x.file);
       if (missing.length) {
