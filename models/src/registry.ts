@@ -1,8 +1,10 @@
-// Every model Visor ships: the TFJS graph models converted op by op, and the face-api nets built from their architecture.
+// Every model Visor ships: the TFJS graph models converted op by op, the face-api nets built from their architecture,
+// and the ONNX files a package ships ready.
 import { faceApiSpecs } from './faceapi/registry.js';
+import { packagedSpecs } from './packaged/registry.js';
 import type { ModelSpec } from './spec.js';
 import { tfjsSpecs } from './tfjs/registry.js';
 
 export function allSpecs(): ModelSpec[] {
-  return [...tfjsSpecs(), ...faceApiSpecs()];
+  return [...tfjsSpecs(), ...faceApiSpecs(), ...packagedSpecs()];
 }

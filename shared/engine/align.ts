@@ -1,6 +1,13 @@
 // Face geometry models: 68-point landmarks on an upright square crop, and embedding of a landmark-aligned chip.
 import { applyAffine, similarityTransform, type Affine } from './affine.js';
-import { DLIB_ALIGN_INDICES, dlibChipTemplate, dlibKeypointTemplate } from './landmarks.js';
+import {
+  arcfaceFivePointTemplate,
+  arcfaceKeypointTemplate,
+  DLIB_ALIGN_INDICES,
+  dlibChipTemplate,
+  dlibKeypointTemplate,
+  fivePointsFrom68,
+} from './landmarks.js';
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
 import type { RawImage } from '../image.js';
 import { mirrorTensor, warpToTensor, type TensorSpec } from './preprocess.js';
@@ -74,17 +81,29 @@ export class Landmarker68 {
 
 export class ChipEmbedder {
   readonly spec: TensorSpec;
+  /** 'dlib': dlib's chip from 51 of the 68 points; 'arcface': insightface's five-point 112x112 crop. */
+  readonly alignment: 'dlib' | 'arcface';
+  /** Whether each embedding is averaged with its mirror image's (the model's manifest default unless configured). */
+  readonly mirror: boolean;
+  private readonly fixedBatch: boolean;
   private readonly template: Point[];
   private readonly keypointTemplate: Point[];
   constructor(
     private readonly session: ModelSession,
     info: ModelInfo,
-    private readonly mirror = true,
+    mirror?: boolean,
   ) {
     this.spec = tensorSpec(info);
-    const extra = (info.extra ?? {}) as { chipPadding?: number };
-    this.template = dlibChipTemplate(this.spec.width, extra.chipPadding ?? 0.25);
-    this.keypointTemplate = dlibKeypointTemplate(this.spec.width, extra.chipPadding ?? 0.25);
+    this.mirror = mirror ?? (info.extra as { mirror?: boolean } | undefined)?.mirror ?? true;
+    this.fixedBatch = info.input.shape[0] === 1;
+    const extra = (info.extra ?? {}) as { chipPadding?: number; alignment?: string };
+    this.alignment = extra.alignment === 'arcface' ? 'arcface' : 'dlib';
+    const size = this.spec.width;
+    const padding = extra.chipPadding ?? 0.25;
+    this.template =
+      this.alignment === 'arcface' ? arcfaceFivePointTemplate(size) : dlibChipTemplate(size, padding);
+    this.keypointTemplate =
+      this.alignment === 'arcface' ? arcfaceKeypointTemplate(size) : dlibKeypointTemplate(size, padding);
   }
 
   /** Chip-to-image map from detector keypoints (eyes, nose, mouth centre) when no landmark model ran. */
@@ -92,12 +111,11 @@ export class ChipEmbedder {
     return similarityTransform(this.keypointTemplate, kp.slice(0, 4));
   }
 
-  /** Chip-to-image map aligning dlib's mean face onto the 68 landmarks (least-squares similarity). */
+  /** Chip-to-image map from the 68 landmarks (least-squares similarity onto the embedder's template). */
   chipAffine(pts68: readonly Point[]): Affine {
-    return similarityTransform(
-      this.template,
-      DLIB_ALIGN_INDICES.map((i) => pts68[i]),
-    );
+    const pts =
+      this.alignment === 'arcface' ? fivePointsFrom68(pts68) : DLIB_ALIGN_INDICES.map((i) => pts68[i]);
+    return similarityTransform(this.template, pts);
   }
 
   /** L2-normalised embedding of the aligned chip (mean with its mirror image when enabled). */
@@ -107,16 +125,23 @@ export class ChipEmbedder {
     const data = new Float32Array(n * batch);
     warpToTensor(image, chip, this.spec, data, 0);
     if (this.mirror) mirrorTensor(data, this.spec, 0, n);
-    const dims = inputDims(this.spec);
-    dims[0] = batch;
-    const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims } });
-    const emb = out[this.session.outputNames[0]].data;
-    const size = emb.length / batch;
-    const sum = new Float32Array(size);
-    for (let b = 0; b < batch; b++) {
-      const one = l2normalize(emb.subarray(b * size, (b + 1) * size));
-      for (let i = 0; i < size; i++) sum[i] += one[i];
+    const outputs: Float32Array[] = [];
+    // A model exported with a fixed batch of one runs once per chip; others take both chips in one batch.
+    const perRun = this.fixedBatch ? 1 : batch;
+    for (let b = 0; b < batch; b += perRun) {
+      const out = await this.session.run({
+        [this.session.inputNames[0]]: {
+          data: data.subarray(b * n, (b + perRun) * n),
+          dims: inputDims(this.spec, perRun),
+        },
+      });
+      const emb = out[this.session.outputNames[0]].data;
+      const size = emb.length / perRun;
+      for (let k = 0; k < perRun; k++) outputs.push(emb.subarray(k * size, (k + 1) * size));
     }
+    const sum = new Float32Array(outputs[0].length);
+    for (const one of outputs.map((o) => l2normalize(o)))
+      for (let i = 0; i < sum.length; i++) sum[i] += one[i];
     return l2normalize(sum);
   }
 }

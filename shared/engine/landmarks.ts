@@ -84,3 +84,24 @@ export function fivePointsFromKeypoints(kp: readonly Point[]): Point[] {
   const dy = (re[1] - le[1]) * half;
   return [le, re, nose, [mouth[0] - dx, mouth[1] - dy], [mouth[0] + dx, mouth[1] + dy]];
 }
+
+/**
+ * ArcFace's five-point template on its 112x112 crop (left eye, right eye, nose tip, mouth left, mouth right, image
+ * left first), the alignment insightface's training sets and the embedders trained on them use; scaled to `size`.
+ */
+export function arcfaceFivePointTemplate(size = 112): Point[] {
+  const s = size / 112;
+  return [
+    [38.2946, 51.6963],
+    [73.5318, 51.5014],
+    [56.0252, 71.7366],
+    [41.5493, 92.3655],
+    [70.7299, 92.2041],
+  ].map(([x, y]) => [x * s, y * s]);
+}
+
+/** ArcFace's template for the eye centres, nose tip and mouth centre (BlazeFace's keypoints). */
+export function arcfaceKeypointTemplate(size = 112): Point[] {
+  const [le, re, nose, ml, mr] = arcfaceFivePointTemplate(size);
+  return [le, re, nose, [(ml[0] + mr[0]) / 2, (ml[1] + mr[1]) / 2]];
+}

@@ -52,7 +52,7 @@ describe('visor CLI', { timeout: 300_000 }, () => {
       .split('\n')
       .map((l) => JSON.parse(l).faces[0].embedding as number[]);
     for (const e of [b, c]) {
-      expect(e).toHaveLength(128);
+      expect(e).toHaveLength(512);
       expect(Math.hypot(...e)).toBeCloseTo(1, 3);
     }
     expect(Math.hypot(...b.map((v, i) => v - c[i]))).toBeGreaterThan(0.5);

@@ -59,7 +59,7 @@ describe('plugins on a real photo', () => {
     expect(faces).toHaveLength(1);
     const f = faces[0];
     for (const p of PLUGINS) expect(f.execution_time[p], p).toBeGreaterThanOrEqual(0);
-    expect(f.embedding).toHaveLength(128);
+    expect(f.embedding).toHaveLength(engine.embeddingSize);
     expect(f.age!.low).toBeLessThan(f.age!.high);
     expect(f.gender!.value).toBe('male');
     expect(Math.abs(f.pose!.yaw)).toBeLessThan(20);

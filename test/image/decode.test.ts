@@ -1,6 +1,6 @@
 // decodeImage on CompreFace's format fixtures and on generated edge cases: errors, bombs, EXIF, frames, alpha.
 import { readFileSync, readdirSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedImage } from '../../shared/errors.js';
@@ -187,6 +187,24 @@ describe('pixel conventions', () => {
     // Through the CMYK profile round trip: close to the original red, not the raw ink values.
     const [r, g, b] = img.data.subarray(0, 3);
     expect(Math.abs(r - 200) + Math.abs(g - 30) + Math.abs(b - 10)).toBeLessThan(40);
+  });
+
+  it('takes RGB pixels as stored, whatever ICC profile is embedded', async () => {
+    // sharp converts the red to Display P3 on output and embeds that profile; the file then stores P3 numbers.
+    const p3 = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#c81e0a' } })
+      .png({ adaptiveFiltering: false, compressionLevel: 0 })
+      .withIccProfile('p3')
+      .toBuffer();
+    expect((await sharp(p3).metadata()).hasProfile).toBe(true);
+    // The first pixel as stored, read straight from the PNG's IDAT chunk (filter byte 0, then R, G, B).
+    const idat = p3.indexOf('IDAT');
+    const rows = inflateSync(p3.subarray(idat + 4, idat + 4 + p3.readUInt32BE(idat - 4)));
+    expect(rows[0]).toBe(0);
+    const stored = [...rows.subarray(1, 4)];
+    const managed = [...(await sharp(p3).toColourspace('srgb').raw().toBuffer()).subarray(0, 3)];
+    expect(managed).not.toEqual(stored);
+    const img = await decodeImage(new Uint8Array(p3));
+    expect([...img.data.subarray(0, 3)]).toEqual(stored);
   });
 
   it('composites transparent pixels on white', async () => {

@@ -54,7 +54,7 @@ describe('pgvector search backend [pglite]', () => {
     await cleanup?.();
   });
 
-  it('stores every embedding as a vector(128) with an HNSW index, decoded exactly', async () => {
+  it('stores every embedding as a vector(512) with an HNSW index, decoded exactly', async () => {
     for (const [name, file] of [
       ['Anna', '002_A'],
       ['Anna', '005_A'],

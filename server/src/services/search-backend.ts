@@ -8,8 +8,8 @@ import { loadEmbeddingsByIds } from '../repositories/embeddings.js';
 import { hasVectorTable, searchNearestExamples } from '../repositories/vectors.js';
 import { SearchIndexes, type ExternalSearch, type SubjectHit } from '../search/service-indexes.js';
 
-/** The dimension of `example_vectors.embedding` (db/pgvector/001_vectors.sql). */
-const PGVECTOR_DIM = 128;
+/** The dimension of `example_vectors.embedding` (db/pgvector/002_vectors_512.sql). */
+const PGVECTOR_DIM = 512;
 
 /** Nearest distinct subjects through pgvector: the best `m` examples, deduplicated, `m` growing ×4 as needed. */
 export function pgvectorSearch(db: Db, embedder: string): ExternalSearch {
