@@ -9,6 +9,7 @@ import { median, now, repeat } from './stats.js';
 
 export interface SearchPoint {
   kernel: KernelName;
+  dim: number;
   size: number;
   buildMs: number;
   /** Heap + external memory (ArrayBuffers, wasm memory) held by the index, bytes. */
@@ -83,7 +84,7 @@ for (const size of values.sizes.split(',').map(Number)) {
   const probeId = `e${Math.floor(size / 2)}`;
   const probe = index.vector(probeId)!.map((x) => x + (Math.random() - 0.5) * 0.01);
   const correct = index.search(probe, 1)[0]?.id === probeId;
-  points.push({ kernel: index.kernelName, size, buildMs, bytes, search, searchSubjects, correct });
+  points.push({ kernel: index.kernelName, dim, size, buildMs, bytes, search, searchSubjects, correct });
   process.stderr.write(`search ${kernel} ${size}: ${median(search.map((r) => r.wall)).toFixed(1)} ms\n`);
 }
 sendResult(points);
