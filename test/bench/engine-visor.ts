@@ -37,7 +37,7 @@ export async function loadVisor(opts: LoadOptions): Promise<BenchEngine> {
     name: 'visor',
     describe: `detect + 68 landmarks + aligned embedding (${engine.embedderId})${
       found.plugins.length ? ` + plugins ${found.plugins.join(', ')}` : ''
-    }; onnxruntime intra-op threads: ${opts.threads ?? 'server default'}`,
+    }; onnxruntime intra-op threads: ${opts.threads ?? 'default (half the cores, 1-4)'}`,
     plugins: found.plugins,
     unavailable: found.unavailable,
     // as the server decodes: photos longer than ANALYSIS_MAX_SIDE (default) decode reduced

@@ -40,7 +40,7 @@ function printStages(r: TimingResult): void {
         ? `plugins the engine does not offer: ${r.unavailable.join(', ')}`
         : 'every plugin offered',
       'per-face stages are summed over the faces of the photo; detect runs once per photo',
-      'align + embed: warp to the aligned chip and the embedder (with its mirrored pass); total is the median of',
+      'align + embed: warp to the aligned chip and the embedder (and its mirrored pass if it has one); total is the median of',
       'whole runs, not the sum of the stage medians. Each photo: 1 untimed warm-up, then the timed runs shown.',
     ],
   });
