@@ -2,11 +2,11 @@
 import { applyAffine, similarityTransform, type Affine } from './affine.js';
 import {
   arcfaceFivePointTemplate,
-  arcfaceKeypointTemplate,
   DLIB_ALIGN_INDICES,
   dlibChipTemplate,
-  dlibKeypointTemplate,
+  dlibFivePointTemplate,
   fivePointsFrom68,
+  keypointTemplate,
 } from './landmarks.js';
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
 import type { RawImage } from '../image.js';
@@ -94,16 +94,16 @@ export class ChipEmbedder {
     mirror?: boolean,
   ) {
     this.spec = tensorSpec(info);
-    this.mirror = mirror ?? (info.extra as { mirror?: boolean } | undefined)?.mirror ?? true;
+    const extra = (info.extra ?? {}) as { chipPadding?: number; alignment?: string; mirror?: boolean };
+    this.mirror = mirror ?? extra.mirror ?? true;
     this.fixedBatch = info.input.shape[0] === 1;
-    const extra = (info.extra ?? {}) as { chipPadding?: number; alignment?: string };
     this.alignment = extra.alignment === 'arcface' ? 'arcface' : 'dlib';
     const size = this.spec.width;
     const padding = extra.chipPadding ?? 0.25;
-    this.template =
-      this.alignment === 'arcface' ? arcfaceFivePointTemplate(size) : dlibChipTemplate(size, padding);
-    this.keypointTemplate =
-      this.alignment === 'arcface' ? arcfaceKeypointTemplate(size) : dlibKeypointTemplate(size, padding);
+    const five =
+      this.alignment === 'arcface' ? arcfaceFivePointTemplate(size) : dlibFivePointTemplate(size, padding);
+    this.template = this.alignment === 'arcface' ? five : dlibChipTemplate(size, padding);
+    this.keypointTemplate = keypointTemplate(five);
   }
 
   /** Chip-to-image map from detector keypoints (eyes, nose, mouth centre) when no landmark model ran. */

@@ -67,9 +67,9 @@ export function dlibFivePointTemplate(size = 150, padding = 0.25): Point[] {
   return [pick(36, 41), pick(42, 47), pick(30, 30), pick(48, 48), pick(54, 54)];
 }
 
-/** dlib's chip positions of eye centres, nose tip and mouth centre: the points a BlazeFace detector gives. */
-export function dlibKeypointTemplate(size = 150, padding = 0.25): Point[] {
-  const [le, re, nose, ml, mr] = dlibFivePointTemplate(size, padding);
+/** A five-point template's eye centres, nose tip and mouth centre: the points a BlazeFace detector gives. */
+export function keypointTemplate(five: readonly Point[]): Point[] {
+  const [le, re, nose, ml, mr] = five;
   return [le, re, nose, [(ml[0] + mr[0]) / 2, (ml[1] + mr[1]) / 2]];
 }
 
@@ -98,10 +98,4 @@ export function arcfaceFivePointTemplate(size = 112): Point[] {
     [41.5493, 92.3655],
     [70.7299, 92.2041],
   ].map(([x, y]) => [x * s, y * s]);
-}
-
-/** ArcFace's template for the eye centres, nose tip and mouth centre (BlazeFace's keypoints). */
-export function arcfaceKeypointTemplate(size = 112): Point[] {
-  const [le, re, nose, ml, mr] = arcfaceFivePointTemplate(size);
-  return [le, re, nose, [(ml[0] + mr[0]) / 2, (ml[1] + mr[1]) / 2]];
 }
