@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/src/config.js';
 import { decodeImage } from '../../server/src/image/decode.js';
-import type { FaceEngine, Point } from '../../shared/engine/types.js';
+import type { AnalyzeOptions, FaceEngine, Point } from '../../shared/engine/types.js';
+import { matchBoxes, type BoxMatch, type XYWH } from './boxes.js';
 import { matchNoses, type Box } from './noses.js';
 
 export interface NoseRow {
@@ -51,6 +52,7 @@ export async function runSamples(
   dir: string,
   engine: FaceEngine,
   log: (l: string) => void,
+  detProbThreshold?: number,
 ): Promise<SamplesReport> {
   const ann = JSON.parse(await readFile(join(dir, 'annotations.json'), 'utf8')) as Annotations;
   const owner = new Map(
@@ -61,7 +63,7 @@ export async function runSamples(
   for (const [file, noses] of Object.entries(ann.noses)) {
     const { image, ms } = await load(join(dir, file));
     const t = performance.now();
-    const result = await engine.analyze(image, { embed: owner.has(file) });
+    const result = await engine.analyze(image, { embed: owner.has(file), detProbThreshold });
     const detectMs = result.execution_time.detector ?? performance.now() - t;
     const biggest = result.faces[0]?.embedding;
     if (owner.has(file) && biggest) embeddings.set(file, biggest);
@@ -116,6 +118,7 @@ export async function runCounts(
   dir: string,
   engine: FaceEngine,
   log: (l: string) => void,
+  detProbThreshold?: number,
 ): Promise<CountRow[]> {
   const ann = JSON.parse(await readFile(join(dir, 'annotations.json'), 'utf8')) as {
     images: Record<string, { faces: number; ambiguous?: number }>;
@@ -124,7 +127,7 @@ export async function runCounts(
   for (const [file, want] of Object.entries(ann.images)) {
     const { image } = await load(join(dir, file));
     const t = performance.now();
-    const result = await engine.analyze(image);
+    const result = await engine.analyze(image, { detProbThreshold });
     const detected = result.faces.length;
     const ambiguous = want.ambiguous ?? 0;
     const detectMs = result.execution_time.detector ?? performance.now() - t;
@@ -139,4 +142,51 @@ export async function runCounts(
     log(`  ${file}: ${detected} faces`);
   }
   return rows;
+}
+
+export interface BoxRow extends BoxMatch {
+  file: string;
+  detectMs: number;
+}
+
+/** One threshold's pass over the box-annotated set: per-photo matches (boxes.ts). */
+export interface BoxesReport {
+  threshold: number | 'default';
+  rows: BoxRow[];
+}
+
+/**
+ * `dir` holds annotations.json ({file: {boxes: [[x, y, w, h]], hard: [...]}}) and the photos; one pass per
+ * threshold ('default' = the engine's own), every photo decoded as the server decodes it.
+ */
+export async function runBoxes(
+  dir: string,
+  engine: FaceEngine,
+  thresholds: readonly (number | 'default')[],
+  log: (l: string) => void,
+  options: Omit<AnalyzeOptions, 'detProbThreshold'> = {},
+): Promise<BoxesReport[]> {
+  const ann = JSON.parse(await readFile(join(dir, 'annotations.json'), 'utf8')) as Record<
+    string,
+    { boxes: XYWH[]; hard?: XYWH[] }
+  >;
+  const reports: BoxesReport[] = thresholds.map((threshold) => ({ threshold, rows: [] }));
+  for (const [file, want] of Object.entries(ann)) {
+    const { image } = await load(join(dir, file));
+    for (const report of reports) {
+      const t = performance.now();
+      const detProbThreshold = report.threshold === 'default' ? undefined : report.threshold;
+      const result = await engine.analyze(image, { ...options, detProbThreshold });
+      const detectMs =
+        (result.execution_time.detector ?? performance.now() - t) + (result.execution_time.verifier ?? 0);
+      const m = matchBoxes(
+        want.boxes,
+        want.hard ?? [],
+        result.faces.map((f) => f.box),
+      );
+      report.rows.push({ file, detectMs, ...m });
+      log(`  ${file} @ ${report.threshold}: ${m.found}/${m.faces}, ${m.falseBoxes.length} false`);
+    }
+  }
+  return reports;
 }

@@ -6,7 +6,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FaceEngine } from '../../shared/engine/types.js';
-import { runCounts, runSamples, type CountRow, type SamplesReport } from './detection.js';
+import {
+  runBoxes,
+  runCounts,
+  runSamples,
+  type BoxesReport,
+  type CountRow,
+  type SamplesReport,
+} from './detection.js';
 import { runLfw, type LfwReport } from './lfw.js';
 import { pct, table } from './table.js';
 
@@ -27,10 +34,17 @@ async function loadEngine(): Promise<FaceEngine | string> {
   }
 }
 
-function printSamples(r: SamplesReport): void {
+/** CompreFace's det_prob_threshold most clients set (an NVR integration's default), evaluated next to Visor's own. */
+const CLIENT_THRESHOLD = 0.8;
+const thresholdName = (t?: number | 'default') =>
+  t === undefined || t === 'default' ? 'the default threshold' : `det_prob_threshold ${t}`;
+
+function printSamples(r: SamplesReport, threshold?: number): void {
   const total = (k: 'noses' | 'found') => r.rows.reduce((s, x) => s + x[k], 0);
   const falseBoxes = r.rows.reduce((s, x) => s + x.falseBoxes.length, 0);
-  say('CompreFace sample photos: nose rule at the default threshold (test/fixtures/compreface-samples)');
+  say(
+    `CompreFace sample photos: nose rule at ${thresholdName(threshold)} (test/fixtures/compreface-samples)`,
+  );
   say(
     table(
       ['image', 'noses', 'found', 'missed', 'false boxes', 'decode ms', 'detect ms'],
@@ -60,9 +74,10 @@ function printSamples(r: SamplesReport): void {
   say();
 }
 
-function printCounts(rows: CountRow[]): void {
+function printCounts(rows: CountRow[], threshold?: number): void {
   say(
-    'Face counts on group photos (../shared/data/eval/detection): ok when faces ≤ detected ≤ faces + ambiguous',
+    `Face counts on group photos (../shared/data/eval/detection) at ${thresholdName(threshold)}: ` +
+      'ok when faces ≤ detected ≤ faces + ambiguous',
   );
   say(
     table(
@@ -71,6 +86,40 @@ function printCounts(rows: CountRow[]): void {
     ),
   );
   say(`total: ${rows.filter((r) => r.ok).length}/${rows.length} images within range`);
+  say();
+}
+
+function printBoxes(r: BoxesReport): void {
+  const sum = (f: (x: BoxesReport['rows'][number]) => number) => r.rows.reduce((s, x) => s + f(x), 0);
+  say(
+    `Box-annotated photos (../shared/data/eval/detection-boxes) at ${thresholdName(r.threshold)}: ` +
+      'one-to-one at IoU ≥ 0.3 or face centre in box; hard faces count neither way',
+  );
+  say(
+    table(
+      ['image', 'faces', 'found', 'false boxes', 'hard found', 'detect ms'],
+      r.rows.map((x) => [
+        x.file,
+        x.faces,
+        x.found,
+        x.falseBoxes.length,
+        `${x.hardFound}/${x.hard}`,
+        x.detectMs.toFixed(0),
+      ]),
+    ),
+  );
+  const [faces, found, hard, hardFound] = [
+    sum((x) => x.faces),
+    sum((x) => x.found),
+    sum((x) => x.hard),
+    sum((x) => x.hardFound),
+  ];
+  const falseBoxes = sum((x) => x.falseBoxes.length);
+  say(
+    `total: ${found}/${faces} faces (recall ${(found / faces).toFixed(3)}), ${falseBoxes} false boxes ` +
+      `(${((50 * falseBoxes) / faces).toFixed(2)} per 50 faces), hard faces ${hardFound}/${hard}, ` +
+      `detection ${sum((x) => x.detectMs).toFixed(0)} ms`,
+  );
   say();
 }
 
@@ -153,11 +202,26 @@ async function main(): Promise<number> {
     if (values.only !== 'lfw') {
       log('detection: CompreFace samples');
       printSamples((report.samples = await runSamples(samplesDir, engine, log)));
+      printSamples(
+        (report.samplesAt08 = await runSamples(samplesDir, engine, log, CLIENT_THRESHOLD)),
+        CLIENT_THRESHOLD,
+      );
       const countsDir = join(evalData, 'detection');
       if (existsSync(join(countsDir, 'annotations.json'))) {
         log('detection: group photos');
         printCounts((report.counts = await runCounts(countsDir, engine, log)));
+        printCounts(
+          (report.countsAt08 = await runCounts(countsDir, engine, log, CLIENT_THRESHOLD)),
+          CLIENT_THRESHOLD,
+        );
       } else missing('face counts');
+      const boxesDir = join(evalData, 'detection-boxes');
+      if (existsSync(join(boxesDir, 'annotations.json'))) {
+        log('detection: box-annotated photos');
+        const boxes = await runBoxes(boxesDir, engine, ['default', CLIENT_THRESHOLD], log);
+        boxes.forEach(printBoxes);
+        report.boxes = boxes;
+      } else missing('box-annotated detection');
     }
     if (values.only !== 'detection') {
       const lfwDir = join(evalData, 'lfw-view1');
