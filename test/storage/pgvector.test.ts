@@ -1,6 +1,7 @@
-// SEARCH_BACKEND=pgvector: PGlite with @electric-sql/pglite-pgvector answers recognition like the in-memory
-// index (real photos, real engine), stays in step through deletes and renames, and decodes the stored float32
-// bytes exactly; a PostgreSQL server without the extension refuses to start with PgvectorUnavailable.
+// SEARCH_BACKEND=pgvector, on PGlite (@electric-sql/pglite-pgvector) and on the real PostgreSQL server (pgvector
+// 0.8.6 built from ../shared/vendor by .ci/run): answers recognition like the in-memory index (real photos, real
+// engine), stays in step through deletes and renames, and decodes the stored float32 bytes exactly; a server where
+// the extension cannot be created refuses to start with PgvectorUnavailable.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { decodeImage } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
-import { createTestDatabase } from './backends.js';
+import postgres from 'postgres';
+import { createTestDatabase, PG_ADMIN_URL } from './backends.js';
 
 const photo = (name: string) => ({
   bytes: new Uint8Array(
@@ -27,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.dispose());
 
-describe('pgvector search backend [pglite]', () => {
+describe.each(['pglite', 'postgres'] as const)('pgvector search backend [%s]', (backend) => {
   let db: Db;
   let cleanup: () => Promise<void>;
   let pgvector: FaceServicesRuntime;
@@ -37,7 +39,7 @@ describe('pgvector search backend [pglite]', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    const created = await createTestDatabase('pglite', { SEARCH_BACKEND: 'pgvector' });
+    const created = await createTestDatabase(backend, { SEARCH_BACKEND: 'pgvector' });
     cleanup = created.cleanup;
     db = await openDatabase(created.config);
     pgvector = await createFaceServices({ config: created.config, db, engine, decode: decodeImage });
@@ -119,14 +121,25 @@ describe('pgvector search backend [pglite]', () => {
   });
 });
 
-describe('pgvector search backend [postgres without the extension]', () => {
+describe('pgvector search backend [postgres, extension not creatable]', () => {
+  // pgvector is not a trusted extension: a role that is not a superuser cannot create it (a managed server
+  // without pgvector behaves the same way at start).
   it('fails at start with PgvectorUnavailable', async () => {
-    const created = await createTestDatabase('postgres', { SEARCH_BACKEND: 'pgvector' });
+    const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
+    const role = `visor_noext_${process.pid}_${Date.now().toString(36)}`;
+    await admin.unsafe(`create role ${role} login`);
+    await admin.unsafe(`create database ${role} owner ${role}`);
+    const url = new URL(PG_ADMIN_URL);
+    url.username = role;
+    url.pathname = `/${role}`;
+    const config = { databaseUrl: url.toString(), dataDir: '.', searchBackend: 'pgvector' as const };
     try {
-      await expect(openDatabase(created.config)).rejects.toThrow(PgvectorUnavailable);
-      await expect(openDatabase(created.config)).rejects.toThrow(/SEARCH_BACKEND=memory/);
+      await expect(openDatabase(config)).rejects.toThrow(PgvectorUnavailable);
+      await expect(openDatabase(config)).rejects.toThrow(/permission denied.*SEARCH_BACKEND=memory/);
     } finally {
-      await created.cleanup();
+      await admin.unsafe(`drop database if exists ${role} with (force)`);
+      await admin.unsafe(`drop role if exists ${role}`);
+      await admin.end();
     }
   });
 });
