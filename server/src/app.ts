@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import { NotReady, PayloadTooLarge } from '../../shared/errors.js';
 import type { Config } from './config.js';
 import type { AppEnv, RouteDeps } from './http/env.js';
+import { settleBody } from './http/body.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { formatSize } from './http/images.js';
 import { accessLog, createLogger, type Logger } from './http/logger.js';
@@ -64,6 +65,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.get('/metrics', deps.metrics.handler);
   }
   app.use(accessLog(logger));
+  // Outermost body handling: an early error still reads the upload, so the keep-alive connection stays usable.
+  app.use(settleBody(maxBodySize));
   // Browser callers on other origins: the API key is the credential, so any origin by default.
   const corsMiddleware = cors({
     origin: corsOrigins === '*' ? '*' : corsOrigins,
