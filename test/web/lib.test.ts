@@ -4,7 +4,8 @@ import { analyzeRequest, curlCommand } from '../../web/src/lib/api/analyze.js';
 import { apiUrl } from '../../web/src/lib/api/client.js';
 import { ApiError, toUiError } from '../../web/src/lib/api/errors.js';
 import type { Connection, RecognizeResponse, VerifyResponse } from '../../web/src/lib/api/types.js';
-import { describe as describeFaces, overlays } from '../../web/src/lib/overlay/faces.js';
+import { describe as describeFaces, overlays, verdict } from '../../web/src/lib/overlay/faces.js';
+import { CALIBRATED_THRESHOLD, isMatch, matchThreshold } from '../../shared/match.js';
 import { formatJson } from '../../web/src/lib/test/json.js';
 
 const conn: Connection = { apiKey: '00000000-0000-0000-0000-000000000001', type: 'recognition', label: 'x' };
@@ -72,7 +73,7 @@ describe('errors', () => {
 });
 
 describe('overlays', () => {
-  it('labels a recognized face with its best subject and plugin facts', () => {
+  it('labels a recognized face with its best subject and plugin facts, strangers as unknown', () => {
     const res: RecognizeResponse = {
       result: [
         {
@@ -83,22 +84,65 @@ describe('overlays', () => {
           subjects: [{ subject: 'Ada', similarity: 0.98765 }],
         },
         { box, subjects: [] },
+        // CompreFace always returns the nearest subject: 0.01 is a stranger, not Ada.
+        { box, subjects: [{ subject: 'Ada', similarity: 0.01 }] },
       ],
     };
-    const [faces] = overlays('recognition', res);
+    const [faces] = overlays('recognition', res, 0.5);
     expect(faces[0].lines).toEqual(['Ada 0.99', 'age 25–32', 'female 97%']);
     expect(faces[0].kind).toBe('match');
     expect(faces[1]).toMatchObject({ lines: ['unknown'], kind: 'unknown', landmarks: [] });
-    expect(describeFaces(faces)).toBe('2 faces: Ada 0.99, age 25–32, female 97%; unknown.');
+    expect(faces[2]).toMatchObject({ lines: ['unknown', 'nearest Ada 0.01'], kind: 'unknown' });
+    expect(describeFaces(faces)).toBe(
+      '3 faces: Ada 0.99, age 25–32, female 97%; unknown; unknown, nearest Ada 0.01.',
+    );
+    // At a stricter threshold even Ada's 0.99 is unknown; the threshold itself is a match.
+    expect(overlays('recognition', res, 0.995)[0][0].kind).toBe('unknown');
+    expect(overlays('recognition', res, 0.98765)[0][0].kind).toBe('match');
   });
 
   it('splits a verification into the source and the target image', () => {
     const res: VerifyResponse = {
-      result: [{ source_image_face: { box }, face_matches: [{ box, similarity: 0.5 }] }],
+      result: [
+        {
+          source_image_face: { box },
+          face_matches: [
+            { box, similarity: 0.5 },
+            { box, similarity: 0.02 },
+          ],
+        },
+      ],
     };
-    const [source, target] = overlays('verification', res);
+    const [source, target] = overlays('verification', res, 0.5);
     expect(source[0].lines).toEqual(['source']);
-    expect(target[0].lines).toEqual(['similarity 0.50']);
+    expect(target.map((f) => [f.lines[0], f.kind])).toEqual([
+      ['same person 0.50', 'match'],
+      ['not the same 0.02', 'unknown'],
+    ]);
+  });
+
+  it('gives a verification a verdict at the threshold', () => {
+    const res = (sims: number[]): VerifyResponse => ({
+      result: [{ source_image_face: { box }, face_matches: sims.map((similarity) => ({ box, similarity })) }],
+    });
+    expect(verdict(res([0.02, 0.91]), 0.5)).toMatchObject({ same: true, best: 0.91 });
+    expect(verdict(res([0.02, 0.31]), 0.5)).toMatchObject({ same: false, best: 0.31 });
+    expect(verdict(res([0.02, 0.31]), 0.5).text).toBe(
+      'Not the same person: best similarity 0.31 is below the threshold 0.50.',
+    );
+    expect(verdict(res([]), 0.5)).toMatchObject({ same: false, best: undefined });
+  });
+});
+
+describe('match threshold (shared/match.ts)', () => {
+  it("is the service's min_similarity when set, else the calibrated 0.5", () => {
+    expect(matchThreshold(0.7)).toBe(0.7);
+    expect(matchThreshold(null)).toBe(CALIBRATED_THRESHOLD);
+    expect(matchThreshold(undefined)).toBe(0.5);
+    // 0 is the server's "not set" (MIN_SIMILARITY default: always the nearest, as CompreFace).
+    expect(matchThreshold(0)).toBe(0.5);
+    expect(isMatch(0.5, 0.5)).toBe(true);
+    expect(isMatch(0.49999, 0.5)).toBe(false);
   });
 });
 

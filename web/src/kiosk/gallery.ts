@@ -1,6 +1,7 @@
 // The collection in memory for per-frame matching: the embeddings of one collection's examples made by the
 // running engine's model, compared with the engine's calibrated similarity (shared/engine/similarity.ts).
 import type { FaceEngine } from '../../../shared/engine/types.js';
+import { isMatch } from '../../../shared/match.js';
 import { examplesFor } from '../lib/db/examples.js';
 
 export interface Match {
@@ -37,6 +38,6 @@ export class Gallery {
       const similarity = this.engine.similarity(embedding, it.embedding);
       if (!best || similarity > best.similarity) best = { subject: it.subject, similarity };
     }
-    return best && best.similarity >= threshold ? best : undefined;
+    return best && isMatch(best.similarity, threshold) ? best : undefined;
   }
 }

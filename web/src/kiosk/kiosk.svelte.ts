@@ -2,6 +2,7 @@
 // from the local collection when the similarity clears the threshold, draws the frame it analysed with the
 // boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating.
 import type { AnalyzeResult } from '../../../shared/engine/types.js';
+import { CALIBRATED_THRESHOLD } from '../../../shared/match.js';
 import { BrowserEngine, describeChoice, type EngineOptions } from '../lib/inference/browser-engine.js';
 import { addDeviceExample } from '../lib/db/examples.js';
 import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
@@ -14,7 +15,7 @@ import { Gallery, type Match } from './gallery.js';
 export interface KioskOptions {
   /** The local collection (Dexie) to recognise against and enrol into. */
   collection: string;
-  /** Calibrated similarity a match must reach (0.5 = the embedder's equal-error point). */
+  /** Calibrated similarity a match must reach when the service sets none (shared/match.ts). */
   threshold: number;
   engine?: EngineOptions;
   /** Seconds between two events for the same subject (or for unknown faces). */
@@ -51,7 +52,7 @@ export class KioskState {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   syncMessage = $state('');
   /** The threshold in force: the service's when sync says it has one, else the option. */
-  threshold = $state(0.5);
+  threshold = $state(CALIBRATED_THRESHOLD);
 
   #engine: BrowserEngine | undefined;
   #gallery: Gallery | undefined;

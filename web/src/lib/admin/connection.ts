@@ -2,10 +2,12 @@
 import type { Connection, ServiceType } from '../api/types.js';
 import type { AdminApp, AdminService } from './types.js';
 
-export function serviceConnection(app: AdminApp, service: AdminService): Connection {
+export function serviceConnection(app: Pick<AdminApp, 'name'>, service: AdminService): Connection {
   return {
     apiKey: service.api_key,
     type: service.type.toLowerCase() as ServiceType,
     label: `${app.name} · ${service.name}`,
+    minSimilarity: service.min_similarity,
+    serviceId: service.id,
   };
 }

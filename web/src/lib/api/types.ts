@@ -4,12 +4,16 @@ import type { Age, FaceBox, Gender, Point, Pose } from '../../../../shared/engin
 export type ServiceType = 'recognition' | 'detection' | 'verification';
 export const SERVICE_TYPES: readonly ServiceType[] = ['recognition', 'detection', 'verification'];
 
-/** A service the user connected to by pasting its API key (kept in localStorage until the admin UI exists). */
+/** A service the pages work with: a key pasted on Connect, or one the admin pages handed over. */
 export interface Connection {
   apiKey: string;
   type: ServiceType;
   /** A name the user chose, for telling keys apart. */
   label: string;
+  /** The service's own min_similarity when known (admin pages); null or absent: not set or unknown. */
+  minSimilarity?: number | null;
+  /** The admin API's service id, when the key came from the admin pages (to follow new keys and deletion). */
+  serviceId?: string;
 }
 
 /** One face as the API returns it; plugin fields appear when asked for through `face_plugins`. */

@@ -1,5 +1,7 @@
-// Turns API responses into what the Test page draws: per image, each face's box, landmarks and label lines.
+// Turns API responses into what the Test page draws: per image, each face's box, landmarks and label lines,
+// coloured by one notion of a match (shared/match.ts): below the threshold a face is "unknown", never a name.
 import type { Point } from '../../../../shared/engine/types.js';
+import { isMatch } from '../../../../shared/match.js';
 import type { AnalyzeResponse } from '../api/analyze.js';
 import type {
   ApiFace,
@@ -12,10 +14,18 @@ import type {
 export interface OverlayFace {
   box: { x_min: number; y_min: number; x_max: number; y_max: number };
   landmarks: Point[];
-  /** First line is the headline (name and similarity, or detection probability). */
+  /** First line is the headline (name and similarity, "unknown", or detection probability). */
   lines: string[];
-  /** 'match' | 'face' | 'unknown' picks the colour. */
+  /** 'match' (green) | 'face' (blue, no comparison made) | 'unknown' (red, below the threshold). */
   kind: 'match' | 'face' | 'unknown';
+}
+
+/** What a verification concluded: the best target face's similarity against the threshold. */
+export interface Verdict {
+  same: boolean;
+  best: number | undefined;
+  threshold: number;
+  text: string;
 }
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;
@@ -37,16 +47,22 @@ function face(f: ApiFace, headline: string, kind: OverlayFace['kind']): OverlayF
   return { box: f.box, landmarks: f.landmarks ?? [], lines: [headline, ...pluginLines(f)], kind };
 }
 
-/** One list of faces per input image (verification has two images). */
-export function overlays(type: ServiceType, res: AnalyzeResponse): OverlayFace[][] {
+const two = (x: number) => x.toFixed(2);
+
+/**
+ * One list of faces per input image (verification has two images); a recognized subject or a verification
+ * match counts only when its similarity reaches `threshold`.
+ */
+export function overlays(type: ServiceType, res: AnalyzeResponse, threshold: number): OverlayFace[][] {
   switch (type) {
     case 'recognition':
       return [
         (res as RecognizeResponse).result.map((f) => {
           const best = f.subjects?.[0];
-          return best
-            ? face(f, `${best.subject} ${best.similarity.toFixed(2)}`, 'match')
-            : face(f, 'unknown', 'unknown');
+          if (best && isMatch(best.similarity, threshold))
+            return face(f, `${best.subject} ${two(best.similarity)}`, 'match');
+          const nearest = best ? [`nearest ${best.subject} ${two(best.similarity)}`] : [];
+          return { ...face(f, 'unknown', 'unknown'), lines: ['unknown', ...nearest, ...pluginLines(f)] };
         }),
       ];
     case 'detection':
@@ -56,11 +72,29 @@ export function overlays(type: ServiceType, res: AnalyzeResponse): OverlayFace[]
       return [
         r.map((x) => face(x.source_image_face, 'source', 'face')),
         r.flatMap((x) =>
-          x.face_matches.map((m) => face(m, `similarity ${m.similarity.toFixed(2)}`, 'match')),
+          x.face_matches.map((m) =>
+            isMatch(m.similarity, threshold)
+              ? face(m, `same person ${two(m.similarity)}`, 'match')
+              : face(m, `not the same ${two(m.similarity)}`, 'unknown'),
+          ),
         ),
       ];
     }
   }
+}
+
+/** The verdict of a verification: the same person when the best target face reaches `threshold`. */
+export function verdict(res: VerifyResponse, threshold: number): Verdict {
+  const sims = res.result.flatMap((x) => x.face_matches.map((m) => m.similarity));
+  const best = sims.length ? Math.max(...sims) : undefined;
+  const same = best !== undefined && isMatch(best, threshold);
+  const text =
+    best === undefined
+      ? 'No face to compare in the target image.'
+      : same
+        ? `Same person: best similarity ${two(best)} reaches the threshold ${two(threshold)}.`
+        : `Not the same person: best similarity ${two(best)} is below the threshold ${two(threshold)}.`;
+  return { same, best, threshold, text };
 }
 
 /** A sentence describing the result, for screen readers and as the canvas' fallback text. */

@@ -1,4 +1,5 @@
-// State of the Test page: the chosen images, the options, the last response, and the curl command for it.
+// State of the Test page: the chosen images, the options, the match threshold, the last response (faces and
+// verdict drawn from it at the threshold), and the curl command for it.
 import {
   analyzeRequest,
   curlCommand,
@@ -8,9 +9,10 @@ import {
 } from '../api/analyze.js';
 import { isAbort } from '../api/client.js';
 import { toUiError, type UiError } from '../api/errors.js';
-import type { Connection } from '../api/types.js';
+import type { Connection, VerifyResponse } from '../api/types.js';
 import { PLUGINS } from '../../../../shared/engine/types.js';
-import { overlays, type OverlayFace } from '../overlay/faces.js';
+import { matchThreshold } from '../../../../shared/match.js';
+import { overlays, verdict, type OverlayFace, type Verdict } from '../overlay/faces.js';
 
 /** The face plugins a caller may ask for (the engine's list). */
 export const PLUGIN_CHOICES = PLUGINS;
@@ -25,12 +27,24 @@ export class Tester {
   images = $state<(Picked | undefined)[]>([]);
   params = $state<AnalyzeParams>({ plugins: ['landmarks'], predictionCount: 1 });
   response = $state<AnalyzeResponse | undefined>(undefined);
-  faces = $state<OverlayFace[][]>([]);
+  /** The similarity a face needs to count as a match here; starts at the service's (matchThreshold). */
+  threshold = $state(0.5);
   busy = $state(false);
   error = $state<UiError | undefined>(undefined);
   #controller: AbortController | undefined;
 
   readonly ready = $derived(this.images.filter(Boolean).length === this.slots);
+  /** The service's own threshold (its min_similarity, else the calibrated default). */
+  readonly serviceThreshold: number;
+  /** Per image, the faces to draw, judged at the current threshold (changing it redraws, no new request). */
+  readonly faces: OverlayFace[][] = $derived.by(() =>
+    this.response ? overlays(this.conn.type, this.response, this.threshold) : [],
+  );
+  readonly verdict: Verdict | undefined = $derived.by(() =>
+    this.response && this.conn.type === 'verification'
+      ? verdict(this.response as VerifyResponse, this.threshold)
+      : undefined,
+  );
 
   /** The curl command for the current options; file names are placeholders until images are picked. */
   readonly curl = $derived.by(() => {
@@ -39,7 +53,10 @@ export class Tester {
     return curlCommand(window.location.origin, this.conn, analyzeRequest(this.conn.type, this.params, files));
   });
 
-  constructor(readonly conn: Connection) {}
+  constructor(readonly conn: Connection) {
+    this.serviceThreshold = matchThreshold(conn.minSimilarity);
+    this.threshold = this.serviceThreshold;
+  }
 
   get slots(): number {
     return this.conn.type === 'verification' ? 2 : 1;
@@ -61,7 +78,6 @@ export class Tester {
     this.images[slot]?.bitmap.close();
     this.images[slot] = { file, bitmap };
     this.response = undefined;
-    this.faces = [];
     if (this.ready) await this.run();
   }
 
@@ -81,11 +97,9 @@ export class Tester {
     try {
       const res = await send(this.conn, req, controller.signal);
       this.response = res;
-      this.faces = overlays(this.conn.type, res);
     } catch (err) {
       if (isAbort(err)) return;
       this.response = undefined;
-      this.faces = [];
       const what =
         this.conn.type === 'recognition'
           ? 'Recognition'
