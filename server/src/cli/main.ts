@@ -1,8 +1,19 @@
-// `visor` CLI dispatcher: engine commands (detect, embed, compare) and administration commands (service, user, app).
+// `visor` CLI dispatcher: engine commands (detect, embed, compare), migration (import) and administration
+// commands (service, user, app).
+
+// onnxruntime-node 1.29+ creates its environment with POSIX telemetry on: it matches regular expressions
+// (libstdc++'s, which recurse once per character) against the process's command line, so `visor detect` with
+// ~500 paths (~30 KB of argv) overflowed the 8 MB stack and died with SIGSEGV before printing anything; the
+// same telemetry also uploads usage events to Microsoft. Off before any model loads; workers inherit it.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 const usage = `usage:
-  visor detect <images...>          one JSON line per image: faces with box and landmarks
-  visor embed <images...>           same, with each face's embedding
-  visor compare <a> <b>             similarity of the biggest face in each image
+  visor detect <images, folders...>     one JSON line per image: faces with box and landmarks
+  visor embed <images, folders...>      same, with each face's embedding
+  visor compare <reference> <images...> similarity of each image's biggest face to the reference's
+      (all three: --files-from FILE|-, --jobs N, --no-progress; visor detect --help)
+  visor import --from URL --api-key KEY --to-service KEY [--to URL]
+                                        copy a CompreFace (or Visor) face collection (visor import --help)
   visor service create --type recognition|detection|verification --name N [--app ID]
   visor user create|list|reset-password ...   users, from the server's shell (visor user --help)
   visor app create|list|add-member ...        applications and members (visor app --help)
@@ -12,6 +23,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   detect: () => import('./engine-commands.js').then((m) => m.detectCommand),
   embed: () => import('./engine-commands.js').then((m) => m.embedCommand),
   compare: () => import('./engine-commands.js').then((m) => m.compareCommand),
+  import: () => import('./import-command.js').then((m) => m.importCommand),
   service: () => import('./service-commands.js').then((m) => m.serviceCommand),
   user: () => import('./user-commands.js').then((m) => m.userCommand),
   app: () => import('./app-commands.js').then((m) => m.appCommand),
