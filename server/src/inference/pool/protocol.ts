@@ -6,7 +6,7 @@ import type { RawImage } from '../../../../shared/image.js';
 
 /** What the pool puts in `workerData`. */
 export interface WorkerInit {
-  /** The worker module to load after tsx is registered (file URL). */
+  /** The worker module (file URL): TypeScript, loaded after tsx is registered, or the built worker.js. */
   entry: string;
   intraOpThreads: number;
   modelsDir?: string;
