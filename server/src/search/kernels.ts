@@ -18,26 +18,28 @@ export interface Kernel {
   scan(query: Float32Array, rows: number, top: TopK): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const modules = new Map<Uint8Array<ArrayBuffer>, WebAssembly.Module | null>();
 
-/** The compiled SIMD module, or null where this runtime lacks WebAssembly SIMD (checked once). */
-function simdModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+/** The compiled module of `bytes`, or null where this runtime lacks WebAssembly SIMD (checked once per module). */
+export function compiled(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
+  let module = modules.get(bytes);
+  if (module === undefined) {
     try {
-      compiled = WebAssembly.validate(SCAN_WASM) ? new WebAssembly.Module(SCAN_WASM) : null;
+      module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     } catch {
-      compiled = null;
+      module = null;
     }
+    modules.set(bytes, module);
   }
-  return compiled;
+  return module;
 }
 
 /** Whether the WebAssembly SIMD kernel can run here. */
-export const simdAvailable = (): boolean => simdModule() !== null;
+export const simdAvailable = (): boolean => compiled(SCAN_WASM) !== null;
 
 /** A kernel for `dim`-d rows: `auto` takes WebAssembly SIMD where it exists, JS otherwise. */
 export function createKernel(dim: number, capacity: number, choice: KernelName | 'auto' = 'auto'): Kernel {
-  const module = choice === 'js' ? null : simdModule();
+  const module = choice === 'js' ? null : compiled(SCAN_WASM);
   if (choice === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available in this runtime');
   return module ? new WasmKernel(module, dim, capacity) : new JsKernel(dim, capacity);
 }
@@ -90,9 +92,9 @@ class JsKernel implements Kernel {
   }
 }
 
-const PAGE = 65536;
+export const PAGE = 65536;
 /** Rows per call into wasm; the candidate arrays hold a whole block (the first block offers every row). */
-const BLOCK = 8192;
+export const BLOCK = 8192;
 
 /**
  * Linear memory layout: [candidate slots: BLOCK i32][candidate scores: BLOCK f32][query: stride f32][rows…],

@@ -1,8 +1,21 @@
-// Exact in-memory nearest-neighbour index: L2-normalised embeddings in one contiguous block (the wasm linear
-// memory of the SIMD kernel, or a Float32Array) with parallel ids and subject ids. Grows by doubling, deletes
-// by swap-remove, ranks by dot product (for unit vectors the same order as L2 distance: d² = 2 − 2·dot).
+// In-memory nearest-neighbour index: L2-normalised embeddings with parallel ids and subject ids. Grows by
+// doubling, deletes by swap-remove, ranks by dot product (for unit vectors the same order as L2 distance:
+// d² = 2 − 2·dot). Two representations, chosen by size:
+// - exact (small collections, and the reference): the float rows in one contiguous block (the wasm linear memory
+//   of the SIMD kernel, or a Float32Array), every row scored exactly;
+// - quantised (from `quantiseFrom` rows): int8 rows in memory (a quarter of the floats), scanned for the best
+//   candidates, which are re-ranked with their exact float rows read back from a temporary file (float-file.ts).
+//   It goes back to exact below half that size, so that a collection at the threshold does not flip to and fro.
+import { FloatFile } from './float-file.js';
+import { createInt8Kernel, type Int8Kernel } from './int8-kernels.js';
 import { createKernel, type Kernel, type KernelName } from './kernels.js';
-import { TopK } from './top-k.js';
+import { TopK, type Scored } from './top-k.js';
+
+/** Collection size from which VectorIndex quantises, unless told otherwise (SEARCH_QUANTISE_FROM). */
+export const DEFAULT_QUANTISE_FROM = 50_000;
+
+/** Candidates re-ranked exactly beyond the `k` asked for (at least 2k in all). */
+const RERANK_EXTRA = 32;
 
 export interface Hit {
   id: string;
@@ -29,16 +42,30 @@ export interface VectorIndexOptions {
   minCapacity?: number;
   /** Scoring kernel (default auto: WebAssembly SIMD where available, else JS). */
   kernel?: KernelName | 'auto';
+  /** Rows from which the index is quantised (default DEFAULT_QUANTISE_FROM; 0 = always exact). */
+  quantiseFrom?: number;
+  /** Folder of the quantised index's file of exact vectors (default the system's temporary folder). */
+  spillDir?: string;
+}
+
+/** The quantised representation: int8 rows in memory, exact rows in a file, slot for slot. */
+interface Quantised {
+  rows: Int8Kernel;
+  floats: FloatFile;
 }
 
 export class VectorIndex {
-  private kernel: Kernel;
+  /** The float rows while exact; undefined while quantised. */
+  private kernel: Kernel | undefined;
+  private quantised: Quantised | undefined;
   private ids: string[] = [];
   private subjects: string[] = [];
   private slots = new Map<string, number>();
 
   private readonly minCapacity: number;
   private readonly kernelChoice: KernelName | 'auto';
+  private readonly quantiseFrom: number;
+  private readonly spillDir: string | undefined;
   private cap: number;
 
   constructor(
@@ -48,13 +75,20 @@ export class VectorIndex {
     const o = typeof options === 'number' ? { minCapacity: options } : options;
     this.minCapacity = o.minCapacity ?? 64;
     this.kernelChoice = o.kernel ?? 'auto';
+    this.quantiseFrom = o.quantiseFrom ?? DEFAULT_QUANTISE_FROM;
+    this.spillDir = o.spillDir;
     this.cap = this.minCapacity;
     this.kernel = createKernel(dim, this.cap, this.kernelChoice);
   }
 
   /** The scoring kernel in use. */
   get kernelName(): KernelName {
-    return this.kernel.name;
+    return this.quantised?.rows.name ?? this.kernel!.name;
+  }
+
+  /** How the rows are held now: exact floats, or int8 with the floats in a file. */
+  get representation(): 'exact' | 'int8' {
+    return this.quantised ? 'int8' : 'exact';
   }
 
   get size(): number {
@@ -82,7 +116,14 @@ export class VectorIndex {
     } else {
       this.subjects[slot] = subjectId;
     }
-    this.kernel.data.set(normalize(vector), slot * this.kernel.stride);
+    const unit = normalize(vector);
+    if (this.quantised) {
+      this.quantised.rows.set(slot, unit);
+      this.quantised.floats.write(slot, unit);
+    } else {
+      this.kernel!.data.set(unit, slot * this.kernel!.stride);
+      if (this.quantiseFrom > 0 && this.size >= this.quantiseFrom) this.quantise();
+    }
   }
 
   /** Removes the example `id` by moving the last entry into its slot. */
@@ -91,8 +132,13 @@ export class VectorIndex {
     if (slot === undefined) return false;
     const last = this.ids.length - 1;
     if (slot !== last) {
-      const stride = this.kernel.stride;
-      this.kernel.data.copyWithin(slot * stride, last * stride, (last + 1) * stride);
+      if (this.quantised) {
+        this.quantised.rows.move(last, slot);
+        this.quantised.floats.move(last, slot);
+      } else {
+        const stride = this.kernel!.stride;
+        this.kernel!.data.copyWithin(slot * stride, last * stride, (last + 1) * stride);
+      }
       this.ids[slot] = this.ids[last];
       this.subjects[slot] = this.subjects[last];
       this.slots.set(this.ids[slot], slot);
@@ -102,14 +148,18 @@ export class VectorIndex {
     this.slots.delete(id);
     if (this.capacity > this.minCapacity && this.size <= this.capacity / 4)
       this.resize(Math.max(this.minCapacity, this.capacity / 2));
+    if (this.quantised && this.size < this.quantiseFrom / 2) this.unquantise();
     return true;
   }
 
+  /** Empties the index (and closes the file of a quantised one). */
   clear(): void {
     this.ids = [];
     this.subjects = [];
     this.slots.clear();
     this.cap = this.minCapacity;
+    this.quantised?.floats.close();
+    this.quantised = undefined;
     this.kernel = createKernel(this.dim, this.cap, this.kernelChoice);
   }
 
@@ -117,8 +167,9 @@ export class VectorIndex {
   vector(id: string): Float32Array | undefined {
     const slot = this.slots.get(id);
     if (slot === undefined) return undefined;
-    const at = slot * this.kernel.stride;
-    return this.kernel.data.slice(at, at + this.dim);
+    if (this.quantised) return this.quantised.floats.read(slot, new Float32Array(this.dim));
+    const at = slot * this.kernel!.stride;
+    return this.kernel!.data.slice(at, at + this.dim);
   }
 
   subjectOf(id: string): string | undefined {
@@ -181,15 +232,65 @@ export class VectorIndex {
     return normalize(query);
   }
 
-  /** The `k` best slots for the unit query `q`, best first. */
-  private top(q: Float32Array, k: number) {
+  /** The `k` best slots for the unit query `q`, best first, with exact scores. */
+  private top(q: Float32Array, k: number): Scored[] {
     const top = new TopK(k);
-    this.kernel.scan(q, this.size, top);
+    if (!this.quantised) {
+      this.kernel!.scan(q, this.size, top);
+      return top.sorted();
+    }
+    const candidates = new TopK(Math.max(2 * k, k + RERANK_EXTRA));
+    this.quantised.rows.scan(q, this.size, candidates);
+    const v = new Float32Array(this.dim);
+    for (const { slot } of candidates.heap) top.push(slot, dot(q, this.quantised.floats.read(slot, v)));
     return top.sorted();
   }
 
   private resize(capacity: number): void {
-    this.kernel.resize(capacity);
+    if (this.quantised) {
+      this.quantised.rows.resize(capacity);
+      if (capacity < this.cap) this.quantised.floats.truncate(capacity);
+    } else {
+      this.kernel!.resize(capacity);
+    }
     this.cap = capacity;
   }
+
+  /** Exact → quantised: every float row to the file, its int8 copy to memory; the float block is dropped. */
+  private quantise(): void {
+    const { data, stride } = this.kernel!;
+    const rows = createInt8Kernel(this.dim, this.cap, this.kernelChoice);
+    const floats = new FloatFile(this.dim, this.spillDir);
+    for (let slot = 0; slot < this.size; slot++) {
+      const v = data.subarray(slot * stride, slot * stride + this.dim);
+      rows.set(slot, v);
+      floats.write(slot, v);
+    }
+    this.quantised = { rows, floats };
+    this.kernel = undefined;
+  }
+
+  /** Quantised → exact: the float rows read back from the file, which is closed. */
+  private unquantise(): void {
+    const kernel = createKernel(this.dim, this.cap, this.kernelChoice);
+    const { floats } = this.quantised!;
+    const v = new Float32Array(this.dim);
+    for (let slot = 0; slot < this.size; slot++) kernel.data.set(floats.read(slot, v), slot * kernel.stride);
+    floats.close();
+    this.quantised = undefined;
+    this.kernel = kernel;
+  }
+}
+
+/** The dot product of two dim-long vectors, rounded to float32 like the kernels' scores. */
+function dot(a: Float32Array, b: Float32Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let i = 0;
+  for (; i + 1 < a.length; i += 2) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+  }
+  if (i < a.length) s0 += a[i] * b[i];
+  return Math.fround(s0 + s1);
 }

@@ -1,0 +1,219 @@
+// The quantised rows of a large VectorIndex: each unit vector as int8 values with one f32 scale per row
+// (x ≈ scale · q, scale = max|x| / 127), scored against an int16 query by a WebAssembly SIMD kernel (the default
+// where SIMD exists) or plain JS. Scores are approximate dot products, only good for choosing the candidates
+// that VectorIndex then re-ranks with the exact float vectors.
+import { compiled, PAGE, BLOCK, type KernelName } from './kernels.js';
+import { TopK } from './top-k.js';
+import { SCAN8_WASM, type Scan8Fn } from './wasm-scan8.js';
+
+export interface Int8Kernel {
+  readonly name: KernelName;
+  /** Bytes per stored row: the dimension, zero-padded to a multiple of 64. */
+  readonly stride: number;
+  /** Makes room for `capacity` rows, keeping the first ones. */
+  resize(capacity: number): void;
+  /** Stores the unit vector `v` (dim long) quantised at `slot`. */
+  set(slot: number, v: Float32Array): void;
+  /** Copies row `from` over row `to`. */
+  move(from: number, to: number): void;
+  /** Offers `top` every row among the first `rows` whose approximate score against the unit `query` beats its floor. */
+  scan(query: Float32Array, rows: number, top: TopK): void;
+}
+
+/** Quantises `v` into `out` (int8, |q| ≤ 127); returns the scale that maps them back (0 for a zero vector). */
+export function quantise(v: Float32Array, out: Int8Array): number {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
+  if (max === 0) {
+    out.fill(0);
+    return 0;
+  }
+  const k = 127 / max;
+  for (let i = 0; i < v.length; i++) out[i] = Math.round(v[i] * k);
+  return max / 127;
+}
+
+/**
+ * The query as int16 values into `out`; returns their scale. Their range keeps every integer sum under 2^31
+ * (127 · qmax · stride), so the query adds almost no error of its own: 32,767 levels up to 512-d rows.
+ */
+export function quantiseQuery(q: Float32Array, stride: number, out: Int16Array): number {
+  const qmax = Math.min(32767, Math.floor(0x7fffffff / (127 * stride)));
+  let max = 0;
+  for (let i = 0; i < q.length; i++) max = Math.max(max, Math.abs(q[i]));
+  if (max === 0) return 0;
+  const k = qmax / max;
+  for (let i = 0; i < q.length; i++) out[i] = Math.round(q[i] * k);
+  return max / qmax;
+}
+
+/** An int8 kernel for `dim`-d rows: `auto` takes WebAssembly SIMD where it exists, JS otherwise. */
+export function createInt8Kernel(
+  dim: number,
+  capacity: number,
+  choice: KernelName | 'auto' = 'auto',
+): Int8Kernel {
+  const module = choice === 'js' ? null : compiled(SCAN8_WASM);
+  if (choice === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available in this runtime');
+  return module ? new WasmInt8Kernel(module, dim, capacity) : new JsInt8Kernel(dim, capacity);
+}
+
+const strideOf = (dim: number) => Math.ceil(dim / 64) * 64;
+
+/** The plain-JS kernel, also the reference the SIMD one is tested against. */
+export class JsInt8Kernel implements Int8Kernel {
+  readonly name = 'js';
+  readonly stride: number;
+  private rows: Int8Array;
+  private scales: Float32Array;
+  private readonly query: Int16Array;
+
+  constructor(
+    private readonly dim: number,
+    capacity: number,
+  ) {
+    this.stride = strideOf(dim);
+    this.rows = new Int8Array(capacity * this.stride);
+    this.scales = new Float32Array(capacity);
+    this.query = new Int16Array(this.stride);
+  }
+
+  resize(capacity: number): void {
+    const rows = new Int8Array(capacity * this.stride);
+    rows.set(this.rows.subarray(0, Math.min(this.rows.length, rows.length)));
+    const scales = new Float32Array(capacity);
+    scales.set(this.scales.subarray(0, Math.min(this.scales.length, capacity)));
+    this.rows = rows;
+    this.scales = scales;
+  }
+
+  set(slot: number, v: Float32Array): void {
+    this.scales[slot] = quantise(v, this.rows.subarray(slot * this.stride, slot * this.stride + this.dim));
+  }
+
+  move(from: number, to: number): void {
+    this.rows.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
+    this.scales[to] = this.scales[from];
+  }
+
+  scan(query: Float32Array, rows: number, top: TopK): void {
+    const q = this.query;
+    const qScale = quantiseQuery(query, this.stride, q);
+    const { dim, stride, scales } = this;
+    const data = this.rows;
+    let floor = top.floor;
+    for (let i = 0, off = 0; i < rows; i++, off += stride) {
+      let sum = 0;
+      for (let j = 0; j < dim; j++) sum += data[off + j] * q[j];
+      const score = Math.fround(Math.fround(Math.fround(sum) * scales[i]) * qScale);
+      if (score > floor) {
+        top.push(i, score);
+        floor = top.floor;
+      }
+    }
+  }
+}
+
+/**
+ * Linear memory layout: [candidate slots: BLOCK i32][candidate scores: BLOCK f32][query: stride i16][rows…]
+ * [scales…], every part 64-byte aligned. Growing moves the (small) scales behind the rows; shrinking replaces
+ * the memory.
+ */
+class WasmInt8Kernel implements Int8Kernel {
+  readonly name = 'wasm-simd';
+  readonly stride: number;
+  private memory!: WebAssembly.Memory;
+  private scanFn!: Scan8Fn;
+  private rows!: Int8Array;
+  private scales!: Float32Array;
+  private readonly queryAt = BLOCK * 8;
+  private readonly dataAt: number;
+
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly dim: number,
+    private capacity: number,
+  ) {
+    this.stride = strideOf(dim);
+    this.dataAt = this.queryAt + this.stride * 2;
+    this.allocate(capacity);
+  }
+
+  private scalesAt(capacity: number): number {
+    return this.dataAt + Math.ceil((capacity * this.stride) / 64) * 64;
+  }
+
+  private pagesFor(capacity: number): number {
+    return Math.ceil((this.scalesAt(capacity) + capacity * 4) / PAGE);
+  }
+
+  private allocate(capacity: number): void {
+    this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
+    this.scanFn = instance.exports.scan8 as Scan8Fn;
+    this.view(capacity);
+  }
+
+  private view(capacity: number): void {
+    this.capacity = capacity;
+    this.rows = new Int8Array(this.memory.buffer, this.dataAt, capacity * this.stride);
+    this.scales = new Float32Array(this.memory.buffer, this.scalesAt(capacity), capacity);
+  }
+
+  resize(capacity: number): void {
+    const pages = this.pagesFor(capacity);
+    const current = this.memory.buffer.byteLength / PAGE;
+    const kept = Math.min(this.capacity, capacity);
+    if (pages >= current / 2 && capacity >= this.capacity) {
+      if (pages > current) this.memory.grow(pages - current);
+      const from = this.scalesAt(this.capacity);
+      new Uint8Array(this.memory.buffer).copyWithin(this.scalesAt(capacity), from, from + kept * 4);
+      this.view(capacity);
+    } else {
+      const rows = this.rows.slice(0, kept * this.stride);
+      const scales = this.scales.slice(0, kept);
+      this.allocate(capacity);
+      this.rows.set(rows);
+      this.scales.set(scales);
+    }
+  }
+
+  set(slot: number, v: Float32Array): void {
+    this.scales[slot] = quantise(v, this.rows.subarray(slot * this.stride, slot * this.stride + this.dim));
+  }
+
+  move(from: number, to: number): void {
+    this.rows.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
+    this.scales[to] = this.scales[from];
+  }
+
+  scan(query: Float32Array, rows: number, top: TopK): void {
+    const buffer = this.memory.buffer;
+    const qScale = quantiseQuery(query, this.stride, new Int16Array(buffer, this.queryAt, this.stride));
+    if (qScale === 0) {
+      // a zero query scores 0 everywhere: the first rows, as the exact kernels rank ties
+      for (let i = 0; i < rows && top.floor < 0; i++) top.push(i, 0);
+      return;
+    }
+    const slots = new Int32Array(buffer, 0, BLOCK);
+    const scores = new Float32Array(buffer, BLOCK * 4, BLOCK);
+    const scalesAt = this.scalesAt(this.capacity);
+    for (let from = 0; from < rows; from += BLOCK) {
+      const floor = top.floor;
+      if (floor === Infinity) return;
+      const n = Math.min(BLOCK, rows - from);
+      const found = this.scanFn(
+        this.queryAt,
+        this.dataAt + from * this.stride,
+        n,
+        this.stride,
+        scalesAt + from * 4,
+        floor / qScale,
+        0,
+        BLOCK * 4,
+        from,
+      );
+      for (let i = 0; i < found; i++) top.push(slots[i], Math.fround(scores[i] * qScale));
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// The WebAssembly SIMD scan kernel over int8 rows (the quantised index), assembled like wasm-scan.ts:
+//
+//   scan8(query, data, rows, strideBytes, scales, floor: f32, outSlots, outScores, firstSlot) -> count
+//
+// Rows are `strideBytes` int8 values (a multiple of 64, zero-padded) from `data`; the query is the same number of
+// int16 values at `query`. A row's score is its integer dot product with the query (i16 widening, i32x4.dot_i16x8_s,
+// four i32x4 accumulators) times the row's f32 scale at `scales` + 4·row; every row scoring above `floor` is
+// appended as (firstSlot + row, score) to the i32/f32 arrays at `outSlots`/`outScores`, and the count is returned.
+// Integer sums cannot overflow: |value| ≤ 127 for both, so a row of 4,096 values stays under 2^27.
+import {
+  add32,
+  addI32x4,
+  block,
+  brIf,
+  dotI16x8,
+  eqz32,
+  F32,
+  f32FromI32,
+  get,
+  gtF32,
+  I32,
+  i32,
+  laneI32,
+  load128,
+  loadF32,
+  loop,
+  ltU32,
+  moduleOf,
+  mulF32,
+  set,
+  shl32,
+  V128,
+  vec,
+  when,
+  widenHighI8,
+  widenLowI8,
+  zero128,
+} from './wasm-asm.js';
+import { emit } from './wasm-scan.js';
+
+const tee = (i: number) => [0x22, i];
+
+// Parameters, then locals.
+const [QUERY, DATA, ROWS, STRIDE, SCALES, FLOOR, OUT_SLOTS, OUT_SCORES, FIRST] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const [ROW, COUNT, END, Q, SCORE, ACC, BYTES] = [9, 10, 11, 12, 13, 14, 18]; // ACC..ACC+3: the accumulators
+const P = DATA; // the row pointer walks through the data
+
+/** acc[k] += widen(row bytes 16k…16k+15) · query values 16k…16k+15, as two i32x4.dot_i16x8_s. */
+const multiplyAdd = [0, 1, 2, 3].flatMap((k) => [
+  ...get(ACC + k),
+  ...get(P),
+  ...load128(16 * k),
+  ...tee(BYTES),
+  ...widenLowI8,
+  ...get(Q),
+  ...load128(32 * k),
+  ...dotI16x8,
+  ...addI32x4,
+  ...get(BYTES),
+  ...widenHighI8,
+  ...get(Q),
+  ...load128(32 * k + 16),
+  ...dotI16x8,
+  ...addI32x4,
+  ...set(ACC + k),
+]);
+
+const body = block(
+  [...get(ROWS), ...eqz32, ...brIf(0)],
+  loop(
+    [0, 1, 2, 3].flatMap((k) => [...zero128, ...set(ACC + k)]),
+    [...get(QUERY), ...set(Q)],
+    [...get(P), ...get(STRIDE), ...add32, ...set(END)],
+    loop(
+      multiplyAdd,
+      [...get(P), ...i32(64), ...add32, ...set(P)],
+      [...get(Q), ...i32(128), ...add32, ...set(Q)],
+      [...get(P), ...get(END), ...ltU32, ...brIf(0)],
+    ),
+    // (acc0 + acc1) + (acc2 + acc3), its lanes summed, as f32 times the row's scale
+    [...get(ACC), ...get(ACC + 1), ...addI32x4, ...get(ACC + 2), ...get(ACC + 3), ...addI32x4, ...addI32x4],
+    [...set(ACC), ...get(ACC), ...laneI32(0), ...get(ACC), ...laneI32(1), ...add32],
+    [...get(ACC), ...laneI32(2), ...get(ACC), ...laneI32(3), ...add32, ...add32, ...f32FromI32],
+    [...get(SCALES), ...get(ROW), ...i32(2), ...shl32, ...add32, ...loadF32, ...mulF32, ...set(SCORE)],
+    [...get(SCORE), ...get(FLOOR), ...gtF32],
+    when(emit(OUT_SLOTS, OUT_SCORES, COUNT, FIRST, ROW, SCORE)),
+    [...get(ROW), ...i32(1), ...add32, ...set(ROW)],
+    [...get(ROW), ...get(ROWS), ...ltU32, ...brIf(0)],
+  ),
+);
+
+const locals = vec([
+  [4, I32], // ROW, COUNT, END, Q
+  [1, F32], // SCORE
+  [5, V128], // ACC..ACC+3, BYTES
+]);
+
+/** The module's bytes: imports `env.memory`, exports `scan8`. */
+export const SCAN8_WASM = moduleOf('scan8', [I32, I32, I32, I32, I32, F32, I32, I32, I32], locals, [
+  ...body,
+  ...get(COUNT),
+]);
+
+/** The signature of the exported function. */
+export type Scan8Fn = (
+  query: number,
+  data: number,
+  rows: number,
+  strideBytes: number,
+  scales: number,
+  floor: number,
+  outSlots: number,
+  outScores: number,
+  firstSlot: number,
+) => number;

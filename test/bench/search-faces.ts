@@ -1,0 +1,63 @@
+// Child process: the embeddings of LFW View 1's photos (the centred face of each, through the server's whole
+// pipeline) for one embedder, written once to test/artifacts/search/ and reused by later runs, so that the search
+// benchmark measures real face embeddings, not only random vectors. Prints the cache file's path.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeImage } from '../../server/src/image/decode.js';
+import { createServerEngine } from '../../server/src/inference/engine.js';
+import { centralFace } from '../eval/lfw.js';
+import { sendResult } from './child.js';
+import { ROOT } from './setup.js';
+
+export const LFW_DIR = join(ROOT, '../shared/data/eval/lfw-view1');
+const CACHE = join(ROOT, 'test/artifacts/search');
+
+/** The cache of one embedder's LFW embeddings: `<base>.f32` (rows of dim floats) and `<base>.json` (FaceSet). */
+export interface FaceSet {
+  embedder: string;
+  dim: number;
+  /** The person of each row, in row order. */
+  people: string[];
+}
+
+export const facesBase = (embedder: string) => join(CACHE, `lfw-${embedder.replace(/[^\w.-]+/g, '_')}`);
+
+/** The cached rows and their people (after `search-faces.ts` ran for this embedder). */
+export async function readFaces(base: string): Promise<{ set: FaceSet; rows: Float32Array }> {
+  const set = JSON.parse(await readFile(`${base}.json`, 'utf8')) as FaceSet;
+  const bytes = await readFile(`${base}.f32`);
+  return { set, rows: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) };
+}
+
+if (process.argv[1]?.endsWith('search-faces.ts')) {
+  const { values } = parseArgs({ options: { embedder: { type: 'string' } } });
+  const engine = await createServerEngine(values.embedder ? { embedder: values.embedder } : {});
+  const base = facesBase(engine.embedderId);
+  if (!existsSync(`${base}.json`)) {
+    const people = (await readdir(LFW_DIR, { withFileTypes: true })).filter((d) => d.isDirectory());
+    const rows: Float32Array[] = [];
+    const names: string[] = [];
+    let done = 0;
+    for (const person of people.map((d) => d.name).sort()) {
+      for (const file of (await readdir(join(LFW_DIR, person))).sort()) {
+        const image = await decodeImage(new Uint8Array(await readFile(join(LFW_DIR, person, file))));
+        const embedding = centralFace(await engine.analyze(image, { embed: true }))?.embedding;
+        if (embedding) {
+          rows.push(Float32Array.from(embedding));
+          names.push(person);
+        }
+        if (++done % 500 === 0) process.stderr.write(`lfw embeddings ${engine.embedderId}: ${done}\n`);
+      }
+    }
+    const all = new Float32Array(rows.length * engine.embeddingSize);
+    rows.forEach((r, i) => all.set(r, i * engine.embeddingSize));
+    await mkdir(CACHE, { recursive: true });
+    await writeFile(`${base}.f32`, new Uint8Array(all.buffer));
+    const set: FaceSet = { embedder: engine.embedderId, dim: engine.embeddingSize, people: names };
+    await writeFile(`${base}.json`, JSON.stringify(set));
+  }
+  await engine.dispose();
+  sendResult(base);
+}
