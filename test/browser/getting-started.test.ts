@@ -4,63 +4,20 @@
 // page, read the service's dashboard, manage services and members, change the password, lose the session, and
 // open the e-mailed links. Screenshots of every page (desktop and phone) go to test/artifacts/getting-started.
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/src/app.js';
-import { loadConfig } from '../../server/src/config.js';
-import { openDatabase } from '../../server/src/db/open.js';
-import { createLogger } from '../../server/src/http/logger.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
-import { createAdminServices, createRequestCounter } from '../../server/src/services/admin/index.js';
-import { createFaceServices } from '../../server/src/services/face-services.js';
-import { webApp } from '../../server/src/web/index.js';
 import { audit, watchErrors, DESKTOP, PHONE } from '../web/browser.js';
-import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch, listen } from './harness.js';
+import { startAdminServer, type AdminServer } from './admin-server.js';
+import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = `${ROOT}test/artifacts/getting-started`;
 
-/** The server as main.ts assembles it (one in-process engine instead of the worker pool), on PGlite. */
-async function startServer(webDir: string) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'visor-getting-started-'));
-  const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
-  const logger = createLogger('error', () => {});
-  const db = await openDatabase({ databaseUrl: undefined, dataDir });
-  const engine = await createServerEngine();
-  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
-  const counter = createRequestCounter(db);
-  const admin = createAdminServices({ config, db, logger, flushRequestCounts: () => counter.flush() });
-  const app = createApp({
-    config,
-    services,
-    logger,
-    web: webApp(webDir),
-    admin: { services: admin, counter },
-  });
-  const served = await listen(app);
-  return {
-    origin: served.origin,
-    emailEnabled: admin.emailEnabled,
-    async close() {
-      await served.close();
-      await counter.stop();
-      await admin.close();
-      await services.close();
-      await engine.dispose();
-      await db.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, () => {
   let webDir: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: AdminServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -71,7 +28,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, 
     const built = await buildApp();
     webDir = built.dir;
     console.log(`vite build: ${built.seconds.toFixed(1)} s`);
-    server = await startServer(webDir);
+    server = await startAdminServer(webDir);
     browser = await launch();
     context = await browser.newContext({ viewport: DESKTOP });
     page = await context.newPage();
@@ -156,7 +113,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, 
     await page.getByRole('link', { name: 'Collection of Front door' }).click();
     await expect.poll(h1).toBe('Face collection');
     expect(await page.locator('header .service').textContent()).toContain('Front office · Front door');
-    expect(await page.evaluate(() => localStorage.getItem('visor.connections.v1'))).toContain(key!);
+    // Kept for this session only (web/src/lib/connections.svelte.ts): log-out forgets it.
+    expect(await page.evaluate(() => sessionStorage.getItem('visor.session-keys.v1'))).toContain(key!);
     for (const name of ['Alice', 'Bob']) {
       await page.fill('#new-subject', name);
       await page.getByRole('button', { name: 'Add', exact: true }).click();

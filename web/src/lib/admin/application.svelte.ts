@@ -1,6 +1,7 @@
 // One application's page state: the application, its face services (with keys and collection sizes) and
-// its members, and every change the page can make to them. Failures land in `error`, successes in `status`.
-import type { UiError } from '../api/errors.js';
+// its members, and every change the page can make to them. The answer to each change (failure with advice,
+// or confirmation) lands in `feedback`, tagged with the control it belongs next to.
+import type { Feedback } from '../feedback.js';
 import { ADMIN_CODES, adminError } from './errors.js';
 import type { AdminSession } from './session.svelte.js';
 import type { AdminApp, AdminMember, AdminService, AdminServiceType, Role } from './types.js';
@@ -10,25 +11,42 @@ export class ApplicationStore {
   app = $state<AdminApp | undefined>();
   services = $state<AdminService[]>([]);
   members = $state<AdminMember[]>([]);
-  error = $state<UiError | undefined>();
-  status = $state('');
+  feedback = $state<Feedback | undefined>();
   busy = $state(false);
   readonly manage = $derived(this.app ? canManage(this.app.role) : false);
 
+  /**
+   * `onservices` hears every services list the server gives, and the ids of services deleted here (the pages'
+   * keys follow new keys and deletions).
+   */
   constructor(
     private readonly session: AdminSession,
     readonly id: string,
+    private readonly onservices: (app: AdminApp, services: AdminService[], gone: string[]) => void = () => {},
   ) {}
 
   private path(...parts: string[]): string {
     return ['apps', this.id, ...parts].join('/');
   }
 
-  /** Runs a change and reloads the lists; then shows `done`, or that `action` failed with advice. */
-  private async change(action: string, run: () => Promise<unknown>, done: string, hints = {}) {
+  /** Forgets the answer shown at `at` (the user moved on: typed again, dismissed it). */
+  clear(at?: string): void {
+    if (!at || this.feedback?.at === at) this.feedback = undefined;
+  }
+
+  /**
+   * Runs a change and reloads the lists; then shows `done`, or that `action` failed with advice, next to
+   * `at` (`doneAt` when the change removed the control).
+   */
+  private async change(
+    action: string,
+    run: () => Promise<unknown>,
+    done: string,
+    at: string,
+    { hints = {}, doneAt = at, gone = [] as string[] } = {},
+  ) {
     this.busy = true;
-    this.error = undefined;
-    this.status = '';
+    this.feedback = undefined;
     let failure: unknown;
     let ok = true;
     try {
@@ -37,14 +55,13 @@ export class ApplicationStore {
       failure = err;
       ok = false;
     }
-    await this.load(false);
+    await this.load(false, ok ? gone : []);
     this.busy = false;
-    if (ok) this.status = done;
-    else this.error = adminError(action, failure, hints);
+    this.feedback = ok ? { at: doneAt, text: done } : { at, error: adminError(action, failure, hints) };
     return ok;
   }
 
-  async load(reportErrors = true): Promise<void> {
+  async load(reportErrors = true, gone: string[] = []): Promise<void> {
     try {
       const [app, s, m] = await Promise.all([
         this.session.call<AdminApp>('GET', this.path()),
@@ -54,8 +71,9 @@ export class ApplicationStore {
       this.app = app;
       this.services = s.services;
       this.members = m.members;
+      this.onservices(app, s.services, gone);
     } catch (err) {
-      if (reportErrors) this.error = adminError('Loading the application', err);
+      if (reportErrors) this.feedback = { at: 'page', error: adminError('Loading the application', err) };
     }
   }
 
@@ -64,7 +82,8 @@ export class ApplicationStore {
       `Creating the service “${name}”`,
       () => this.session.call('POST', this.path('services'), { name, type }),
       `Service “${name}” created.`,
-      { [ADMIN_CODES.validation]: 'Give the service a name of 1 to 100 characters.' },
+      'new-service',
+      { hints: { [ADMIN_CODES.validation]: 'Give the service a name of 1 to 100 characters.' } },
     );
   }
 
@@ -73,6 +92,7 @@ export class ApplicationStore {
       `Renaming “${s.name}”`,
       () => this.session.call('PUT', this.path('services', s.id), { name }),
       `“${s.name}” renamed to “${name}”.`,
+      `service-${s.id}`,
     );
   }
 
@@ -81,6 +101,7 @@ export class ApplicationStore {
       `Cloning “${s.name}”`,
       () => this.session.call('POST', this.path('services', s.id, 'clone'), { name: `${s.name} copy` }),
       `“${s.name}” cloned as “${s.name} copy”, with a copy of its collection.`,
+      `service-${s.id}`,
     );
   }
 
@@ -89,6 +110,7 @@ export class ApplicationStore {
       `Making a new key for “${s.name}”`,
       () => this.session.call('POST', this.path('services', s.id, 'key')),
       `“${s.name}” has a new API key; the old one no longer works.`,
+      `service-${s.id}`,
     );
   }
 
@@ -97,6 +119,8 @@ export class ApplicationStore {
       `Deleting “${s.name}”`,
       () => this.session.call('DELETE', this.path('services', s.id)),
       `“${s.name}” deleted with its collection.`,
+      `service-${s.id}`,
+      { doneAt: 'services', gone: [s.id] },
     );
   }
 
@@ -105,10 +129,13 @@ export class ApplicationStore {
       `Inviting ${email}`,
       () => this.session.call('POST', this.path('members'), { email, role }),
       `${email} is now a member.`,
+      'invite',
       {
-        [ADMIN_CODES.notFound]:
-          'They need a Visor account first: ask them to sign up, then invite them again.',
-        [ADMIN_CODES.conflict]: 'They are already a member; change their role in the list instead.',
+        hints: {
+          [ADMIN_CODES.notFound]:
+            'They need a Visor account first: ask them to sign up, then invite them again.',
+          [ADMIN_CODES.conflict]: 'They are already a member; change their role in the list instead.',
+        },
       },
     );
   }
@@ -118,7 +145,8 @@ export class ApplicationStore {
       `Changing the role of ${displayName(m)}`,
       () => this.session.call('PUT', this.path('members', m.user_id), { role }),
       `${displayName(m)} is now ${role.toLowerCase()}.`,
-      { [ADMIN_CODES.conflict]: 'An application needs an owner: make someone else owner first.' },
+      `member-${m.user_id}`,
+      { hints: { [ADMIN_CODES.conflict]: 'An application needs an owner: make someone else owner first.' } },
     );
   }
 
@@ -127,7 +155,11 @@ export class ApplicationStore {
       `Removing ${displayName(m)}`,
       () => this.session.call('DELETE', this.path('members', m.user_id)),
       `${displayName(m)} removed.`,
-      { [ADMIN_CODES.conflict]: 'An application needs an owner: make someone else owner first.' },
+      `member-${m.user_id}`,
+      {
+        doneAt: 'members',
+        hints: { [ADMIN_CODES.conflict]: 'An application needs an owner: make someone else owner first.' },
+      },
     );
   }
 }

@@ -63,7 +63,9 @@ function hintFor(err: ApiError, type: ServiceType | undefined): string {
     return 'Visor is starting (loading its face models) or busy. Try again in a moment.';
   if (err.status === 413)
     return 'The file is too large. Use a smaller image (the default limit is 5 MB a file).';
-  if (err.code === 10 || err.code === 20)
+  if (err.code === 10)
+    return `This key is not, or no longer, the key of a ${type ?? 'matching'} service: a new key may have replaced it, or the service was deleted. Open the service from Applications to use its current key, or paste another key on Connect.`;
+  if (err.code === 20)
     return `Check the key and the service type chosen for it: it must be the key of a ${type ?? 'matching'} service.`;
   const hint = err.code === undefined ? undefined : HINTS[err.code];
   if (hint) return hint;

@@ -23,6 +23,8 @@ export class CollectionStore {
   error = $state<UiError | undefined>(undefined);
   /** A short confirmation of the last successful change, for a polite live region. */
   status = $state('');
+  /** The server does not know the key (replaced or its service deleted): nothing else here can work. */
+  deadKey = $state(false);
 
   readonly filtered = $derived(
     this.search.trim()
@@ -35,6 +37,7 @@ export class CollectionStore {
   private fail(action: string, err: unknown): void {
     this.error = toUiError(action, err, 'recognition');
     this.status = '';
+    this.deadKey = err instanceof ApiError && err.code === 10;
     // A stale list is the usual cause of "not found": show the server's truth.
     if (err instanceof ApiError && (err.code === 42 || err.code === 44)) void this.refresh();
   }

@@ -1,0 +1,53 @@
+// The server as main.ts assembles it, with the administration (one in-process engine instead of the worker
+// pool), on PGlite in a temporary folder, serving a built web app: what the app's browser suites drive.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config.js';
+import { openDatabase } from '../../server/src/db/open.js';
+import { createLogger } from '../../server/src/http/logger.js';
+import { decodeImage } from '../../server/src/image/decode.js';
+import { createServerEngine } from '../../server/src/inference/engine.js';
+import { createAdminServices, createRequestCounter } from '../../server/src/services/admin/index.js';
+import { createFaceServices } from '../../server/src/services/face-services.js';
+import { webApp } from '../../server/src/web/index.js';
+import { listen } from '../web/browser.js';
+
+export interface AdminServer {
+  origin: string;
+  emailEnabled: boolean;
+  close(): Promise<void>;
+}
+
+export async function startAdminServer(webDir: string): Promise<AdminServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'visor-admin-server-'));
+  const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const logger = createLogger('error', () => {});
+  const db = await openDatabase({ databaseUrl: undefined, dataDir });
+  const engine = await createServerEngine();
+  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const counter = createRequestCounter(db);
+  const admin = createAdminServices({ config, db, logger, flushRequestCounts: () => counter.flush() });
+  const app = createApp({
+    config,
+    services,
+    logger,
+    web: webApp(webDir),
+    admin: { services: admin, counter },
+  });
+  const served = await listen(app);
+  return {
+    origin: served.origin,
+    emailEnabled: admin.emailEnabled,
+    async close() {
+      await served.close();
+      await counter.stop();
+      await admin.close();
+      await services.close();
+      await engine.dispose();
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
