@@ -12,22 +12,53 @@ import {
   type ResampledImage,
   type TensorSpec,
 } from './preprocess.js';
-import type { Point } from './types.js';
+import type { DetectMode } from './types.js';
 import type { ModelSession, Tensor } from './session.js';
-import { planViews, DEFAULT_VIEW_PLAN, type View, type ViewPlan } from './views.js';
+import { planViews, tileViews, wholeView, DEFAULT_VIEW_PLAN, type View, type ViewPlan } from './views.js';
 
 export interface DetectorSettings {
   /** Default probability threshold (CompreFace's det_prob_threshold when the caller gives none). */
   threshold: number;
   /** IoU above which overlapping candidates merge. */
   nmsIou: number;
+  /** The fast plan (detect_mode=fast): the whole image, tiles only on big photos. */
   plan: ViewPlan;
+  /** The accurate plan (detect_mode=accurate, the default): an image pyramid of tiles sized by the faces found. */
+  pyramid: PyramidPlan;
 }
+
+/**
+ * The accurate plan: the whole image, then levels of overlapping tiles, each half the previous one's side, for as
+ * long as the previous level could still have missed a face the photo may hold: one smaller than `minInputFace`
+ * detector pixels there, but at least `minFace` image pixels and `relative` times the smallest face found so far.
+ * A selfie stops after the whole-image view; a crowd goes down to tiles of one image pixel per detector pixel.
+ */
+export interface PyramidPlan {
+  /** Smallest face side, in detector-input pixels, the model finds reliably. */
+  minInputFace: number;
+  /** Smallest face side searched for, in image pixels. */
+  minFace: number;
+  /** Faces down to this fraction of the smallest face already found are searched for. */
+  relative: number;
+  /** Candidates at or above this score count as found faces when sizing the next level. */
+  foundScore: number;
+  /** Overlap between neighbouring tiles. */
+  overlap: number;
+}
+
+export const DEFAULT_PYRAMID_PLAN: PyramidPlan = {
+  minInputFace: 24,
+  minFace: 20,
+  relative: 0.4,
+  foundScore: 0.5,
+  overlap: 0.25,
+};
 
 export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   threshold: 0.5,
   nmsIou: 0.3,
   plan: DEFAULT_VIEW_PLAN,
+  pyramid: DEFAULT_PYRAMID_PLAN,
 };
 
 /** Reads the anchor layout and output layout of a BlazeFace-family model from its manifest entry. */
@@ -76,6 +107,22 @@ export function blazeFaceLayout(info: ModelInfo): {
   return { spec, anchors, split };
 }
 
+/**
+ * Tile sides of the accurate plan's levels below the whole-image view: each half the previous one (at most the
+ * short side, at least one detector input), down to one image pixel per detector pixel.
+ */
+export function pyramidSides(width: number, height: number, input: number): number[] {
+  const short = Math.min(width, height);
+  const sides: number[] = [];
+  let previous = Math.max(width, height);
+  for (let side = previous; side > input;) {
+    side = Math.max(input, Math.ceil(side / 2));
+    const tile = Math.min(side, short);
+    if (tile < previous) sides.push((previous = tile));
+  }
+  return sides;
+}
+
 const isWhole = (v: number) => Math.abs(v - Math.round(v)) < 1e-6;
 
 function touchesInnerEdge(c: Candidate, v: View, margin: number): boolean {
@@ -86,6 +133,39 @@ function touchesInnerEdge(c: Candidate, v: View, margin: number): boolean {
     (r && c.x2 > v.rect[2] - margin) ||
     (b && c.y2 > v.rect[3] - margin)
   );
+}
+
+/**
+ * Views are planned in the photo's own pixels; each is sampled from the photo box-shrunk by a whole factor that
+ * leaves it 2-4 source pixels per detector pixel (the same regions, for a fraction of the sampling work). The
+ * shrunk copies and one resample per tile scale are kept for the whole photo.
+ */
+class ViewSampler {
+  private readonly shrunk = new Map<number, RawImage>();
+  private readonly resampled = new Map<string, ResampledImage>();
+  constructor(
+    private readonly full: RawImage,
+    private readonly spec: TensorSpec,
+  ) {}
+
+  tensor(view: View, isTile: boolean): Float32Array {
+    const s = affineScale(view.toImage);
+    const factor = Math.max(1, Math.floor(s / 2));
+    let image = this.shrunk.get(factor);
+    if (!image) this.shrunk.set(factor, (image = factor > 1 ? shrink(this.full, factor) : this.full));
+    const [a, b, x, d, e, y] = view.toImage;
+    const local = [a / factor, b, x / factor, d, e / factor, y / factor] as const;
+    const scale = local[0];
+    const [col, row] = [local[2] / scale, local[5] / scale];
+    // tiles whose origin lies on their pixel grid: cropped from one resample of the shrunk photo at their scale
+    if (isTile && col >= 0 && row >= 0 && isWhole(col) && isWhole(row)) {
+      const key = `${factor}:${scale}`;
+      let tiles = this.resampled.get(key);
+      if (!tiles) this.resampled.set(key, (tiles = resampleImage(image, scale)));
+      return cropToTensor(tiles, Math.round(col), Math.round(row), this.spec);
+    }
+    return warpToTensor(image, local, this.spec);
+  }
 }
 
 export class BlazeFaceDetector {
@@ -99,51 +179,101 @@ export class BlazeFaceDetector {
   }
 
   /** Every face over `minScore`, merged across views, in image pixels, best first. */
-  async detect(full: RawImage, minScore: number): Promise<Candidate[]> {
-    const { spec, anchors, split } = this.layout;
-    const plan = { ...this.settings.plan, inputSize: spec.width };
-    // Big photos are box-shrunk once so that the whole-image view samples 2-4 source pixels per input pixel and a
-    // tile 1-2: the views see the same regions at the same 256 px, for a fraction of the sampling work.
-    const factor = Math.max(1, Math.floor(Math.max(full.width, full.height) / (2 * spec.width)));
-    const image = factor > 1 ? shrink(full, factor) : full;
-    const all: Candidate[] = [];
-    let tiles: ResampledImage | undefined;
-    const views = planViews(image.width, image.height, plan);
-    for (const view of views) {
-      const [s, , x, , , y] = view.toImage;
-      const [col, row] = [x / s, y / s];
-      // tiles (every view but the whole image) whose origin lies on their pixel grid: cropped from one resample
-      const onGrid = view !== views[0] && col >= 0 && row >= 0 && isWhole(col) && isWhole(row);
-      if (onGrid && tiles?.scale !== s) tiles = resampleImage(image, s);
-      const data = onGrid
-        ? cropToTensor(tiles!, Math.round(col), Math.round(row), spec)
-        : warpToTensor(image, view.toImage, spec);
-      const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(spec) } });
-      const scale = affineScale(view.toImage);
-      for (const c of decodeBlazeFace(split(out), anchors, minScore)) {
-        const [x1, y1] = applyAffine(view.toImage, [c.x1, c.y1]);
-        const [x2, y2] = applyAffine(view.toImage, [c.x2, c.y2]);
-        const mapped = {
-          x1,
-          y1,
-          x2,
-          y2,
-          score: c.score,
-          keypoints: c.keypoints.map((p) => applyAffine(view.toImage, p)),
-        };
-        if (!touchesInnerEdge(mapped, view, 2 * scale)) all.push(mapped);
+  async detect(full: RawImage, minScore: number, mode: DetectMode = 'accurate'): Promise<Candidate[]> {
+    const { spec } = this.layout;
+    const sampler = new ViewSampler(full, spec);
+    // every candidate with the scale (image pixels per detector pixel) of the view that found it
+    const all = new Map<Candidate, number>();
+    const look = async (views: readonly View[], isTile: boolean) => {
+      const found: Candidate[] = [];
+      for (const view of views) {
+        const scale = affineScale(view.toImage);
+        for (const c of await this.runView(sampler, view, isTile, minScore)) {
+          found.push(c);
+          all.set(c, scale);
+        }
       }
+      return found;
+    };
+    if (mode === 'fast') {
+      const [whole, ...tiles] = planViews(full.width, full.height, {
+        ...this.settings.plan,
+        inputSize: spec.width,
+      });
+      await look([whole], false);
+      await look(tiles, true);
+      return weightedNms([...all.keys()], this.settings.nmsIou);
     }
-    const merged = weightedNms(all, this.settings.nmsIou);
-    if (factor === 1) return merged;
-    const up = (p: Point): Point => [p[0] * factor, p[1] * factor];
-    return merged.map((c) => ({
-      ...c,
-      x1: c.x1 * factor,
-      y1: c.y1 * factor,
-      x2: c.x2 * factor,
-      y2: c.y2 * factor,
-      keypoints: c.keypoints.map(up),
-    }));
+    await this.pyramid(full, look);
+    // Faces smaller than minInputFace detector pixels come out of a coarse view displaced and mis-sized (boxes on
+    // collars, between heads): once a finer level has looked at the same place, only its boxes count.
+    const finest = Math.min(...all.values());
+    const minInput = this.settings.pyramid.minInputFace;
+    const kept = [...all].filter(
+      ([c, scale]) => scale <= finest * 1.001 || (c.x2 - c.x1) / scale >= minInput,
+    );
+    return weightedNms(
+      kept.map(([c]) => c),
+      this.settings.nmsIou,
+    );
+  }
+
+  private async pyramid(
+    full: RawImage,
+    look: (views: readonly View[], isTile: boolean) => Promise<Candidate[]>,
+  ): Promise<void> {
+    const p = this.settings.pyramid;
+    const input = this.layout.spec.width;
+    const { width, height } = full;
+    let smallest = Infinity;
+    const note = (found: Candidate[]) => {
+      for (const c of found)
+        if (c.score >= p.foundScore) smallest = Math.min(smallest, Math.max(c.x2 - c.x1, c.y2 - c.y1));
+    };
+    let scale = Math.max(width, height) / input;
+    note(await look([wholeView(width, height, input)], false));
+    for (const side of pyramidSides(width, height, input)) {
+      // the last level (`scale` image pixels per detector pixel) found faces down to minInputFace·scale
+      const target = smallest < Infinity ? Math.max(p.minFace, p.relative * smallest) : p.minFace;
+      if (p.minInputFace * scale <= target) return;
+      scale = side / input;
+      note(await look(tileViews(width, height, side, p.overlap, input), true));
+    }
+  }
+
+  /** Each view's candidates in image pixels (what every plan runs per view; tests check the mapping with it). */
+  async detectViews(image: RawImage, views: readonly View[], minScore: number): Promise<Candidate[][]> {
+    const sampler = new ViewSampler(image, this.layout.spec);
+    const out: Candidate[][] = [];
+    for (const view of views)
+      out.push(await this.runView(sampler, view, view.innerEdges.some(Boolean), minScore));
+    return out;
+  }
+
+  private async runView(
+    sampler: ViewSampler,
+    view: View,
+    isTile: boolean,
+    minScore: number,
+  ): Promise<Candidate[]> {
+    const { spec, anchors, split } = this.layout;
+    const data = sampler.tensor(view, isTile);
+    const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(spec) } });
+    const scale = affineScale(view.toImage);
+    const kept: Candidate[] = [];
+    for (const c of decodeBlazeFace(split(out), anchors, minScore)) {
+      const [x1, y1] = applyAffine(view.toImage, [c.x1, c.y1]);
+      const [x2, y2] = applyAffine(view.toImage, [c.x2, c.y2]);
+      const mapped = {
+        x1,
+        y1,
+        x2,
+        y2,
+        score: c.score,
+        keypoints: c.keypoints.map((p) => applyAffine(view.toImage, p)),
+      };
+      if (!touchesInnerEdge(mapped, view, 2 * scale)) kept.push(mapped);
+    }
+    return kept;
   }
 }

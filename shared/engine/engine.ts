@@ -146,7 +146,7 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       candidates = [{ x1: 0, y1: 0, x2: raw.width, y2: raw.height, score: 1, keypoints: [] }];
     } else {
       const t0 = now();
-      candidates = (await detector.detect(image, Math.max(threshold, 1e-4))).filter(
+      candidates = (await detector.detect(image, Math.max(threshold, 1e-4), opts.detectMode)).filter(
         (c) => c.score > threshold,
       );
       execution_time.detector = now() - t0;

@@ -60,9 +60,18 @@ export interface FaceAnalysis {
 
 export interface AnalyzeOptions {
   /** Faces with probability at or below this are dropped; undefined = the detector's default. */
+/**
+ * How hard the detector looks: `accurate` (the default) searches an image pyramid sized by the photo and the faces
+ * found, for small faces in crowds; `fast` is one whole-image pass plus one level of tiles on big photos (kiosks).
+ */
+export type DetectMode = 'fast' | 'accurate';
+export const DETECT_MODES: readonly DetectMode[] = ['fast', 'accurate'];
+
   detProbThreshold?: number;
   /** 0 or undefined = all faces, else the N biggest. */
   limit?: number;
+  /** Detection plan (default 'accurate'). */
+  detectMode?: DetectMode;
   /** Compute embeddings (recognition, verification, calculator plugin). */
   embed?: boolean;
   plugins?: readonly PluginName[];

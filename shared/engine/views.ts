@@ -32,20 +32,32 @@ function square(x: number, y: number, side: number, inputSize: number): Affine {
   return rectToAffine(x, y, side, side, inputSize, inputSize);
 }
 
-export function planViews(width: number, height: number, plan: ViewPlan): View[] {
+/** The whole image letterboxed into one detector input. */
+export function wholeView(width: number, height: number, inputSize: number): View {
   const long = Math.max(width, height);
-  const whole: View = {
-    toImage: square((width - long) / 2, (height - long) / 2, long, plan.inputSize),
+  return {
+    toImage: square((width - long) / 2, (height - long) / 2, long, inputSize),
     rect: [0, 0, width, height],
     innerEdges: [false, false, false, false],
   };
-  if (!plan.tileAbove || long <= plan.tileAbove * plan.inputSize) return [whole];
-  const side = Math.min(Math.ceil(long * plan.tileFraction), Math.min(width, height));
-  const step = side * (1 - plan.overlap);
-  // Tile origins sit on the tiles' pixel grid (multiples of their scale), so the detector resamples the image once
-  // at that scale and crops every tile from it. The last tile may then stop short of the far edge by under one
-  // tile pixel; it still counts as reaching it (the edge is not an inner one).
-  const scale = side / plan.inputSize;
+}
+
+/**
+ * Square tiles of `side` image pixels (at most the image's short side) overlapping by `overlap`, covering the image.
+ * Tile origins sit on the tiles' pixel grid (multiples of their scale), so the detector resamples the image once at
+ * that scale and crops every tile from it. The last tile may then stop short of the far edge by under one tile
+ * pixel; it still counts as reaching it (the edge is not an inner one).
+ */
+export function tileViews(
+  width: number,
+  height: number,
+  side: number,
+  overlap: number,
+  inputSize: number,
+): View[] {
+  side = Math.min(side, Math.min(width, height));
+  const step = side * (1 - overlap);
+  const scale = side / inputSize;
   const onGrid = (v: number, extent: number) => {
     const snapped = Math.round(v / scale) * scale;
     return snapped <= extent - side ? snapped : Math.floor((extent - side) / scale) * scale;
@@ -56,13 +68,22 @@ export function planViews(width: number, height: number, plan: ViewPlan): View[]
       onGrid(n === 1 ? (extent - side) / 2 : ((extent - side) * i) / (n - 1), extent),
     );
   };
-  const views = [whole];
+  const views: View[] = [];
   for (const y of starts(height))
     for (const x of starts(width))
       views.push({
-        toImage: square(x, y, side, plan.inputSize),
+        toImage: square(x, y, side, inputSize),
         rect: [x, y, x + side, y + side],
         innerEdges: [x > 0.5, y > 0.5, x + side < width - scale, y + side < height - scale],
       });
   return views;
+}
+
+/** The fast plan: the whole image, plus one level of tiles when the long side passes `tileAbove` inputs. */
+export function planViews(width: number, height: number, plan: ViewPlan): View[] {
+  const long = Math.max(width, height);
+  const whole = wholeView(width, height, plan.inputSize);
+  if (!plan.tileAbove || long <= plan.tileAbove * plan.inputSize) return [whole];
+  const side = Math.ceil(long * plan.tileFraction);
+  return [whole, ...tileViews(width, height, side, plan.overlap, plan.inputSize)];
 }
