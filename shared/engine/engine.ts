@@ -136,8 +136,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
         : dlibFivePointTemplate(embedder.spec.width).map((p) => applyAffine(boxChip(c), p));
 
   async function analyze(raw: RawImage, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-    const requested = opts.plugins ?? [];
-    for (const p of requested) if (!PLUGINS.includes(p)) throw new PluginUnavailable(pluginMessage(p));
+    // Names Visor does not know are ignored, as CompreFace's PluginManager.filter_face_plugins ignores them.
+    const requested = (opts.plugins ?? []).filter((p) => PLUGINS.includes(p));
     const image = raw;
     const execution_time: Record<string, number> = {};
     let candidates: Candidate[];
@@ -227,10 +227,4 @@ export function faceBox(c: Candidate, image: { width: number; height: number }):
     x_max: Math.min(image.width, Math.round(c.x2)),
     y_max: Math.min(image.height, Math.round(c.y2)),
   };
-}
-
-export function pluginMessage(name: string): string {
-  return name === 'mask'
-    ? 'The mask plugin is not available: there is no mask-detection model Visor can ship under an open licence'
-    : `Unknown plugin ${name}; available: ${PLUGINS.join(', ')}`;
 }

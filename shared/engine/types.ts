@@ -27,7 +27,7 @@ export interface Pose {
   yaw: number;
 }
 
-/** Plugin names a caller may ask for; `mask` is recognised but unavailable (no shippable model). */
+/** Plugin names a caller may ask for; other names are ignored, as CompreFace ignores them. */
 export const PLUGINS = [
   'landmarks',
   'age',
@@ -38,6 +38,7 @@ export const PLUGINS = [
   'liveness',
   'landmarks3d',
   'quality',
+  'mask',
 ] as const;
 export type PluginName = (typeof PLUGINS)[number];
 
@@ -54,6 +55,7 @@ export interface FaceAnalysis {
   liveness?: { value: 'real' | 'spoof'; probability: number };
   landmarks3d?: [number, number, number][];
   quality?: { score: number; acceptable: boolean; reasons: string[]; face_size: number; sharpness: number };
+  mask?: { value: 'without_mask' | 'with_mask' | 'mask_weared_incorrect'; probability: number };
   /** Milliseconds per stage/plugin for this face (detector time is shared and reported once per image). */
   execution_time: Record<string, number>;
 }

@@ -1,5 +1,5 @@
-// `npm run eval [-- --only lfw|detection] [--limit N] [--json FILE]`: detection and LFW View 1 through the real
-// pipeline, printed as tables; whatever is absent (eval data, models) is skipped with a message.
+// `npm run eval [-- --only lfw|detection|mask] [--limit N] [--json FILE]`: detection, LFW View 1 and the mask plugin
+// through the real pipeline, printed as tables; whatever is absent (eval data, models) is skipped with a message.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ import {
   type SamplesReport,
 } from './detection.js';
 import { runLfw, type LfwReport } from './lfw.js';
+import { printMask, runMask } from './mask.js';
 import { pct, table } from './table.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -181,8 +182,8 @@ async function main(): Promise<number> {
       help: { type: 'boolean' },
     },
   });
-  if (values.help || (values.only && !['lfw', 'detection'].includes(values.only))) {
-    log('usage: npm run eval -- [--only lfw|detection] [--limit N (pairs per LFW set)] [--json FILE]');
+  if (values.help || (values.only && !['lfw', 'detection', 'mask'].includes(values.only))) {
+    log('usage: npm run eval -- [--only lfw|detection|mask] [--limit N (pairs per LFW set)] [--json FILE]');
     return values.help ? 0 : 2;
   }
   const limit = values.limit ? Number(values.limit) : 0;
@@ -199,7 +200,8 @@ async function main(): Promise<number> {
   const missing = (what: string) =>
     say(`${what} skipped: ${evalData} not found (the evaluation photos live outside the repository)\n`);
   try {
-    if (values.only !== 'lfw') {
+    const want = (section: string) => !values.only || values.only === section;
+    if (want('detection')) {
       log('detection: CompreFace samples');
       printSamples((report.samples = await runSamples(samplesDir, engine, log)));
       printSamples(
@@ -223,12 +225,18 @@ async function main(): Promise<number> {
         report.boxes = boxes;
       } else missing('box-annotated detection');
     }
-    if (values.only !== 'detection') {
+    if (want('lfw')) {
       const lfwDir = join(evalData, 'lfw-view1');
       if (existsSync(join(lfwDir, 'pairs.json'))) {
         log(`lfw: ${limit ? `${limit} pairs per set` : 'all pairs'}`);
         printLfw((report.lfw = await runLfw({ dir: lfwDir, engine, limit, log })));
       } else missing('LFW View 1');
+    }
+    if (want('mask')) {
+      const maskDir = join(evalData, 'mask');
+      if (existsSync(join(maskDir, 'labels.json')))
+        say(printMask((report.mask = await runMask(maskDir, engine, log))));
+      else missing('mask photos');
     }
   } finally {
     await engine.dispose();

@@ -1,6 +1,6 @@
 // Query parameters with CompreFace's names, defaults and validation (bad values are 26, never ignored).
 import type { Context } from 'hono';
-import { PluginUnavailable, ValidationError } from '../../../shared/errors.js';
+import { ValidationError } from '../../../shared/errors.js';
 import { PLUGINS, type PluginName } from '../../../shared/engine/types.js';
 import type { ImageQuery } from '../services/types.js';
 
@@ -45,13 +45,12 @@ export function boolParam(c: Query, name: string, def: boolean): boolean {
   throw new ValidationError(`${name} must be true or false, got '${v}'`);
 }
 
-/** `face_plugins`: a comma list; unknown names are ignored (as CompreFace), `mask` has no model here. */
+/** `face_plugins`: a comma list; unknown names are ignored (as CompreFace's PluginManager.filter_face_plugins). */
 export function pluginsParam(c: Query): PluginName[] {
   const names = (raw(c, 'face_plugins') ?? '')
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
-  if (names.includes('mask')) throw new PluginUnavailable('Plugin mask is not available in Visor');
   return [...new Set(names)].filter((n): n is PluginName => (PLUGINS as readonly string[]).includes(n));
 }
 

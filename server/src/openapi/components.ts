@@ -88,6 +88,14 @@ export const components = {
         age: { type: 'object', properties: { low: int, high: int, probability: num } },
         gender: { type: 'object', properties: { value: { enum: ['male', 'female'] }, probability: num } },
         pose: { type: 'object', properties: { pitch: num, roll: num, yaw: num } },
+        mask: {
+          type: 'object',
+          properties: {
+            value: { enum: ['without_mask', 'with_mask', 'mask_weared_incorrect'] },
+            probability: num,
+          },
+          description: 'mask plugin.',
+        },
         embedding: { type: 'array', items: num, description: 'calculator plugin.' },
         execution_time: {
           type: 'object',
@@ -221,7 +229,7 @@ export const components = {
       name: 'face_plugins',
       in: 'query',
       description:
-        'Comma list: landmarks, age, gender, pose, calculator (embedding), ... Unknown names are ignored.',
+        'Comma list: landmarks, age, gender, pose, mask, calculator (embedding), ... Unknown names are ignored.',
       schema: str,
       example: 'age,gender,landmarks',
     },

@@ -5,7 +5,16 @@ import type { FaceResult, ImageQuery } from './types.js';
 /** CompreFace rounds similarities to 5 decimals. */
 export const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
 
-const PLUGIN_FIELDS = ['age', 'gender', 'pose', 'emotion', 'liveness', 'landmarks3d', 'quality'] as const;
+const PLUGIN_FIELDS = [
+  'age',
+  'gender',
+  'pose',
+  'emotion',
+  'liveness',
+  'landmarks3d',
+  'quality',
+  'mask',
+] as const;
 
 /** One face as CompreFace shapes it; `execution_time` unless `status=false`. */
 export function shapeFace(face: FaceAnalysis, analysis: AnalyzeResult, q: ImageQuery): FaceResult {

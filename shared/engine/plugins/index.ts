@@ -3,6 +3,7 @@ import type { Affine } from '../affine.js';
 import type { ModelCatalog } from '../manifest.js';
 import { agePlugin, genderPlugin } from './attributes.js';
 import { emotionPlugin, livenessPlugin } from './expression.js';
+import { maskPlugin } from './mask.js';
 import { landmarks3dPlugin, posePlugin } from './mesh.js';
 import { qualityPlugin } from './quality.js';
 import type { Candidate } from '../nms.js';
@@ -46,4 +47,5 @@ export const PLUGIN_RUNNERS: Record<PluginName, PluginFactory> = {
   liveness: livenessPlugin,
   landmarks3d: landmarks3dPlugin,
   quality: qualityPlugin,
+  mask: maskPlugin,
 };
