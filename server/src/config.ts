@@ -1,6 +1,7 @@
 // Server configuration, parsed once from the environment; a bad value fails start-up with every problem listed.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_QUANTISE_FROM } from './search/vector-index.js';
 
 export interface Config {
   /** HTTP port (PORT, default 8000). */
@@ -51,6 +52,8 @@ export interface Config {
   intraOpThreads: number;
   /** Where recognition searches (SEARCH_BACKEND): memory (exact, in-process, default) or pgvector (HNSW in the database). */
   searchBackend: 'memory' | 'pgvector';
+  /** Collection size from which the in-memory search keeps int8 vectors (a quarter of the memory) and re-ranks the best candidates with the exact ones kept in a temporary file; back to exact below half of it (SEARCH_QUANTISE_FROM, default 50000, 0 = always exact). */
+  searchQuantiseFrom: number;
 }
 
 /** The SMTP server Visor sends mail through (nodemailer). */
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inferenceQueue: int('INFERENCE_QUEUE', 32, 0, 100_000),
     intraOpThreads: int('INTRA_OP_THREADS', 0, 0, 256),
     searchBackend,
+    searchQuantiseFrom: int('SEARCH_QUANTISE_FROM', DEFAULT_QUANTISE_FROM, 0),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -61,6 +61,8 @@ export interface SearchIndexesOptions {
   /** Embedder model id: only embeddings it produced are searchable. */
   embedder: string;
   dim: number;
+  /** Collection size from which a service's index is quantised (VectorIndex's quantiseFrom; default its own). */
+  quantiseFrom?: number;
   /** Search there instead of in memory (nothing is loaded). */
   external?: ExternalSearch;
 }
@@ -130,7 +132,7 @@ export class SearchIndexes {
   get(serviceId: string): ServiceIndex {
     let s = this.services.get(serviceId);
     if (!s) {
-      s = new ServiceIndex(new VectorIndex(this.opts.dim));
+      s = this.fresh();
       this.services.set(serviceId, s);
     }
     return s;
@@ -165,15 +167,24 @@ export class SearchIndexes {
 
   private async loadAll(): Promise<void> {
     const ids = await listServiceIds(this.opts.db, 'recognition');
-    for (const id of [...this.services.keys()]) if (!ids.includes(id)) this.services.delete(id);
+    for (const [id, s] of this.services)
+      if (!ids.includes(id)) {
+        s.vectors.clear(); // closes a quantised index's file now rather than at garbage collection
+        this.services.delete(id);
+      }
     for (const id of ids) await this.loadService(id);
   }
 
   private async loadService(serviceId: string): Promise<void> {
     const rows = await loadServiceEmbeddings(this.opts.db, serviceId, this.opts.embedder);
-    const s = new ServiceIndex(new VectorIndex(this.opts.dim));
+    const s = this.fresh();
     s.add(rows.filter((r) => r.vector.length === this.opts.dim));
+    this.services.get(serviceId)?.vectors.clear();
     this.services.set(serviceId, s);
+  }
+
+  private fresh(): ServiceIndex {
+    return new ServiceIndex(new VectorIndex(this.opts.dim, { quantiseFrom: this.opts.quantiseFrom }));
   }
 
   private async applyRemote(change: IndexChange): Promise<void> {

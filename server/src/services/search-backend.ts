@@ -1,4 +1,5 @@
-// Where recognition searches (SEARCH_BACKEND): `memory`, the exact in-process indexes (server/src/search), or
+// Where recognition searches (SEARCH_BACKEND): `memory`, the in-process indexes (server/src/search: exact, then
+// quantised from SEARCH_QUANTISE_FROM examples), or
 // `pgvector`, the database's HNSW index, for collections that should not live in every server's memory.
 import type { FaceEngine } from '../../../shared/engine/types.js';
 import type { Config } from '../config.js';
@@ -38,11 +39,16 @@ export function pgvectorSearch(db: Db, embedder: string): ExternalSearch {
 
 /** The search indexes for the configured backend; pgvector needs its schema (openDatabase applies it). */
 export async function createSearchIndexes(
-  config: Pick<Config, 'searchBackend'>,
+  config: Pick<Config, 'searchBackend' | 'searchQuantiseFrom'>,
   db: Db,
   engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize'>,
 ): Promise<SearchIndexes> {
-  const opts = { db, embedder: engine.embedderId, dim: engine.embeddingSize };
+  const opts = {
+    db,
+    embedder: engine.embedderId,
+    dim: engine.embeddingSize,
+    quantiseFrom: config.searchQuantiseFrom,
+  };
   switch (config.searchBackend) {
     case 'memory':
       return new SearchIndexes(opts);
