@@ -1,22 +1,44 @@
-// `bin/visor detect|embed|compare` print the documented JSON lines on real photos.
+// `bin/visor detect|embed|compare` print the documented JSON lines on real photos, for files, folders
+// (recursive, image extensions only) and path lists (`--files-from`, stdin), thousands at a time.
 import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
 const sample = (f: string) => join(root, 'test/fixtures/compreface-samples', f);
-const visor = (...args: string[]) =>
-  run(join(root, 'bin/visor'), args, { cwd: root }).catch((e: { stdout: string; code: number }) => ({
-    stdout: e.stdout,
-    code: e.code,
-  }));
+
+interface Ran {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs bin/visor (the built CLI) with `args`, `stdin` piped in; never rejects. */
+const visorWith = (stdin: string | undefined, ...args: string[]) =>
+  new Promise<Ran>((resolve) => {
+    const child = execFile(
+      join(root, 'bin/visor'),
+      args,
+      { cwd: root, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ stdout, stderr, code: error ? ((error as { code?: number }).code ?? 1) : 0 }),
+    );
+    child.stdin?.end(stdin ?? '');
+  });
+const visor = (...args: string[]) => visorWith(undefined, ...args);
+const parseLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { file: string; faces: unknown[]; error?: string });
 
 // Each call starts a process that loads the models: allow for a slow, shared CI machine.
 describe('visor CLI', { timeout: 300_000 }, () => {
   it('detect: one JSON line per image, faces biggest first, errors per file', async () => {
-    const { stdout } = await visor(
+    const { stdout, code } = await visor(
       'detect',
       sample('010_2.jpg'),
       sample('017_0.jpg'),
@@ -43,6 +65,7 @@ describe('visor CLI', { timeout: 300_000 }, () => {
     expect(lines[1].faces).toEqual([]);
     expect(lines[2].faces).toEqual([]);
     expect(typeof lines[2].error).toBe('string');
+    expect(code).toBe(1); // a file failed
   });
 
   it('embed prints unit-length embeddings; compare prints a similarity', async () => {
@@ -59,5 +82,97 @@ describe('visor CLI', { timeout: 300_000 }, () => {
     const same = JSON.parse((await visor('compare', sample('007_B.jpg'), sample('008_B.jpg'))).stdout);
     expect(same).toMatchObject({ a: sample('007_B.jpg'), b: sample('008_B.jpg') });
     expect(same.similarity).toBeGreaterThan(0.5);
+  });
+
+  describe('many inputs', () => {
+    let dir: string;
+    let face: string;
+    let noFace: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'visor-cli-'));
+      // Small real photos keep 2,000 inputs quick: a face (007_B) and no face (017_0), 160 px wide.
+      face = join(dir, 'face.jpg');
+      noFace = join(dir, 'no-face.jpg');
+      await sharp(sample('007_B.jpg')).resize(160).jpeg().toFile(face);
+      await sharp(sample('017_0.jpg')).resize(160).jpeg().toFile(noFace);
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('takes 2,000 paths on the command line (no stack overflow) and answers each in order', async () => {
+      // Long paths (~100 bytes each, ~200 KB of argv: 500 paths crashed before); every tenth is a real photo,
+      // the others do not exist and get their own error line without stopping the run.
+      const pad = 'x'.repeat(60);
+      const paths = Array.from({ length: 2000 }, (_, i) =>
+        i % 10 === 0 ? (i % 20 === 0 ? face : noFace) : join(dir, `${pad}-missing-${i}.jpg`),
+      );
+      const { stdout, stderr, code } = await visor('detect', '--jobs', '2', ...paths);
+      expect(stderr).toBe(''); // no progress bar when stderr is not a terminal
+      const out = parseLines(stdout);
+      expect(out.map((l) => l.file)).toEqual(paths);
+      out.forEach((l, i) => {
+        if (i % 10 !== 0) expect(l.error).toMatch(/ENOENT/);
+        else {
+          expect(l.error).toBeUndefined();
+          expect(l.faces.length > 0).toBe(i % 20 === 0);
+        }
+      });
+      expect(code).toBe(1);
+    });
+
+    it('walks folders for image files, reads --files-from - (stdin), draws a progress bar when asked', async () => {
+      const tree = join(dir, 'tree');
+      await mkdir(join(tree, 'b', 'deeper'), { recursive: true });
+      await copyFile(face, join(tree, 'b', 'deeper', 'one.JPG'));
+      await copyFile(noFace, join(tree, 'a.jpeg'));
+      await writeFile(join(tree, 'b', 'notes.txt'), 'not an image');
+      await copyFile(face, join(tree, 'b', 'face.bin')); // not an image extension: left out
+      const listed = join(dir, 'listed.jpg');
+      await copyFile(face, listed);
+      const { stdout, stderr, code } = await visorWith(
+        `${listed}\n\n`,
+        'detect',
+        '--progress',
+        '--files-from',
+        '-',
+        tree,
+      );
+      expect(parseLines(stdout).map((l) => l.file)).toEqual([
+        join(tree, 'a.jpeg'),
+        join(tree, 'b', 'deeper', 'one.JPG'),
+        listed,
+      ]);
+      expect(code).toBe(0);
+      expect(stderr).toContain('detect [');
+      expect(stderr).toContain('3/3 100%');
+
+      const cmp = await visor('compare', sample('007_B.jpg'), sample('008_B.jpg'), tree);
+      const rows = cmp.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(rows.map((r) => r.b)).toEqual([
+        sample('008_B.jpg'),
+        join(tree, 'a.jpeg'),
+        join(tree, 'b', 'deeper', 'one.JPG'),
+      ]);
+      expect(rows[0].similarity).toBeGreaterThan(0.5);
+      expect(rows[1]).toEqual({
+        a: sample('007_B.jpg'),
+        b: join(tree, 'a.jpeg'),
+        error: `no face found in ${join(tree, 'a.jpeg')}`,
+      });
+      expect(typeof rows[2].similarity).toBe('number');
+      expect(cmp.code).toBe(1);
+
+      expect((await visor('detect', '--jobs', '0', face)).code).toBe(2);
+      const textOnly = join(dir, 'text-only');
+      await mkdir(textOnly);
+      await writeFile(join(textOnly, 'readme.txt'), 'no images here');
+      const none = await visor('embed', '--no-progress', textOnly);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('no images found');
+    });
   });
 });
