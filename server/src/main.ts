@@ -41,7 +41,7 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
   const engine = running.engine;
   logger.info('engine loaded', { embedder: engine.embedderId, workers: config.inferenceWorkers });
   running.metrics = createMetrics({ pool: engine });
-  running.db = await openDatabase(config);
+  running.db = await openDatabase(config, { log: (message, fields) => logger.warn(message, fields) });
   running.services = await createFaceServices({
     config,
     db: running.db,
@@ -108,7 +108,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     // Requests in flight get a grace period; a client holding a connection open does not block the exit.
-    setTimeout(() => process.exit(code), 10_000).unref();
+    setTimeout(() => {
+      logger.warn('shutdown grace period over: exiting with work still open', { graceSeconds: 10 });
+      process.exit(code);
+    }, 10_000).unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await running.counter?.stop();
     await running.admin?.close();

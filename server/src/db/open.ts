@@ -5,6 +5,7 @@ import { migrate } from './migrate.js';
 import { migratePgvector } from './pgvector.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
+import type { LockLog } from './lock.js';
 import type { Db } from './types.js';
 
 export type { Db, Queryable } from './types.js';
@@ -12,12 +13,13 @@ export type { Db, Queryable } from './types.js';
 /** The server's and the CLI's single way to get a database: same config, same database, migrated. */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'searchBackend'>>,
+  opts: { log?: LockLog } = {},
 ): Promise<Db> {
   // SEARCH_BACKEND=pgvector: PGlite loads the extension; both get its schema (or fail with PgvectorUnavailable)
   const pgvector = config.searchBackend === 'pgvector';
   const db = config.databaseUrl
     ? openPostgres(config.databaseUrl)
-    : await openPglite(join(config.dataDir, 'pglite'), { pgvector });
+    : await openPglite(join(config.dataDir, 'pglite'), { pgvector, log: opts.log });
   try {
     await migrate(db);
     if (pgvector) await migratePgvector(db);

@@ -1,42 +1,14 @@
-// Embedded PGlite adapter, used when DATABASE_URL is unset: one process owns `dir`, guarded by a lock file.
+// Embedded PGlite adapter, used when DATABASE_URL is unset: one process owns `dir`, guarded by ./lock.ts.
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { lockDataDir, type LockLog } from './lock.js';
 import type { Db, Queryable } from './types.js';
 
-/** Thrown when another live process already holds the PGlite directory. */
-export class DatabaseLocked extends Error {
-  constructor(dir: string, pid: number) {
-    super(
-      `the embedded database ${dir} is in use by process ${pid}; stop it first, or set DATABASE_URL to share a PostgreSQL server`,
-    );
-    this.name = 'DatabaseLocked';
-  }
-}
+export { DatabaseLocked } from './lock.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function lock(dir: string): () => void {
-  const file = join(dir, 'visor.lock');
-  for (;;) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new DatabaseLocked(dir, pid);
-      rmSync(file, { force: true });
-    }
-  }
-}
+/** Where lock take-overs are reported when the caller gives no logger (the CLI): one line on stderr. */
+const stderrLog: LockLog = (message, fields) =>
+  process.stderr.write(`visor: ${message} ${JSON.stringify(fields)}\n`);
 
 function queryable(db: PGlite | Transaction): Queryable {
   return {
@@ -49,10 +21,13 @@ function queryable(db: PGlite | Transaction): Queryable {
   };
 }
 
-/** Opens (creating if needed) the PGlite database stored in `dir`; `pgvector` loads the vector extension. */
-export async function openPglite(dir: string, opts: { pgvector?: boolean } = {}): Promise<Db> {
+/**
+ * Opens (creating if needed) the PGlite database stored in `dir`; `pgvector` loads the vector extension; `log`
+ * hears about a stale lock taken over.
+ */
+export async function openPglite(dir: string, opts: { pgvector?: boolean; log?: LockLog } = {}): Promise<Db> {
   mkdirSync(dir, { recursive: true });
-  const unlock = lock(dir);
+  const unlock = await lockDataDir(dir, opts.log ?? stderrLog);
   let pg: PGlite;
   try {
     const extensions = opts.pgvector
