@@ -1,8 +1,9 @@
 // Face detection with a BlazeFace-family model over planned views; candidates in original-image pixels.
 import { applyAffine, affineScale } from './affine.js';
 import { blazeFaceAnchors, decodeBlazeFace, type AnchorConfig, type BlazeFaceRaw } from './blazeface.js';
+import { FACE_PROBABILITY } from './face-probability.js';
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
-import { weightedNms, type Candidate } from './nms.js';
+import { suppressContained, weightedNms, type Candidate } from './nms.js';
 import type { RawImage } from '../image.js';
 import {
   cropToTensor,
@@ -17,10 +18,15 @@ import type { ModelSession, Tensor } from './session.js';
 import { planViews, tileViews, wholeView, DEFAULT_VIEW_PLAN, type View, type ViewPlan } from './views.js';
 
 export interface DetectorSettings {
-  /** Default probability threshold (CompreFace's det_prob_threshold when the caller gives none). */
+  /**
+   * Default probability threshold on CompreFace's scale (det_prob_threshold when the caller gives none); the
+   * detector compares raw scores with its inverse (face-probability.ts).
+   */
   threshold: number;
   /** IoU above which overlapping candidates merge. */
   nmsIou: number;
+  /** A box more than this fraction inside a better, bigger one is a partial duplicate (nms.ts suppressContained). */
+  containment: number;
   /** The fast plan (detect_mode=fast): the whole image, tiles only on big photos. */
   plan: ViewPlan;
   /** The accurate plan (detect_mode=accurate, the default): an image pyramid of tiles sized by the faces found. */
@@ -55,8 +61,9 @@ export const DEFAULT_PYRAMID_PLAN: PyramidPlan = {
 };
 
 export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
-  threshold: 0.5,
+  threshold: FACE_PROBABILITY.anchorProbability,
   nmsIou: 0.3,
+  containment: 0.6,
   plan: DEFAULT_VIEW_PLAN,
   pyramid: DEFAULT_PYRAMID_PLAN,
 };
@@ -202,7 +209,7 @@ export class BlazeFaceDetector {
       });
       await look([whole], false);
       await look(tiles, true);
-      return weightedNms([...all.keys()], this.settings.nmsIou);
+      return this.merge([...all.keys()]);
     }
     await this.pyramid(full, look);
     // Faces smaller than minInputFace detector pixels come out of a coarse view displaced and mis-sized (boxes on
@@ -212,10 +219,11 @@ export class BlazeFaceDetector {
     const kept = [...all].filter(
       ([c, scale]) => scale <= finest * 1.001 || (c.x2 - c.x1) / scale >= minInput,
     );
-    return weightedNms(
-      kept.map(([c]) => c),
-      this.settings.nmsIou,
-    );
+    return this.merge(kept.map(([c]) => c));
+  }
+
+  private merge(candidates: Candidate[]): Candidate[] {
+    return suppressContained(weightedNms(candidates, this.settings.nmsIou), this.settings.containment);
   }
 
   private async pyramid(

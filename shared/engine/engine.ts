@@ -3,6 +3,7 @@ import type { RawImage } from '../image.js';
 import { PluginUnavailable } from '../errors.js';
 import { ChipEmbedder, Landmarker68, orientedSquare, regionFromPoints, type FaceRegion } from './align.js';
 import { calibrationFor } from './calibration.js';
+import { faceProbability, rawScoreFor, roundProbability } from './face-probability.js';
 import { BlazeFaceDetector, DEFAULT_DETECTOR_SETTINGS, type DetectorSettings } from './detector.js';
 import { applyAffine, type Affine } from './affine.js';
 import { dlibFivePointTemplate, fivePointsFrom68, fivePointsFromKeypoints } from './landmarks.js';
@@ -141,7 +142,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
     const image = raw;
     const execution_time: Record<string, number> = {};
     let candidates: Candidate[];
-    const threshold = opts.detProbThreshold ?? settings.threshold;
+    // det_prob_threshold is on CompreFace's scale; the detector's scores are raw (face-probability.ts)
+    const threshold = rawScoreFor(opts.detProbThreshold ?? settings.threshold);
     if (opts.detectFaces === false) {
       candidates = [{ x1: 0, y1: 0, x2: raw.width, y2: raw.height, score: 1, keypoints: [] }];
     } else {
@@ -218,10 +220,10 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
   };
 }
 
-/** The reported box: detector corners rounded to pixels and clipped to the image. */
+/** The reported box: detector corners rounded to pixels and clipped to the image, probability on CompreFace's scale. */
 export function faceBox(c: Candidate, image: { width: number; height: number }): FaceBox {
   return {
-    probability: c.score,
+    probability: roundProbability(faceProbability(c.score)),
     x_min: Math.max(0, Math.round(c.x1)),
     y_min: Math.max(0, Math.round(c.y1)),
     x_max: Math.min(image.width, Math.round(c.x2)),

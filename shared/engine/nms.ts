@@ -57,3 +57,21 @@ export function weightedNms(boxes: readonly Candidate[], threshold: number): Can
   }
   return kept;
 }
+
+/**
+ * Drops each box whose area lies more than `fraction` inside a better-scored box at least as big: the partial face
+ * a tile sees of a face bigger than it, which overlaps the whole face's box too little (low IoU) for NMS to merge.
+ */
+export function suppressContained(boxes: readonly Candidate[], fraction: number): Candidate[] {
+  const sorted = [...boxes].sort((a, b) => b.score - a.score);
+  const kept: Candidate[] = [];
+  for (const b of sorted) {
+    const inside = kept.some((k) => {
+      const w = Math.min(k.x2, b.x2) - Math.max(k.x1, b.x1);
+      const h = Math.min(k.y2, b.y2) - Math.max(k.y1, b.y1);
+      return w > 0 && h > 0 && area(k) >= area(b) && (w * h) / area(b) > fraction;
+    });
+    if (!inside) kept.push(b);
+  }
+  return kept;
+}

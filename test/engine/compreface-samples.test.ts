@@ -66,6 +66,20 @@ describe("CompreFace's detector test", () => {
   });
 });
 
+describe("face probability on CompreFace's scale (issue 13)", () => {
+  // CompreFace scores a clear face about 0.999 and clients send det_prob_threshold 0.8-0.99 ("minimum required
+  // confidence that a recognized face is actually a face", CompreFace's REST API docs, shared/seed/compreface-docs.txt).
+  it('scores the faces of persons A, B and C 0.99 or more and every annotated face 0.85 or more, 5 decimals', () => {
+    for (const [file, r] of results) {
+      for (const f of r.faces) {
+        expect(f.box.probability, file).toBeGreaterThanOrEqual(/_[ABC]\./.test(file) ? 0.99 : 0.85);
+        expect(f.box.probability).toBeLessThanOrEqual(1);
+        expect(Math.round(f.box.probability * 1e5) / 1e5).toBe(f.box.probability);
+      }
+    }
+  });
+});
+
 describe('identity', () => {
   it('scores every same-person pair above every different-person pair', () => {
     const people = [...results.entries()]
