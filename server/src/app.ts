@@ -8,10 +8,12 @@ import { NotReady, PayloadTooLarge } from '../../shared/errors.js';
 import type { Config } from './config.js';
 import type { AppEnv, RouteDeps } from './http/env.js';
 import { settleBody } from './http/body.js';
+import { rejectNul } from './http/text-guard.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { formatSize } from './http/images.js';
 import { accessLog, createLogger, type Logger } from './http/logger.js';
 import { batchRoutes } from './routes/batch.js';
+import { compatRoutes } from './routes/compat.js';
 import { configRoutes } from './routes/config.js';
 import { demoRoutes } from './routes/demo.js';
 import { detectRoutes } from './routes/detect.js';
@@ -67,11 +69,23 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(accessLog(logger));
   // Outermost body handling: an early error still reads the upload, so the keep-alive connection stays usable.
   app.use(settleBody(maxBodySize));
+  // A NUL in the URL (a subject, a name) is refused before any work: PostgreSQL cannot store it.
+  app.use(rejectNul());
   // Browser callers on other origins: the API key is the credential, so any origin by default.
   const corsMiddleware = cors({
     origin: corsOrigins === '*' ? '*' : corsOrigins,
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['x-api-key', 'content-type'],
+    // The headers CompreFace's gateway allows (its nginx configuration), so the same browser code works.
+    allowHeaders: [
+      'DNT',
+      'User-Agent',
+      'X-Requested-With',
+      'If-Modified-Since',
+      'Cache-Control',
+      'Content-Type',
+      'Range',
+      'x-api-key',
+    ],
     exposeHeaders: ['x-request-id'],
     maxAge: 86400,
   });
@@ -99,6 +113,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', embeddingRoutes(routeDeps));
   app.route('/api/v1/static', staticRoutes(routeDeps));
   app.route('/api/v1/config', configRoutes(routeDeps));
+  app.route('/api/v1', compatRoutes(routeDeps));
   app.route('/api', healthRoutes(deps.ready));
   app.route('/api', openapiRoutes());
   app.route('/demo', demoRoutes());

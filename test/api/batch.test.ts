@@ -106,8 +106,8 @@ describeApi('batch', (ctx) => {
     expect(b1).toMatchObject({ index: 0, subject: 'Batch B' });
     expect(b2).toMatchObject({ index: 1, subject: 'Batch B2' });
     expect(notB64).toEqual({ index: 2, error: { message: 'Provided value is not Base64', code: 21 } });
-    expect(missing).toEqual({ index: 3, error: { message: 'Required part file is missing', code: 34 } });
-    expect(blank).toEqual({ index: 4, error: { message: 'Field subject cannot be empty', code: 5 } });
+    expect(missing).toEqual({ index: 3, error: { message: 'Field file cannot be empty', code: 5 } });
+    expect(blank).toEqual({ index: 4, error: { message: 'Subject name is empty', code: 26 } });
     expect(await ids('Batch B')).toEqual([b1.image_id]);
     expect(await ids('Batch B2')).toEqual([b2.image_id]);
 
@@ -206,7 +206,7 @@ describeApi('batch', (ctx) => {
     expect(corrupted.error?.code).toBe(21);
     expect(missing).toEqual({
       index: 7,
-      error: { message: 'Required part target_image is missing', code: 34 },
+      error: { message: 'Field target_image cannot be empty', code: 5 },
     });
   });
 

@@ -36,6 +36,8 @@ export interface ApiContext {
   config: Config;
   services: FaceServices;
   db: Db;
+  /** The suite's engine (shared by both database runs of the file). */
+  engine: FaceEngine;
   kind: DatabaseKind;
   /** API keys of one service of each type. */
   keys: Record<ServiceType, string>;
@@ -81,19 +83,15 @@ export function describeApi(name: string, suite: (ctx: () => ApiContext) => void
         const dataDir = await mkdtemp(join(tmpdir(), `visor-api-${basename(name)}-`));
         const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
         const { db, drop } = await openTestDb(kind, dataDir);
-        const services = await createFaceServices({
-          config,
-          db,
-          engine: await engine(),
-          decode: decodeImage,
-        });
+        const faceEngine = await engine();
+        const services = await createFaceServices({ config, db, engine: faceEngine, decode: decodeImage });
         const keys = {} as Record<ServiceType, string>;
         for (const type of ['recognition', 'detection', 'verification'] as const) {
           keys[type] = (await services.createService({ type, name: `api-test-${type}` })).apiKey;
         }
         const appWith = (o: Partial<Config>) =>
           createApp({ config: { ...config, ...o }, services, logger: quiet });
-        current = { app: appWith({}), config, services, db, kind, keys, appWith };
+        current = { app: appWith({}), config, services, db, engine: faceEngine, kind, keys, appWith };
         cleanup = async () => {
           await services.close();
           await drop();

@@ -49,7 +49,7 @@ function send(agent: http.Agent, port: number, path: string, key: string, file: 
     let text = '';
     for await (const chunk of res) text += String(chunk);
     return {
-      status: res.status ?? res.statusCode ?? 0,
+      status: res.statusCode ?? 0,
       headers: res.headers,
       body: JSON.parse(text) as Answer['body'],
     };

@@ -199,9 +199,10 @@ describeApi('recognize, detect, verify, embeddings', (ctx) => {
       expect(f.age).toBeDefined();
       expect(f.gender).toBeDefined();
     }
+    // No face is 400/28 on detection too (CompreFace's detector raises NoFaceFoundError).
     expect(await read(det().multipart(DETECT, { file: file('017_0.jpg') }))).toEqual({
-      status: 200,
-      body: { result: [] },
+      status: 400,
+      body: { message: 'No face is found in the given image', code: 28 },
     });
     const b64 = await read<Result<Face>>(
       det().json('POST', `${DETECT}?status=true`, { file: base64(sample('009_C.jpg')) }),
@@ -275,7 +276,7 @@ describeApi('recognize, detect, verify, embeddings', (ctx) => {
     });
     expect(await read(ver().json('POST', VERIFY, { target_image: base64(sample('009_C.jpg')) }))).toEqual({
       status: 400,
-      body: { message: 'Required part source_image is missing', code: 34 },
+      body: { message: 'Field source_image cannot be empty', code: 5 },
     });
   });
 
@@ -330,11 +331,34 @@ describeApi('recognize, detect, verify, embeddings', (ctx) => {
       status: 400,
       body: { code: 26 },
     });
-    expect(
-      await read(ver().json('POST', '/api/v1/verification/embeddings/verify', { source: a })),
-    ).toMatchObject({
+    expect(await read(ver().json('POST', '/api/v1/verification/embeddings/verify', { source: a }))).toEqual({
       status: 400,
-      body: { code: 26 },
+      body: { message: 'Field targets cannot be empty', code: 5 },
+    });
+    // Any dimension, as CompreFace: the similarity comes from the vectors given; the targets must match the source.
+    const short = await read<{ result: { similarity: number }[] }>(
+      ver().json('POST', '/api/v1/verification/embeddings/verify', {
+        source: [1, 0, 0],
+        targets: [
+          [0, 1, 0],
+          [1, 0.01, 0],
+        ],
+      }),
+    );
+    expect(short.status).toBe(200);
+    expect(short.body.result).toHaveLength(2);
+    expect(short.body.result[0].similarity).toBeGreaterThan(short.body.result[1].similarity);
+    expect(
+      await read(
+        ver().json('POST', '/api/v1/verification/embeddings/verify', {
+          source: [1, 0, 0],
+          targets: [[1, 0]],
+        }),
+      ),
+    ).toMatchObject({ status: 400, body: { code: 37 } });
+    expect(await read(rec().json('POST', '/api/v1/recognition/embeddings/recognize', {}))).toEqual({
+      status: 400,
+      body: { message: 'Field embeddings cannot be empty', code: 5 },
     });
   });
 });

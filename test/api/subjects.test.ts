@@ -28,11 +28,13 @@ describeApi('subjects', (ctx) => {
     }
   });
 
-  it('refuses an empty, missing or non-string subject (5) and one over 50 characters (26)', async () => {
+  // CompreFace's SubjectDto is @NotBlank(message = SUBJECT_NAME_IS_EMPTY): 26 "Subject name is empty"
+  // (java/api/src/main/java/com/exadel/frs/core/trainservice/system/global/Constants.java).
+  it('refuses an empty, missing or non-string subject (26) and one over 50 characters (26)', async () => {
     for (const body of [{}, { subject: '' }, { subject: '   ' }, { subject: 42 }]) {
       expect(await read(rec().json('POST', SUBJECTS, body))).toEqual({
         status: 400,
-        body: { message: 'Field subject cannot be empty', code: 5 },
+        body: { message: 'Subject name is empty', code: 26 },
       });
     }
     const long = await read(rec().json('POST', SUBJECTS, { subject: 'x'.repeat(51) }));
@@ -61,7 +63,7 @@ describeApi('subjects', (ctx) => {
     });
     expect(await read(rec().json('PUT', `${SUBJECTS}/New%20Name`, {}))).toMatchObject({
       status: 400,
-      body: { code: 5 },
+      body: { code: 26 },
     });
   });
 

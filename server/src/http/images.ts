@@ -56,9 +56,12 @@ export function decodeBase64(value: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-/** One Base64 image field (plain, URL-safe or data-URL): missing → 34, blank → 5, not Base64 → 21, too big → 38. */
+/**
+ * One Base64 image field (plain, URL-safe or data-URL): missing or blank → 5 (CompreFace's Base64File is
+ * `@NotBlank`: "Field file cannot be empty"), not Base64 → 21, too big → 38.
+ */
 export function fromBase64(name: string, value: unknown, limits: ImageLimits): ImageInput {
-  if (value === undefined || value === null) throw new MissingPart(name);
+  if (value === undefined || value === null) throw new EmptyField(name);
   if (typeof value !== 'string') throw new UnsupportedImage('Provided value is not Base64');
   if (value.trim() === '') throw new EmptyField(name);
   const bytes = decodeBase64(value);

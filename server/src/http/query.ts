@@ -11,13 +11,16 @@ function raw(c: Query, name: string): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-/** An integer ≥ `min`, or `def` when absent. */
-export function intParam(c: Query, name: string, def: number, min: number): number {
+/** Java's Integer.MAX_VALUE: CompreFace's integer parameters are Java ints, so nothing larger is accepted. */
+export const MAX_INT = 2_147_483_647;
+
+/** An integer in [`min`, `max`], or `def` when absent. */
+export function intParam(c: Query, name: string, def: number, min: number, max = MAX_INT): number {
   const v = raw(c, name);
   if (v === undefined) return def;
   const n = Number(v);
-  if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) {
-    throw new ValidationError(`${name} must be an integer greater than or equal to ${min}, got '${v}'`);
+  if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ValidationError(`${name} must be an integer from ${min} to ${max}, got '${v}'`);
   }
   return n;
 }
@@ -74,7 +77,24 @@ export function matchQuery(c: Query): { predictionCount: number; minSimilarity?:
   };
 }
 
-/** `page` (≥ 0, default 0) and `size` (≥ 1, default 20). */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 2000;
+
+/** Spring's parse: a Java int clamped to [0, upper]; anything unparsable is 0. */
+function springInt(v: string | undefined, upper: number): number {
+  if (v === undefined || !/^[+-]?\d+$/.test(v)) return 0;
+  const n = Number(v);
+  if (n > MAX_INT || n < -MAX_INT - 1) return 0; // Integer.parseInt overflows: NumberFormatException
+  return Math.min(Math.max(n, 0), upper);
+}
+
+/**
+ * `page` and `size` as Spring Data clamps them (CompreFace's `Pageable`; spring-data-commons
+ * PageableHandlerMethodArgumentResolverSupport): page < 0 or unparsable → 0; size unparsable or < 1 → 20;
+ * size > 2000 → 2000. Never an error.
+ */
 export function pageQuery(c: Query): { page: number; size: number } {
-  return { page: intParam(c, 'page', 0, 0), size: intParam(c, 'size', 20, 1) };
+  const page = springInt(raw(c, 'page'), MAX_INT);
+  const size = springInt(raw(c, 'size'), MAX_PAGE_SIZE);
+  return { page, size: size < 1 ? DEFAULT_PAGE_SIZE : size };
 }

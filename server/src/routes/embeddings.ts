@@ -1,6 +1,6 @@
 // The embedding endpoints (mounted at /api/v1): recognize embeddings, verify them against an example or each other.
 import { Hono } from 'hono';
-import { ValidationError } from '../../../shared/errors.js';
+import { EmptyField, ValidationError } from '../../../shared/errors.js';
 import { apiKey } from '../http/api-key.js';
 import type { AppEnv, RouteDeps } from '../http/env.js';
 import { readJsonObject } from '../http/json.js';
@@ -10,9 +10,16 @@ function isVector(v: unknown): v is number[] {
   return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
+/** Missing, null or empty: CompreFace's "Field <f> cannot be empty" (5). */
+function present(body: Record<string, unknown>, field: string): unknown {
+  const v = body[field];
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) throw new EmptyField(field);
+  return v;
+}
+
 /** A non-empty array of non-empty number arrays (dimension is checked by the service: 37). */
 function vectors(body: Record<string, unknown>, field: string): number[][] {
-  const v = body[field];
+  const v = present(body, field);
   if (!Array.isArray(v) || v.length === 0 || !v.every(isVector)) {
     throw new ValidationError(`${field} must be a non-empty array of arrays of numbers`);
   }
@@ -20,7 +27,7 @@ function vectors(body: Record<string, unknown>, field: string): number[][] {
 }
 
 function vector(body: Record<string, unknown>, field: string): number[] {
-  const v = body[field];
+  const v = present(body, field);
   if (!isVector(v)) throw new ValidationError(`${field} must be a non-empty array of numbers`);
   return v;
 }

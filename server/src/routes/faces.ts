@@ -1,12 +1,13 @@
 // /api/v1/recognition/faces: add an example, list, delete (by subject, by id, many), download, verify against one.
 import { Hono } from 'hono';
-import { EmptyField, IncorrectArgument, MissingParameter } from '../../../shared/errors.js';
+import { IncorrectArgument, MissingParameter } from '../../../shared/errors.js';
 import { apiKey } from '../http/api-key.js';
 import type { AppEnv, RouteDeps } from '../http/env.js';
 import { readImage } from '../http/images.js';
 import { readJson } from '../http/json.js';
 import { imageQuery, pageQuery, unitParam } from '../http/query.js';
 import { facesPage, imageResponse } from '../http/responses.js';
+import { checkSubjectName } from '../services/validate.js';
 
 export function faceRoutes({ services, config }: RouteDeps) {
   return (
@@ -15,7 +16,7 @@ export function faceRoutes({ services, config }: RouteDeps) {
       .post('/', async (c) => {
         const subject = c.req.query('subject');
         if (subject === undefined) throw new MissingParameter('subject');
-        if (subject.trim() === '') throw new EmptyField('subject');
+        checkSubjectName(subject); // before the upload is read: blank 26, `;` `/` `\` 36
         const detProbThreshold = unitParam(c, 'det_prob_threshold');
         const image = await readImage(c, config);
         return c.json(await services.addExample(c.var.service, subject, image, { detProbThreshold }), 201);
@@ -24,7 +25,7 @@ export function faceRoutes({ services, config }: RouteDeps) {
         const subject = c.req.query('subject') || undefined;
         return c.json(facesPage(await services.listExamples(c.var.service, { ...pageQuery(c), subject })));
       })
-      // Without a subject every example of the collection goes; the subjects stay (as CompreFace).
+      // With a subject, its examples and the subject go; without one every example goes, the subjects stay.
       .delete('/', async (c) =>
         c.json(await services.deleteExamplesBySubject(c.var.service, c.req.query('subject') || undefined)),
       )

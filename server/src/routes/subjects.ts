@@ -1,15 +1,14 @@
 // /api/v1/recognition/subjects: create, list, rename (or merge), delete one, delete all.
 import { Hono } from 'hono';
-import { EmptyField } from '../../../shared/errors.js';
 import { apiKey } from '../http/api-key.js';
 import type { AppEnv, RouteDeps } from '../http/env.js';
 import { readJsonObject } from '../http/json.js';
+import { checkSubjectName } from '../services/validate.js';
 
-/** The `subject` field of a JSON body: a non-blank string (5 otherwise). */
+/** The `subject` field of a JSON body: a non-blank string (26 "Subject name is empty" otherwise, as CompreFace). */
 function subjectField(body: Record<string, unknown>): string {
   const s = body.subject;
-  if (typeof s !== 'string' || s.trim() === '') throw new EmptyField('subject');
-  return s;
+  return checkSubjectName(typeof s === 'string' ? s : undefined);
 }
 
 export function subjectRoutes({ services }: RouteDeps) {

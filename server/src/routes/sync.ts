@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { apiKey } from '../http/api-key.js';
 import type { AppEnv, RouteDeps } from '../http/env.js';
 import { readJsonObject } from '../http/json.js';
+import { intParam } from '../http/query.js';
 import type { SyncService } from '../services/sync.js';
 
 /** Mount with `app.route('/api/v1/recognition/sync', syncRoutes(routeDeps, createSyncService({db, engine})))`. */
@@ -16,6 +17,6 @@ export function syncRoutes({ services }: Pick<RouteDeps, 'services'>, sync: Sync
     .get('/pull', async (c) => c.json(await sync.pull(c.get('service'), c.req.query('cursor') || undefined)))
     .post('/push', async (c) => c.json(await sync.push(c.get('service'), await readJsonObject(c))))
     .get('/events', async (c) =>
-      c.json({ events: await sync.events(c.get('service'), Number(c.req.query('limit') ?? 100)) }),
+      c.json({ events: await sync.events(c.get('service'), intParam(c, 'limit', 100, 1, 1000)) }),
     );
 }

@@ -44,9 +44,12 @@ export function embeddingServices(ctx: Ctx): EmbeddingServices {
       return { result: scored(embeddings, vector) };
     },
 
+    // Any dimension, as CompreFace (EmbeddingsVerificationProcessServiceImpl scores the vectors given): the
+    // targets must match the source's. Vectors of another embedder get Visor's calibration, so their
+    // similarity is only a ranking (README, compatibility).
     async verifyEmbeddings(_svc, source, targets) {
-      checkEmbeddings([source], dim);
-      checkEmbeddings(targets, dim);
+      checkEmbeddings([source], source.length);
+      checkEmbeddings(targets, source.length);
       return { result: scored(targets, normalize(source)) };
     },
   };

@@ -5,7 +5,7 @@ import type { Queryable } from '../db/types.js';
 import { sniffFormat } from '../image/sniff.js';
 import * as examples from '../repositories/examples.js';
 import { insertEmbedding } from '../repositories/embeddings.js';
-import { findOrInsertSubject, findSubject } from '../repositories/subjects.js';
+import { deleteSubject, findOrInsertSubject, findSubject } from '../repositories/subjects.js';
 import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
 import type { Ctx } from './context.js';
 import type { FaceExample, FaceServices, ServiceRef } from './types.js';
@@ -78,7 +78,8 @@ export function exampleServices(ctx: Ctx): ExampleServices {
       await indexes.apply(svc.id, (index) =>
         index.add([{ id, subjectId: row.id, subject: row.name, vector }]),
       );
-      return { image_id: id, subject: row.name };
+      // The name as the client sent it, as CompreFace answers (the stored subject may differ in case).
+      return { image_id: id, subject };
     },
 
     async listExamples(svc, q) {
@@ -102,13 +103,21 @@ export function exampleServices(ctx: Ctx): ExampleServices {
       };
     },
 
+    // With a subject, the subject goes too (CompreFace's SubjectService.removeAllSubjectEmbeddings deletes
+    // the subject row with its embeddings); without one, every example goes and the subjects stay.
     async deleteExamplesBySubject(svc, subject) {
-      let subjectId: string | undefined;
-      if (subject) {
-        subjectId = (await findSubject(db, svc.id, subject))?.id;
-        if (!subjectId) return { deleted: 0 };
+      if (!subject) {
+        const rows = await remove(svc, (tx) => examples.deleteExamplesOf(tx, svc.id, undefined));
+        return { deleted: rows.length };
       }
-      const rows = await remove(svc, (tx) => examples.deleteExamplesOf(tx, svc.id, subjectId));
+      const subjectId = (await findSubject(db, svc.id, subject))?.id;
+      if (!subjectId) return { deleted: 0 };
+      const rows = await remove(svc, async (tx) => {
+        const r = await examples.deleteExamplesOf(tx, svc.id, subjectId);
+        await deleteSubject(tx, subjectId);
+        return r;
+      });
+      await indexes.apply(svc.id, (index) => index.names.delete(subjectId));
       return { deleted: rows.length };
     },
 

@@ -62,7 +62,8 @@ export function recognitionServices(ctx: Ctx): RecognitionServices {
     async detect(_svc, image, q) {
       const embed = q.plugins?.includes('calculator') ?? false;
       const analysis = await analyzeImage(ctx, image, analyzeOptions(q, embed));
-      const result = analysis.faces.map((face: FaceAnalysis) => shapeFace(face, analysis, q));
+      // No face is 400/28, as CompreFace's detector raises NoFaceFoundError.
+      const result = someFaces(analysis).map((face: FaceAnalysis) => shapeFace(face, analysis, q));
       const versions = pluginsVersions(engine, q, embed);
       return versions ? { result, plugins_versions: versions } : { result };
     },

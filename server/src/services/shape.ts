@@ -1,5 +1,6 @@
 // Turns engine results into CompreFace's JSON: box fields, requested plugins flattened in, timings, versions.
 import type { AnalyzeResult, FaceAnalysis, FaceEngine } from '../../../shared/engine/types.js';
+import { ageBucket, splitTimes } from './compat-fields.js';
 import type { FaceResult, ImageQuery } from './types.js';
 
 /** CompreFace rounds similarities to 5 decimals. */
@@ -24,9 +25,13 @@ export function shapeFace(face: FaceAnalysis, analysis: AnalyzeResult, q: ImageQ
   for (const field of PLUGIN_FIELDS) {
     if (plugins.has(field) && face[field] !== undefined) Object.assign(out, { [field]: face[field] });
   }
+  // CompreFace's fixed age buckets; Visor's own range alongside.
+  if (out.age && face.age) Object.assign(out, { age: ageBucket(face.age), visor_age: face.age });
   if (plugins.has('landmarks')) out.landmarks = face.landmarks;
   if (plugins.has('calculator') && face.embedding) out.embedding = Array.from(face.embedding);
-  if (q.status !== false) out.execution_time = { ...analysis.execution_time, ...face.execution_time };
+  if (q.status !== false) {
+    Object.assign(out, splitTimes({ ...analysis.execution_time, ...face.execution_time }));
+  }
   return out;
 }
 

@@ -22,6 +22,7 @@ import type { ServiceRef } from './types.js';
 import { checkSubjectName, isUuid } from './validate.js';
 
 export const PULL_LIMIT = 1000;
+const MAX_BIGINT = 2n ** 63n - 1n;
 /** Origin of the index-change notifications sync publishes (every process's search index applies them). */
 const ORIGIN = 'device-sync';
 
@@ -39,7 +40,10 @@ export function createSyncService(deps: {
   const embedder = engine.embedderId;
 
   async function pull(svc: ServiceRef, cursor: string | undefined, limit = PULL_LIMIT): Promise<SyncPull> {
-    if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) throw new ValidationError('cursor is not valid');
+    // A cursor is a bigint log position: at most 2^63 - 1, or PostgreSQL refuses it (a 500).
+    if (cursor !== undefined && (!/^\d{1,19}$/.test(cursor) || BigInt(cursor) > MAX_BIGINT)) {
+      throw new ValidationError('cursor is not valid');
+    }
     const base = { embedder, threshold: svc.minSimilarity > 0 ? svc.minSimilarity : null };
     return db.transaction(async (tx) => {
       if (cursor === undefined) {

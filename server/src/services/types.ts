@@ -1,6 +1,6 @@
 // The contract between the HTTP routes and the services: what each face-service operation takes and returns.
 // Services hold the rules and call repositories (the only SQL) and the engine; routes only translate HTTP.
-import type { AnalyzeOptions, FaceBox, FaceAnalysis, Point } from '../../../shared/engine/types.js';
+import type { AnalyzeOptions, Age, FaceBox, FaceAnalysis, Point } from '../../../shared/engine/types.js';
 
 export type ServiceType = 'recognition' | 'detection' | 'verification';
 
@@ -40,6 +40,10 @@ export type FaceResult = {
   landmarks?: Point[];
   embedding?: number[];
   execution_time?: Record<string, number>;
+  /** Visor's stages beyond CompreFace's keys (ms, 0.1 precision). */
+  visor_execution_time?: Record<string, number>;
+  /** Visor's own age range (the `age` field holds CompreFace's bucket). */
+  visor_age?: Age;
 } & Partial<Omit<FaceAnalysis, 'box' | 'landmarks' | 'embedding' | 'execution_time'>>;
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 // Input rules shared by the face services: UUIDs, subject names, paging, embeddings.
-import { EmptyField, ValidationError, WrongEmbedding } from '../../../shared/errors.js';
+import { IncorrectArgument, ValidationError, WrongEmbedding } from '../../../shared/errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -7,9 +7,22 @@ export const isUuid = (s: string): boolean => UUID.test(s);
 
 export const MAX_SUBJECT_LENGTH = 50;
 
-/** A subject name is 1..50 characters and not blank. */
+/** CompreFace's message for a blank subject (its Constants.SUBJECT_NAME_IS_EMPTY), code 26. */
+export const SUBJECT_NAME_IS_EMPTY = 'Subject name is empty';
+
+/** Characters CompreFace refuses in a subject name (they break its URLs and paths): 36. */
+const FORBIDDEN = /[;/\\]/;
+
+/**
+ * A subject name is 1..50 characters, not blank (26, "Subject name is empty", as CompreFace's @NotBlank),
+ * without `;` `/` `\` (36, as CompreFace) and without NUL (26: PostgreSQL cannot store it).
+ */
 export function checkSubjectName(name: string | undefined, field = 'subject'): string {
-  if (name === undefined || name.trim() === '') throw new EmptyField(field);
+  if (name === undefined || name.trim() === '') throw new ValidationError(SUBJECT_NAME_IS_EMPTY);
+  if (name.includes('\0')) throw new ValidationError(`${field} must not contain the NUL character (\\u0000)`);
+  if (FORBIDDEN.test(name)) {
+    throw new IncorrectArgument(`The ${field} name cannot contain the characters ';', '/' or '\\'`);
+  }
   if ([...name].length > MAX_SUBJECT_LENGTH)
     throw new ValidationError(`${field} must be at most ${MAX_SUBJECT_LENGTH} characters long`);
   return name;
