@@ -52,9 +52,11 @@ export interface StartOptions {
   port?: number;
   /** Data folder; default a fresh temporary one. */
   dataDir?: string;
+  /** Start from this process's environment (default) or from `env` alone (plus PATH), as a container would. */
+  inheritEnv?: boolean;
 }
 
-/** Spawns Visor with `PORT`, `VISOR_DATA_DIR` and one inference worker (unless `env` says otherwise). */
+/** Spawns Visor with its own `PORT` and `VISOR_DATA_DIR` and one inference worker (unless `env` says otherwise). */
 export async function spawnVisor(opts: StartOptions = {}): Promise<VisorProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'visor-deploy-'));
@@ -62,12 +64,12 @@ export async function spawnVisor(opts: StartOptions = {}): Promise<VisorProcess>
   const child = spawn(cmd, args, {
     cwd: ROOT,
     env: {
-      ...process.env,
-      PORT: String(port),
-      VISOR_DATA_DIR: dataDir,
+      ...(opts.inheritEnv === false ? { PATH: process.env.PATH } : process.env),
       INFERENCE_WORKERS: '1',
       INTRA_OP_THREADS: '1',
       ...opts.env,
+      PORT: String(port),
+      VISOR_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
