@@ -2,6 +2,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import { ValidationError } from '../../../../shared/errors.js';
+import { MAX_PASSWORD, MIN_PASSWORD, passwordProblem } from '../../../../shared/password-policy.js';
 
 const OPTIONS = {
   algorithm: 2 /* Algorithm.Argon2id (a const enum) */ as const,
@@ -10,14 +11,16 @@ const OPTIONS = {
   parallelism: 1,
 };
 
-export const MIN_PASSWORD = 8;
-export const MAX_PASSWORD = 256;
+export { MAX_PASSWORD, MIN_PASSWORD };
 
-/** Throws ValidationError unless the password has 8 to 256 characters. */
+/** Throws ValidationError unless the password follows the policy (shared/password-policy.ts). */
 export function checkPassword(password: unknown): string {
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD || password.length > MAX_PASSWORD)
-    throw new ValidationError(`Password must have ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
-  return password;
+  const problem =
+    typeof password === 'string'
+      ? passwordProblem(password)
+      : `Password must have ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`;
+  if (problem) throw new ValidationError(problem);
+  return password as string;
 }
 
 export const hashPassword = (password: string): Promise<string> => hash(password, OPTIONS);
