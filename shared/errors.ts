@@ -94,6 +94,19 @@ export class PluginUnavailable extends define('PluginUnavailable', 39, 400) {}
 export class Overloaded extends define('Overloaded', 40, 503) {}
 /** 41: models are still loading or failed to load. */
 export class NotReady extends define('NotReady', 41, 503) {}
+/** 45: this API key already holds its share of the inference queue; retry after `retryAfter` seconds. */
+export class TooManyJobs extends define('TooManyJobs', 45, 429) {
+  constructor(
+    message: string,
+    readonly retryAfter = 1,
+  ) {
+    super(message);
+  }
+}
+/** 46: decoding and analysing one image took longer than the per-job limit (INFERENCE_TIMEOUT). */
+export class JobTimedOut extends define('JobTimedOut', 46, 503) {}
+/** 47: the client went away before its image was analysed; the job was dropped and nobody reads this answer. */
+export class RequestCancelled extends define('RequestCancelled', 47, 503) {}
 
 // Administration (users, applications, members, face services): codes 100 and up, clear of CompreFace's.
 /** 101: no valid session (not logged in, expired, or wrong credentials). */

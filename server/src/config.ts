@@ -18,6 +18,8 @@ export interface Config {
   maxBodySize: number;
   /** Decompression-bomb guard: largest image in pixels (MAX_IMAGE_PIXELS, default 40 M). */
   maxImagePixels: number;
+  /** Decode-cost guard: longest side an image header may claim (MAX_IMAGE_SIDE, default 16384). */
+  maxImageSide: number;
   /** Longest side images are analysed at; bigger photos decode reduced, results in their pixels (ANALYSIS_MAX_SIDE, default 1600, 0 = full size). */
   analysisMaxSide: number;
   /** Allowed CORS origins for the face-service API (CORS_ORIGINS, comma list; default any: the API key is the credential). */
@@ -48,6 +50,10 @@ export interface Config {
   inferenceWorkers: number;
   /** Images allowed to wait for a worker; beyond, requests get 503 Overloaded (INFERENCE_QUEUE, default 32). */
   inferenceQueue: number;
+  /** Seconds one image's decode and analysis may take before it fails with 503 code 46 and its worker is replaced (INFERENCE_TIMEOUT, default 10, 0 = none). */
+  inferenceTimeout: number;
+  /** Images one API key may have waiting or running; beyond, 429 code 45 + Retry-After (INFERENCE_PER_KEY, default half of workers + queue). */
+  inferencePerKey: number;
   /** onnxruntime threads per worker (INTRA_OP_THREADS; default 0 = the cores shared out, max(1, cores / workers)). */
   intraOpThreads: number;
   /** Where recognition searches (SEARCH_BACKEND): memory (exact, in-process, default) or pgvector (HNSW in the database). */
@@ -146,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileSize: int('MAX_FILE_SIZE', 5 * MB, 1),
     maxBodySize: int('MAX_REQUEST_SIZE', 10 * MB, 1),
     maxImagePixels: int('MAX_IMAGE_PIXELS', 40_000_000, 1),
+    maxImageSide: int('MAX_IMAGE_SIDE', 16_384, 1, 1_000_000),
     analysisMaxSide: int('ANALYSIS_MAX_SIDE', 1600, 0),
     corsOrigins: !origins || origins === '*' ? '*' : origins.split(',').map((s) => s.trim()),
     minSimilarity: num('MIN_SIMILARITY', 0, 0, 1),
@@ -161,10 +168,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginWindow: int('LOGIN_WINDOW', 900, 1),
     inferenceWorkers: int('INFERENCE_WORKERS', availableParallelism(), 1, 256),
     inferenceQueue: int('INFERENCE_QUEUE', 32, 0, 100_000),
+    inferenceTimeout: int('INFERENCE_TIMEOUT', 10, 0, 3600),
+    inferencePerKey: 0,
     intraOpThreads: int('INTRA_OP_THREADS', 0, 0, 256),
     searchBackend,
     searchQuantiseFrom: int('SEARCH_QUANTISE_FROM', DEFAULT_QUANTISE_FROM, 0),
   };
+  config.inferencePerKey = int(
+    'INFERENCE_PER_KEY',
+    Math.max(1, Math.ceil((config.inferenceWorkers + config.inferenceQueue) / 2)),
+    1,
+  );
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -35,6 +35,8 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
   running.engine = await createPooledEngine({
     workers: config.inferenceWorkers,
     queueLimit: config.inferenceQueue,
+    jobTimeoutMs: config.inferenceTimeout * 1000,
+    perOwnerLimit: config.inferencePerKey,
     intraOpThreads: config.intraOpThreads,
     onWorkerEvent: (e) => logger.warn('inference worker', { ...e }),
   });

@@ -60,8 +60,6 @@ export interface FaceAnalysis {
   execution_time: Record<string, number>;
 }
 
-export interface AnalyzeOptions {
-  /** Faces with probability at or below this are dropped; undefined = the detector's default. */
 /**
  * How hard the detector looks: `accurate` (the default) searches an image pyramid sized by the photo and the faces
  * found, for small faces in crowds; `fast` is one whole-image pass plus one level of tiles on big photos (kiosks).
@@ -69,11 +67,13 @@ export interface AnalyzeOptions {
 export type DetectMode = 'fast' | 'accurate';
 export const DETECT_MODES: readonly DetectMode[] = ['fast', 'accurate'];
 
+export interface AnalyzeOptions {
+  /** Faces with probability at or below this are dropped; undefined = the detector's default. */
   detProbThreshold?: number;
-  /** 0 or undefined = all faces, else the N biggest. */
-  limit?: number;
   /** Detection plan (default 'accurate'). */
   detectMode?: DetectMode;
+  /** 0 or undefined = all faces, else the N biggest. */
+  limit?: number;
   /** Compute embeddings (recognition, verification, calculator plugin). */
   embed?: boolean;
   plugins?: readonly PluginName[];
@@ -100,7 +100,7 @@ export interface FaceEngine {
   analyzeBytes?(
     bytes: Uint8Array,
     opts?: AnalyzeOptions,
-    decode?: { maxPixels?: number; maxSide?: number },
+    decode?: { maxPixels?: number; maxSide?: number; maxImageSide?: number },
   ): Promise<AnalyzeResult>;
   /** Calibrated similarity in [0,1] of two L2-normalised embeddings (0.5 = equal-error point on LFW devtrain). */
   similarity(a: Float32Array, b: Float32Array): number;

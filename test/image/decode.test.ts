@@ -1,6 +1,6 @@
 // decodeImage on CompreFace's format fixtures and on generated edge cases: errors, bombs, EXIF, frames, alpha.
 import { readFileSync, readdirSync } from 'node:fs';
-import { crc32, inflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedImage } from '../../shared/errors.js';
@@ -126,6 +126,40 @@ describe('decompression bombs', () => {
     const err = await rejection(decodeImage(png, { maxPixels: 19_999 }));
     expect(err.message).toBe('image is 200x100 pixels, more than the 19999-pixel limit');
     expect((await decodeImage(png, { maxPixels: 20_000 })).width).toBe(200);
+  });
+
+  // Issue 19: 1x39,999,999 is under the pixel limit, yet libvips decodes it row by row for 27 s.
+  it('rejects a tall PNG by its side before decoding, with the configured side limit', async () => {
+    const err = await rejection(decodeImage(pngBomb(1, 39_999_999)));
+    expect(err.message).toBe('image is 1x39999999 pixels, a side longer than the 16384-pixel limit');
+    expect(err).toMatchObject({ code: 21, status: 400 });
+    const wide = await rejection(decodeImage(pngBomb(2001, 1), { maxImageSide: 2000 }));
+    expect(wide.message).toBe('image is 2001x1 pixels, a side longer than the 2000-pixel limit');
+  });
+
+  it('applies the side limit to the pure BMP decoder too', async () => {
+    const bmp = read('einstein.bmp');
+    const { width } = await decodeImage(bmp);
+    const err = await rejection(decodeImage(bmp, { maxImageSide: width - 1 }));
+    expect(err.message).toMatch(new RegExp(`a side longer than the ${width - 1}-pixel limit$`));
+  });
+
+  it('stops a decode that runs past its time limit with a clear error', async () => {
+    const height = 4_000_000; // 1 s of libvips work per ~500k rows: well past 1 s
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(1, 0);
+    ihdr.writeUInt32BE(height, 4);
+    ihdr.set([8, 0, 0, 0, 0], 8);
+    const idat = deflateSync(Buffer.alloc(height * 2), { level: 9 });
+    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const png = Buffer.concat([
+      signature,
+      chunk('IHDR', ihdr),
+      chunk('IDAT', idat),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const err = await rejection(decodeImage(png, { maxImageSide: height, timeoutSeconds: 1 }));
+    expect(err.message).toBe('cannot decode image: decoding took longer than the 1-second limit');
   });
 });
 

@@ -22,6 +22,9 @@ function fakePool() {
     completed: 7,
     failed: 1,
     overloaded: 2,
+    throttled: 4,
+    timedOut: 1,
+    cancelled: 5,
     crashes: 0,
     restarts: 0,
   };
@@ -131,6 +134,9 @@ describe('metrics', () => {
     expect(s.get('visor_inference_workers{state="idle"}')).toBe(1);
     expect(s.get('visor_inference_ready')).toBe(1);
     expect(s.get('visor_inference_jobs_total{outcome="overloaded"}')).toBe(2);
+    expect(s.get('visor_inference_jobs_total{outcome="throttled"}')).toBe(4);
+    expect(s.get('visor_inference_jobs_total{outcome="timed_out"}')).toBe(1);
+    expect(s.get('visor_inference_jobs_total{outcome="cancelled"}')).toBe(5);
     expect(s.get('visor_inference_stage_seconds_count{stage="detector"}')).toBe(2);
     expect(s.get('visor_inference_stage_seconds_sum{stage="detector"}')).toBeCloseTo(0.06, 9);
     expect(s.get('visor_inference_stage_seconds_count{stage="decode"}')).toBe(1);

@@ -1,6 +1,8 @@
-// API-key middleware: resolves `x-api-key` to a face service of the path's type and puts it on the context.
+// API-key middleware: resolves `x-api-key` to a face service of the path's type and puts it on the context, and
+// opens the request's inference job scope (the service's fair share; the client's disconnect drops its jobs).
 import { createMiddleware } from 'hono/factory';
 import { MissingApiKey, ValidationError } from '../../../shared/errors.js';
+import { runInJobScope } from '../inference/pool/scope.js';
 import type { FaceServices, ServiceType } from '../services/types.js';
 import type { AppEnv } from './env.js';
 
@@ -21,7 +23,8 @@ export async function resolveApiKey(services: FaceServices, key: string | undefi
 /** Requires an `x-api-key` header naming a service of `type`. */
 export function apiKey(services: FaceServices, type: ServiceType) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    c.set('service', await resolveApiKey(services, c.req.header('x-api-key')?.trim(), type));
-    await next();
+    const service = await resolveApiKey(services, c.req.header('x-api-key')?.trim(), type);
+    c.set('service', service);
+    await runInJobScope({ owner: service.id, signal: c.req.raw.signal }, next);
   });
 }

@@ -3,7 +3,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { NotReady, Overloaded, VisorError } from '../../../shared/errors.js';
+import { NotReady, Overloaded, TooManyJobs, VisorError } from '../../../shared/errors.js';
 import type { AppEnv } from './env.js';
 import type { Logger } from './logger.js';
 
@@ -25,6 +25,7 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
     if (err instanceof VisorError) {
       // Overloaded or still starting: tell the client when to come back.
       if (err instanceof Overloaded || err instanceof NotReady) c.header('Retry-After', '1');
+      if (err instanceof TooManyJobs) c.header('Retry-After', String(err.retryAfter));
       return errorResponse(c, err.status, { message: err.message, code: err.code });
     }
     if (err instanceof HTTPException && err.status < 500) {

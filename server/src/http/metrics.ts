@@ -147,6 +147,9 @@ export function createMetrics(opts: { pool?: InferenceMetricsSource } = {}): Met
         [{ outcome: 'ok' }, s.completed],
         [{ outcome: 'error' }, s.failed],
         [{ outcome: 'overloaded' }, s.overloaded],
+        [{ outcome: 'throttled' }, s.throttled],
+        [{ outcome: 'timed_out' }, s.timedOut],
+        [{ outcome: 'cancelled' }, s.cancelled],
       ]);
       single(out, 'visor_inference_worker_crashes_total', 'counter', 'Worker threads that died.', [
         [{}, s.crashes],

@@ -14,6 +14,8 @@ const BI_ALPHABITFIELDS = 6;
 export interface DibOptions {
   /** Checked against the header's dimensions before any pixel is read. */
   maxPixels: number;
+  /** Longest side allowed, checked with `maxPixels` (default: MAX_IMAGE_SIDE's default). */
+  maxSide?: number;
   /** An ICO entry: the height counts the XOR bitmap and the AND mask, and the AND mask follows the pixels. */
   icon?: boolean;
   /** Where the pixel array starts (a BMP file's bfOffBits); default: right after header, masks and palette. */
@@ -122,7 +124,7 @@ export function decodeDib(bytes: Uint8Array, at: number, opts: DibOptions): RawI
   const icon = opts.icon ?? false;
   if (at + 16 > bytes.length) throw corrupt(icon ? 'ico' : 'bmp');
   const h = readHeader(bytes, at, icon);
-  checkPixels(h.width, h.height, opts.maxPixels);
+  checkPixels(h.width, h.height, opts.maxPixels, opts.maxSide);
   const { width, height, bpp, palette } = h;
   const start = opts.pixelOffset ?? h.end;
   const stride = Math.floor((bpp * width + 31) / 32) * 4;
@@ -193,8 +195,8 @@ function flattenOnWhite(rgb: Uint8Array, alpha: Uint8Array): void {
 }
 
 /** Decodes a BMP file: 14-byte file header (`BM`, pixel offset), then a DIB. */
-export function decodeBmp(bytes: Uint8Array, maxPixels: number): RawImage {
+export function decodeBmp(bytes: Uint8Array, maxPixels: number, maxSide?: number): RawImage {
   if (bytes.length < 26 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) throw corrupt('bmp');
   const pixelOffset = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(10, true);
-  return decodeDib(bytes, 14, { maxPixels, pixelOffset: pixelOffset || undefined });
+  return decodeDib(bytes, 14, { maxPixels, maxSide, pixelOffset: pixelOffset || undefined });
 }

@@ -5,11 +5,11 @@ import type { RawImage } from '../../../shared/image.js';
 import { UnsupportedImage, VisorError } from '../../../shared/errors.js';
 import { decodeBmp, decodeDib } from './bmp.js';
 import { largestIcoEntry } from './ico.js';
-import { checkPixels, corrupt, DEFAULT_MAX_PIXELS } from './limits.js';
+import { checkPixels, corrupt, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from './limits.js';
 import { IMAGE_FORMATS, sniffFormat, type ImageFormat } from './sniff.js';
 
 export { sniffFormat, IMAGE_FORMATS, type ImageFormat } from './sniff.js';
-export { DEFAULT_MAX_PIXELS } from './limits.js';
+export { DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from './limits.js';
 
 export interface DecodeOptions {
   /** Decompression-bomb guard checked on the header before decoding (default 40 megapixels). */
@@ -19,6 +19,16 @@ export interface DecodeOptions {
    * that cheaper than a full decode) and carry `source`, their full size, so results map back to it.
    */
   maxSide?: number;
+  /** Longest side the header may claim (default 16384): decode cost grows with the rows, not only the pixels. */
+  maxImageSide?: number;
+  /** libvips stops decoding after this many whole seconds (0 or absent: no limit); the image is then refused. */
+  timeoutSeconds?: number;
+}
+
+interface Limits {
+  maxPixels: number;
+  maxImageSide: number;
+  timeoutSeconds: number;
 }
 
 const EXPECTED = `unsupported image format (expected ${IMAGE_FORMATS.slice(0, -1).join(', ')} or ico)`;
@@ -29,17 +39,22 @@ const EXPECTED = `unsupported image format (expected ${IMAGE_FORMATS.slice(0, -1
  */
 export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<RawImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const limits: Limits = {
+    maxPixels,
+    maxImageSide: opts.maxImageSide ?? DEFAULT_MAX_SIDE,
+    timeoutSeconds: opts.timeoutSeconds ?? 0,
+  };
   if (bytes.length === 0) throw new UnsupportedImage('cannot decode image: the file is empty');
   const format = sniffFormat(bytes);
   if (!format) throw new UnsupportedImage(EXPECTED);
   try {
-    if (format === 'bmp') return decodeBmp(bytes, maxPixels);
+    if (format === 'bmp') return decodeBmp(bytes, maxPixels, limits.maxImageSide);
     if (format === 'ico') {
       const entry = largestIcoEntry(bytes);
-      if (sniffFormat(entry) === 'png') return await decodeWithSharp(entry, 'ico', maxPixels);
-      return decodeDib(entry, 0, { icon: true, maxPixels });
+      if (sniffFormat(entry) === 'png') return await decodeWithSharp(entry, 'ico', limits);
+      return decodeDib(entry, 0, { icon: true, maxPixels, maxSide: limits.maxImageSide });
     }
-    return await decodeWithSharp(bytes, format, maxPixels, opts.maxSide ?? 0);
+    return await decodeWithSharp(bytes, format, limits, opts.maxSide ?? 0);
   } catch (e) {
     if (e instanceof VisorError) throw e;
     throw corrupt(format, e);
@@ -49,7 +64,7 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
 async function decodeWithSharp(
   bytes: Uint8Array,
   format: ImageFormat,
-  maxPixels: number,
+  { maxPixels, maxImageSide, timeoutSeconds }: Limits,
   maxSide = 0,
 ): Promise<RawImage> {
   // failOn 'truncated': a cut-off file is an error, while the benign warnings real cameras produce are not.
@@ -65,12 +80,13 @@ async function decodeWithSharp(
     throw corrupt(format, e);
   }
   if (!meta.width || !meta.height) throw corrupt(format);
-  checkPixels(meta.width, meta.height, maxPixels);
+  checkPixels(meta.width, meta.height, maxPixels, maxImageSide);
   // RGB pixels are taken as stored, as the models' training pipelines read them (and the browser's
   // createImageBitmap with colorSpaceConversion 'none'): an embedded profile's transform costs more than the whole
   // decode of a small photo (7 of 12 ms on a 348x522 camera JPEG). CMYK still needs its profile to become RGB.
   const ignoreIcc = meta.space !== 'cmyk';
   let pipeline = sharp(bytes, { ...options, ignoreIcc }).rotate();
+  if (timeoutSeconds > 0) pipeline = pipeline.timeout({ seconds: timeoutSeconds });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   // EXIF orientations 5-8 turn the image a quarter: the upright size swaps width and height.
   const [width, height] =
@@ -91,6 +107,10 @@ async function decodeWithSharp(
       ...(reduce && { source: { width, height } }),
     };
   } catch (e) {
+    if (timeoutSeconds > 0 && e instanceof Error && /^timeout\b/.test(e.message))
+      throw new UnsupportedImage(
+        `cannot decode image: decoding took longer than the ${timeoutSeconds}-second limit`,
+      );
     throw corrupt(format, e);
   }
 }

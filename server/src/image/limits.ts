@@ -1,8 +1,15 @@
-// The decoders' shared guards and error messages: pixel limit (decompression bombs) and corrupt data.
+// The decoders' shared guards and error messages: pixel and side limits (decompression bombs, decode cost) and
+// corrupt data.
 import { UnsupportedImage } from '../../../shared/errors.js';
 
 /** Default decompression-bomb guard, as MAX_IMAGE_PIXELS' default. */
 export const DEFAULT_MAX_PIXELS = 40_000_000;
+/**
+ * Default longest side, as MAX_IMAGE_SIDE's default. Decode cost grows with the rows (libpng/libvips work per row),
+ * not only with the pixels: a 78 KB PNG of 1x39,999,999 pixels is under the pixel limit and takes libvips 27 s.
+ * 16384 is WebP's own limit and beyond any camera; a 1x16384 PNG decodes in milliseconds.
+ */
+export const DEFAULT_MAX_SIDE = 16_384;
 
 const LABELS: Record<string, string> = {
   jpeg: 'JPEG',
@@ -14,10 +21,20 @@ const LABELS: Record<string, string> = {
   ico: 'ICO',
 };
 
-/** Throws before any pixel is decoded when the header's dimensions exceed the limit. */
-export function checkPixels(width: number, height: number, maxPixels: number): void {
+/** Throws before any pixel is decoded when the header's dimensions exceed the pixel or the side limit. */
+export function checkPixels(
+  width: number,
+  height: number,
+  maxPixels: number,
+  maxSide: number = DEFAULT_MAX_SIDE,
+): void {
   if (width * height > maxPixels) {
     throw new UnsupportedImage(`image is ${width}x${height} pixels, more than the ${maxPixels}-pixel limit`);
+  }
+  if (Math.max(width, height) > maxSide) {
+    throw new UnsupportedImage(
+      `image is ${width}x${height} pixels, a side longer than the ${maxSide}-pixel limit`,
+    );
   }
 }
 

@@ -10,7 +10,11 @@ export async function analyzeImage(
   image: ImageInput,
   opts: AnalyzeOptions,
 ): Promise<AnalyzeResult> {
-  const limits = { maxPixels: ctx.config.maxImagePixels, maxSide: ctx.config.analysisMaxSide };
+  const limits = {
+    maxPixels: ctx.config.maxImagePixels,
+    maxSide: ctx.config.analysisMaxSide,
+    maxImageSide: ctx.config.maxImageSide,
+  };
   // The worker pool decodes in its workers, keeping libvips off the request thread.
   if (ctx.engine.analyzeBytes) return ctx.engine.analyzeBytes(image.bytes, opts, limits);
   const raw = await ctx.decode(image.bytes, limits);

@@ -9,7 +9,7 @@ import type { SearchIndexes } from '../search/service-indexes.js';
 /** Decodes image bytes (throws UnsupportedImage); `server/src/image/decode.ts` in production. */
 export type DecodeImage = (
   bytes: Uint8Array,
-  opts: { maxPixels: number; maxSide?: number },
+  opts: { maxPixels: number; maxSide?: number; maxImageSide?: number },
 ) => RawImage | Promise<RawImage>;
 
 export interface FaceServicesDeps {

@@ -1,9 +1,18 @@
 // A pool of inference worker threads with a bounded queue: each worker runs one job at a time, jobs go to
-// an idle worker at once or wait in a FIFO queue; a full queue answers `Overloaded`; a worker that dies fails
-// its job with `WorkerCrashed` and is restarted.
+// an idle worker at once or wait in the queue; a full queue answers `Overloaded`; a worker that dies fails
+// its job with `WorkerCrashed` and is restarted. Bounded by cost as well as count: one owner (API key) may hold
+// only its share of the places (`TooManyJobs`, 429), a free worker takes the oldest job of the owner with the
+// fewest jobs running, a job past its time limit is failed (`JobTimedOut`) and its worker replaced, and a queued
+// job whose caller has gone (its signal aborted) is dropped.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { NotReady, Overloaded } from '../../../../shared/errors.js';
+import {
+  JobTimedOut,
+  NotReady,
+  Overloaded,
+  RequestCancelled,
+  TooManyJobs,
+} from '../../../../shared/errors.js';
 import type { AnalyzeResult } from '../../../../shared/engine/types.js';
 import {
   deserializeError,
@@ -14,12 +23,17 @@ import {
   type ToWorker,
   type WorkerInit,
 } from './protocol.js';
+import type { JobScope } from './scope.js';
 
 export interface PoolOptions {
   /** Worker threads, at least 1. */
   workers: number;
   /** Jobs allowed to wait for a worker; one more is refused with `Overloaded` (503). 0 = no waiting. */
   queueLimit: number;
+  /** Milliseconds a job may run on a worker before it fails with `JobTimedOut` and the worker is replaced; 0 = none. */
+  jobTimeoutMs?: number;
+  /** Jobs (waiting or running) one owner may hold; one more is refused with `TooManyJobs` (429). Default: no limit. */
+  perOwnerLimit?: number;
   /** onnxruntime intra-op threads per worker; 0 or absent: the cores shared out, `max(1, floor(cores / workers))`. */
   intraOpThreads?: number;
   /** Directory holding manifest.json and the models (default: the repository's models/). */
@@ -32,12 +46,13 @@ export interface PoolOptions {
 
 export type WorkerEvent =
   | { type: 'crashed'; worker: number; exitCode: number; error?: string }
-  | { type: 'restartFailed'; worker: number; error: string; retryInMs: number };
+  | { type: 'restartFailed'; worker: number; error: string; retryInMs: number }
+  | { type: 'timedOut'; worker: number; limitMs: number };
 
 /** What happened to one job, for metrics. */
 export interface JobEvent {
   kind: Job['kind'];
-  outcome: 'ok' | 'error' | 'crashed';
+  outcome: 'ok' | 'error' | 'crashed' | 'timedOut';
   /** Milliseconds waiting in the queue, then on the worker (including the message round trip). */
   waitMs: number;
   runMs: number;
@@ -59,6 +74,12 @@ export interface PoolStats {
   failed: number;
   /** Jobs refused because the queue was full. */
   overloaded: number;
+  /** Jobs refused because their owner held its share (`perOwnerLimit`). */
+  throttled: number;
+  /** Jobs failed for running past `jobTimeoutMs` (their workers were replaced). */
+  timedOut: number;
+  /** Queued jobs dropped because their caller had gone. */
+  cancelled: number;
   crashes: number;
   restarts: number;
 }
@@ -74,6 +95,11 @@ export class WorkerCrashed extends Error {
 interface Pending {
   id: number;
   job: Job;
+  /** The owner's key in `held` ('' for jobs without an owner). */
+  owner: string;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  timer?: ReturnType<typeof setTimeout>;
   resolve: (r: AnalyzeResult) => void;
   reject: (e: Error) => void;
   queuedAt: number;
@@ -83,7 +109,8 @@ interface Pending {
 interface Slot {
   index: number;
   worker: Worker;
-  state: 'loading' | 'idle' | 'busy' | 'exited';
+  /** stopping: terminated after a timed-out job, its restart follows the exit. */
+  state: 'loading' | 'idle' | 'busy' | 'stopping' | 'exited';
   job?: Pending;
   error?: Error;
   failures: number;
@@ -102,7 +129,21 @@ export class InferencePool {
   private cursor = 0;
   private closing = false;
   private started = false;
-  private counts = { completed: 0, failed: 0, overloaded: 0, crashes: 0, restarts: 0 };
+  private counts = {
+    completed: 0,
+    failed: 0,
+    overloaded: 0,
+    throttled: 0,
+    timedOut: 0,
+    cancelled: 0,
+    crashes: 0,
+    restarts: 0,
+  };
+  /** Jobs each owner holds, waiting or running. */
+  private readonly held = new Map<string, number>();
+  /** When each owner last had a job dispatched (a counter): the least recently served goes first. */
+  private readonly served = new Map<string, number>();
+  private dispatches = 0;
   private readonly init: WorkerInit;
   /** The engine's identity as the first worker reported it. */
   info: EngineInfo | undefined;
@@ -137,9 +178,23 @@ export class InferencePool {
     return this.started && !this.closing && this.slots.some((s) => s.state === 'idle' || s.state === 'busy');
   }
 
-  /** Runs a job on a worker: at once when one is idle, after the queue otherwise; `Overloaded` when it is full. */
-  run(job: Job): Promise<AnalyzeResult> {
+  /**
+   * Runs a job on a worker: at once when one is idle, after the queue otherwise; `Overloaded` when it is full,
+   * `TooManyJobs` when the scope's owner already holds its share, `RequestCancelled` when its signal aborts first.
+   */
+  run(job: Job, scope: JobScope = {}): Promise<AnalyzeResult> {
     if (this.closing) return Promise.reject(new NotReady('the inference pool is shutting down'));
+    if (scope.signal?.aborted) return Promise.reject(new RequestCancelled('the client has gone'));
+    const owner = scope.owner ?? '';
+    const limit = this.opts.perOwnerLimit ?? Infinity;
+    if (scope.owner !== undefined && (this.held.get(owner) ?? 0) >= limit) {
+      this.counts.throttled++;
+      return Promise.reject(
+        new TooManyJobs(
+          `This API key already has ${limit} images being analysed, its share of the server; try again in a moment`,
+        ),
+      );
+    }
     const idle = this.idleSlot();
     if (!idle && this.queue.length >= this.opts.queueLimit) {
       this.counts.overloaded++;
@@ -147,25 +202,51 @@ export class InferencePool {
         new Overloaded(`The server is busy (${this.queue.length} images waiting); try again in a moment`),
       );
     }
+    this.held.set(owner, (this.held.get(owner) ?? 0) + 1);
     const result = new Promise<AnalyzeResult>((resolve, reject) => {
       const pending: Pending = {
         id: this.nextId++,
         job,
+        owner,
+        signal: scope.signal,
         resolve,
         reject,
         queuedAt: performance.now(),
         startedAt: 0,
       };
       if (idle) this.dispatch(idle, pending);
-      else this.queue.push(pending);
+      else {
+        this.queue.push(pending);
+        if (pending.signal) {
+          pending.onAbort = () => this.cancel(pending);
+          pending.signal.addEventListener('abort', pending.onAbort, { once: true });
+        }
+      }
     });
     const ended = result.then(
       () => undefined,
       () => undefined,
     );
     this.running.add(ended);
-    void ended.then(() => this.running.delete(ended));
+    void ended.then(() => {
+      this.running.delete(ended);
+      const left = (this.held.get(owner) ?? 1) - 1;
+      if (left > 0) this.held.set(owner, left);
+      else {
+        this.held.delete(owner);
+        this.served.delete(owner);
+      }
+    });
     return result;
+  }
+
+  /** Drops a queued job whose caller has gone (a running one finishes, within its time limit, unread). */
+  private cancel(pending: Pending): void {
+    const at = this.queue.indexOf(pending);
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    this.counts.cancelled++;
+    pending.reject(new RequestCancelled('the client has gone'));
   }
 
   /** Listens to every finished job; returns the function that stops listening. */
@@ -217,6 +298,7 @@ export class InferencePool {
 
   /** Sends the job to the slot's worker; false (and the job failed) when it cannot be sent. */
   private dispatch(slot: Slot, pending: Pending): boolean {
+    if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
     pending.startedAt = performance.now();
     const msg: ToWorker = { type: 'job', id: pending.id, job: pending.job };
     try {
@@ -229,16 +311,54 @@ export class InferencePool {
     }
     slot.state = 'busy';
     slot.job = pending;
+    this.served.set(pending.owner, ++this.dispatches);
+    const timeoutMs = this.opts.jobTimeoutMs ?? 0;
+    if (timeoutMs > 0) pending.timer = setTimeout(() => this.timeOut(slot, pending), timeoutMs).unref();
     return true;
   }
 
+  /** Fails a job past its time limit and replaces its worker (native decode or inference cannot be interrupted). */
+  private timeOut(slot: Slot, pending: Pending): void {
+    if (slot.job !== pending || slot.state !== 'busy') return;
+    slot.state = 'stopping';
+    slot.job = undefined;
+    this.counts.timedOut++;
+    this.counts.failed++;
+    this.finish(pending, 'timedOut');
+    const seconds = (this.opts.jobTimeoutMs ?? 0) / 1000;
+    pending.reject(new JobTimedOut(`Analysing the image took longer than the ${seconds}-second limit`));
+    this.opts.onWorkerEvent?.({ type: 'timedOut', worker: slot.index, limitMs: seconds * 1000 });
+    void slot.worker.terminate();
+  }
+
+  /**
+   * The slot takes the oldest waiting job of the owner with the fewest jobs running, the least recently served
+   * first among equals: owners take turns, so one key's backlog cannot starve the others.
+   */
   private next(slot: Slot): void {
     slot.state = 'idle';
     slot.job = undefined;
-    for (let p = this.queue.shift(); p; p = this.queue.shift()) if (this.dispatch(slot, p)) return;
+    while (this.queue.length > 0) {
+      const runningBy = new Map<string, number>();
+      for (const s of this.slots)
+        if (s.job) runningBy.set(s.job.owner, (runningBy.get(s.job.owner) ?? 0) + 1);
+      const rank = (p: Pending): [number, number] => [
+        runningBy.get(p.owner) ?? 0,
+        this.served.get(p.owner) ?? -1,
+      ];
+      let best = 0;
+      let bestRank = rank(this.queue[0]);
+      for (let i = 1; i < this.queue.length; i++) {
+        const r = rank(this.queue[i]);
+        if (r[0] < bestRank[0] || (r[0] === bestRank[0] && r[1] < bestRank[1])) [best, bestRank] = [i, r];
+      }
+      const [p] = this.queue.splice(best, 1);
+      if (this.dispatch(slot, p)) return;
+    }
   }
 
   private finish(pending: Pending, outcome: JobEvent['outcome'], extra: Partial<JobEvent> = {}): void {
+    clearTimeout(pending.timer);
     if (this.listeners.size === 0) return;
     const now = performance.now();
     const event: JobEvent = {
@@ -294,6 +414,7 @@ export class InferencePool {
       worker.on('error', (e) => (slot.error = e));
       worker.on('exit', (code) => {
         const wasLoading = slot.state === 'loading';
+        const wasStopping = slot.state === 'stopping';
         slot.state = 'exited';
         const pending = slot.job;
         slot.job = undefined;
@@ -301,6 +422,8 @@ export class InferencePool {
           pending?.reject(new NotReady('the inference pool is shutting down'));
           return reject(slot.error ?? new NotReady('the inference pool is shutting down'));
         }
+        // Terminated after a timed-out job (already failed): not a crash, just replaced.
+        if (wasStopping) return this.restart(index);
         const detail = slot.error?.message;
         if (wasLoading) {
           reject(slot.error ?? new NotReady(`inference worker ${index} exited (code ${code}) while loading`));

@@ -14,7 +14,17 @@ export interface WorkerInit {
 
 export type Job =
   | { kind: 'analyze'; image: RawImage; opts: AnalyzeOptions }
-  | { kind: 'analyzeBytes'; bytes: Uint8Array; maxPixels: number; maxSide: number; opts: AnalyzeOptions };
+  | {
+      kind: 'analyzeBytes';
+      bytes: Uint8Array;
+      maxPixels: number;
+      maxSide: number;
+      /** Longest side the header may claim (decode cost). */
+      maxImageSide: number;
+      /** libvips' own decode time limit in whole seconds (0: none); the pool's job limit is the hard one. */
+      decodeTimeoutSeconds: number;
+      opts: AnalyzeOptions;
+    };
 
 export type ToWorker = { type: 'job'; id: number; job: Job } | { type: 'close' };
 

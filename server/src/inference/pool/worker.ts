@@ -37,7 +37,12 @@ async function run(msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
       post({ type: 'done', id, result }, resultTransfer(result));
     } else {
       const t0 = performance.now();
-      const image = await decodeImage(job.bytes, { maxPixels: job.maxPixels, maxSide: job.maxSide });
+      const image = await decodeImage(job.bytes, {
+        maxPixels: job.maxPixels,
+        maxSide: job.maxSide,
+        maxImageSide: job.maxImageSide,
+        timeoutSeconds: job.decodeTimeoutSeconds,
+      });
       const decodeMs = performance.now() - t0;
       const result = await engine.analyze(image, job.opts);
       post({ type: 'done', id, result, decodeMs }, resultTransfer(result));
