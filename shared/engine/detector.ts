@@ -42,8 +42,9 @@ export interface DetectorSettings {
 export interface PyramidPlan {
   /** Smallest face side, in detector-input pixels, the model finds reliably. */
   minInputFace: number;
-  /** Smallest face side searched for, in image pixels. */
+  /** Smallest face side searched for, in image pixels, and as a fraction of the photo's long side (the larger). */
   minFace: number;
+  minFaceFraction: number;
   /** Faces down to this fraction of the smallest face already found are searched for. */
   relative: number;
   /** Candidates at or above this score count as found faces when sizing the next level. */
@@ -55,6 +56,7 @@ export interface PyramidPlan {
 export const DEFAULT_PYRAMID_PLAN: PyramidPlan = {
   minInputFace: 24,
   minFace: 20,
+  minFaceFraction: 1 / 80,
   relative: 0.4,
   foundScore: 0.5,
   overlap: 0.25,
@@ -242,7 +244,8 @@ export class BlazeFaceDetector {
     note(await look([wholeView(width, height, input)], false));
     for (const side of pyramidSides(width, height, input)) {
       // the last level (`scale` image pixels per detector pixel) found faces down to minInputFace·scale
-      const target = smallest < Infinity ? Math.max(p.minFace, p.relative * smallest) : p.minFace;
+      const floor = Math.max(p.minFace, p.minFaceFraction * Math.max(width, height));
+      const target = smallest < Infinity ? Math.max(floor, p.relative * smallest) : floor;
       if (p.minInputFace * scale <= target) return;
       scale = side / input;
       note(await look(tileViews(width, height, side, p.overlap, input), true));
