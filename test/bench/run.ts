@@ -1,4 +1,4 @@
-// `npm run bench -- [--quick] [--only stages,peers,search,cold,http,browser,soak] [--visor-threads N]
+// `npm run bench -- [--quick] [--only stages,plans,peers,search,cold,http,browser,soak] [--visor-threads N]
 // [--soak-seconds 600]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
 // tfjs-wasm, and in Chromium. One table per section. `soak` (10 minutes by default) runs only when asked for.
 import { parseArgs } from 'node:util';
@@ -7,13 +7,14 @@ import { runCold } from './cold.js';
 import type { TimingResult } from './engine-child.js';
 import { runHttp } from './http.js';
 import { runPeers } from './peers.js';
+import { runPlans } from './plans.js';
 import { runSearch } from './search.js';
 import { runSoak } from './soak.js';
 import { describeMachine, loadWarning, sampling } from './setup.js';
 import { runStages } from './stages.js';
 import { now } from './stats.js';
 
-const SECTIONS = ['stages', 'peers', 'search', 'cold', 'http', 'browser', 'soak'] as const;
+const SECTIONS = ['stages', 'plans', 'peers', 'search', 'cold', 'http', 'browser', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -77,6 +78,7 @@ async function section<T>(name: Section, fn: () => Promise<T>): Promise<T | unde
 }
 
 const stages: TimingResult | undefined = await section('stages', () => runStages(s, visorThreads));
+await section('plans', () => runPlans(s, visorThreads));
 await section('peers', () => runPeers(s, stages, visorThreads));
 await section('search', () => runSearch(quick));
 await section('cold', () => runCold(quick));

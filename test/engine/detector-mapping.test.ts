@@ -115,7 +115,7 @@ describe('detector view mapping', () => {
         }
       }
       expect(problems).toEqual([]);
-    });
+    }, 300_000);
   }
 
   it('finds every face of a crowd once, with no box beside a face, at every shrink factor', async () => {
@@ -136,5 +136,5 @@ describe('detector view mapping', () => {
         problems.push(`${width}x${height}: ${boxes.length} boxes for ${at.length} faces`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 });
