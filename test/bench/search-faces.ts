@@ -2,7 +2,8 @@
 // pipeline) for one embedder, written once to test/artifacts/search/ and reused by later runs, so that the search
 // benchmark measures real face embeddings, not only random vectors. Prints the cache file's path.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../../server/src/image/decode.js';
@@ -35,7 +36,11 @@ if (process.argv[1]?.endsWith('search-faces.ts')) {
   const { values } = parseArgs({ options: { embedder: { type: 'string' } } });
   const engine = await createServerEngine(values.embedder ? { embedder: values.embedder } : {});
   const base = facesBase(engine.embedderId);
+  // another run already computing them: wait for its cache rather than compute them twice
+  for (let waited = 0; existsSync(`${base}.lock`) && waited < 3_600_000; waited += 5000) await sleep(5000);
   if (!existsSync(`${base}.json`)) {
+    await mkdir(CACHE, { recursive: true });
+    await writeFile(`${base}.lock`, String(process.pid));
     const people = (await readdir(LFW_DIR, { withFileTypes: true })).filter((d) => d.isDirectory());
     const rows: Float32Array[] = [];
     const names: string[] = [];
@@ -53,10 +58,10 @@ if (process.argv[1]?.endsWith('search-faces.ts')) {
     }
     const all = new Float32Array(rows.length * engine.embeddingSize);
     rows.forEach((r, i) => all.set(r, i * engine.embeddingSize));
-    await mkdir(CACHE, { recursive: true });
     await writeFile(`${base}.f32`, new Uint8Array(all.buffer));
     const set: FaceSet = { embedder: engine.embedderId, dim: engine.embeddingSize, people: names };
     await writeFile(`${base}.json`, JSON.stringify(set));
+    await rm(`${base}.lock`);
   }
   await engine.dispose();
   sendResult(base);
