@@ -1,11 +1,11 @@
-// `npm run eval [-- --only lfw|detection|mask] [--limit N] [--json FILE]`: detection, LFW View 1 and the mask plugin
-// through the real pipeline, printed as tables; whatever is absent (eval data, models) is skipped with a message.
+// `npm run eval [-- --only lfw|detection|mask] [--limit N] [--json FILE] [--detect-mode fast|accurate]`: detection,
+// LFW View 1 and the mask plugin through the real pipeline, printed as tables; whatever is absent (eval data, models) is skipped with a message.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { FaceEngine } from '../../shared/engine/types.js';
+import { DETECT_MODES, type DetectMode, type FaceEngine } from '../../shared/engine/types.js';
 import {
   runBoxes,
   runCounts,
@@ -179,11 +179,20 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'string' },
+      'detect-mode': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
-  if (values.help || (values.only && !['lfw', 'detection', 'mask'].includes(values.only))) {
-    log('usage: npm run eval -- [--only lfw|detection|mask] [--limit N (pairs per LFW set)] [--json FILE]');
+  const mode = values['detect-mode'] as DetectMode | undefined;
+  if (
+    values.help ||
+    (values.only && !['lfw', 'detection', 'mask'].includes(values.only)) ||
+    (mode && !DETECT_MODES.includes(mode))
+  ) {
+    log(
+      'usage: npm run eval -- [--only lfw|detection|mask] [--limit N (pairs per LFW set)] [--json FILE] ' +
+        '[--detect-mode fast|accurate]',
+    );
     return values.help ? 0 : 2;
   }
   const limit = values.limit ? Number(values.limit) : 0;
@@ -191,11 +200,16 @@ async function main(): Promise<number> {
     log(`--limit must be a whole number of pairs, got ${values.limit}`);
     return 2;
   }
-  const engine = await loadEngine();
-  if (typeof engine === 'string') {
-    say(`eval skipped: ${engine}`);
+  const loaded = await loadEngine();
+  if (typeof loaded === 'string') {
+    say(`eval skipped: ${loaded}`);
     return 0;
   }
+  // --detect-mode: every analysis of the run with that detection plan (default: the engine's, accurate)
+  const engine: FaceEngine = mode
+    ? { ...loaded, analyze: (image, opts) => loaded.analyze(image, { ...opts, detectMode: mode }) }
+    : loaded;
+  if (mode) say(`detect_mode=${mode}\n`);
   const report: Record<string, unknown> = { embedderId: engine.embedderId, date: new Date().toISOString() };
   const missing = (what: string) =>
     say(`${what} skipped: ${evalData} not found (the evaluation photos live outside the repository)\n`);
