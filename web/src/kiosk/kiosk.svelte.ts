@@ -11,6 +11,8 @@ import { drawFaces } from '../lib/overlay/draw.js';
 import type { OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
 import { Gallery, type Match } from './gallery.js';
+import { isMatch } from '../../../shared/match.js';
+import { KIOSK_LOOPS, TrackedRecogniser, type KioskLoop, type TrackedOptions } from './tracked.js';
 
 export interface KioskOptions {
   /** The local collection (Dexie) to recognise against and enrol into. */
@@ -25,6 +27,20 @@ export interface KioskOptions {
   syncEvery?: number;
   /** Minimum liveness ("real") probability an enrolment frame needs (default MIN_LIVENESS). */
   minLiveness?: number;
+  /**
+   * 'tracked' (default): faces are followed between full-frame detections and embedded only when a track appears
+   * or improves (tracked.ts); 'every-frame': the old loop, every frame detected and embedded. A page's
+   * `?loop=every-frame` query picks it too (the bench measures both).
+   */
+  loop?: KioskLoop;
+  tracking?: TrackedOptions;
+}
+
+/** The loop a `?loop=` query asks for, if it names one. */
+function loopFromQuery(): KioskLoop | undefined {
+  if (typeof location === 'undefined') return undefined;
+  const q = new URLSearchParams(location.search).get('loop');
+  return KIOSK_LOOPS.find((l) => l === q);
 }
 
 export interface SeenFace {
@@ -55,6 +71,9 @@ export class KioskState {
   threshold = $state(CALIBRATED_THRESHOLD);
 
   #engine: BrowserEngine | undefined;
+  #tracked: TrackedRecogniser | undefined;
+  /** The loop in force ('tracked' or 'every-frame'). */
+  readonly loop: KioskLoop;
   #gallery: Gallery | undefined;
   #stream: MediaStream | undefined;
   #running = false;
@@ -70,6 +89,7 @@ export class KioskState {
 
   constructor(readonly options: KioskOptions) {
     this.threshold = options.threshold;
+    this.loop = options.loop ?? loopFromQuery() ?? 'tracked';
   }
 
   /** Pulls then pushes once (no-op without a sync target or while one runs); failures only set syncMessage. */
@@ -104,6 +124,7 @@ export class KioskState {
         }),
       ]);
       this.#engine = engine;
+      if (this.loop === 'tracked') this.#tracked = new TrackedRecogniser(engine, this.options.tracking);
       this.#stream = stream;
       this.backend = `${engine.info.runtime.backend}${engine.info.runtime.threads > 1 ? ` ×${engine.info.runtime.threads}` : ''}`;
       this.runtime = describeChoice(engine.info.runtime);
@@ -173,10 +194,15 @@ export class KioskState {
     try {
       const enrol = this.enrolling;
       const t0 = performance.now();
-      const result = await engine.analyzeBitmap(await createImageBitmap(frame), {
-        embed: true,
-        plugins: enrol ? ENROL_PLUGINS : [],
-      });
+      // Enrolment needs the quality and liveness plugins on the frame itself: the every-frame path.
+      const result =
+        this.#tracked && !enrol
+          ? await this.#tracked.analyze(frame, t0, (a, b) => isMatch(engine.similarity(a, b), this.threshold))
+          : await engine.analyzeBitmap(await createImageBitmap(frame), {
+              embed: true,
+              plugins: enrol ? ENROL_PLUGINS : [],
+            });
+      if (enrol) this.#tracked?.reset();
       const roundTrip = performance.now() - t0;
       if (enrol) await this.#tryEnrol(result, frame);
       const seen = this.#name(result);
