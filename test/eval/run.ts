@@ -1,5 +1,6 @@
 // `npm run eval [-- --only lfw|detection|mask] [--limit N] [--json FILE] [--detect-mode fast|accurate]`: detection,
-// LFW View 1 and the mask plugin through the real pipeline, printed as tables; whatever is absent (eval data, models) is skipped with a message.
+// LFW View 1 and the mask plugin through the real pipeline, printed as tables; whatever is absent (eval data,
+// models) is skipped with a message.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
