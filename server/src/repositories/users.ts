@@ -69,6 +69,18 @@ export async function setPasswordHash(q: Queryable, id: string, hash: string): P
   await q.query('update users set password_hash = $2 where id = $1', [id, hash]);
 }
 
+export async function setUserName(
+  q: Queryable,
+  id: string,
+  name: { firstName: string; lastName: string },
+): Promise<void> {
+  await q.query('update users set first_name = $2, last_name = $3 where id = $1', [
+    id,
+    name.firstName,
+    name.lastName,
+  ]);
+}
+
 export async function setEmailConfirmed(q: Queryable, id: string): Promise<void> {
   await q.query('update users set email_confirmed = true where id = $1', [id]);
 }

@@ -36,6 +36,14 @@ export function authRoutes({ config, admin }: AdminRouteDeps) {
       return c.body(null, 204);
     })
     .get('/me', (c) => c.json(userJson(requireUser(c))))
+    .put('/me', async (c) => {
+      const b = await readJsonObject(c);
+      const user = await accounts.updateProfile(requireUser(c), {
+        firstName: b.first_name,
+        lastName: b.last_name,
+      });
+      return c.json(userJson(user));
+    })
     .put('/me/password', async (c) => {
       const user = requireUser(c);
       const b = await readJsonObject(c);

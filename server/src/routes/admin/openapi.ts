@@ -92,6 +92,12 @@ export const adminOpenApi = {
     '/admin/logout': { post: op({ tag: 'Account', summary: 'Log out', res: ok('204') }) },
     '/admin/me': {
       get: op({ tag: 'Account', summary: 'The logged-in user', res: ok('200', ref('AdminUser')) }),
+      put: op({
+        tag: 'Account',
+        summary: 'Change your name',
+        body: obj({ first_name: str, last_name: str }),
+        res: ok('200', ref('AdminUser')),
+      }),
     },
     '/admin/me/password': {
       put: op({

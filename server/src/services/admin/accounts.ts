@@ -20,6 +20,7 @@ import {
   lockUsers,
   setEmailConfirmed,
   setPasswordHash,
+  setUserName,
   type Role,
   type UserRow,
 } from '../../repositories/users.js';
@@ -160,6 +161,14 @@ export function accountServices(ctx: AdminCtx) {
     sessionUser: (token: string): Promise<UserRow | undefined> => findSessionUser(db, hashToken(token)),
 
     logout: (token: string) => deleteSession(db, hashToken(token)),
+
+    /** Changes the caller's first and last name (each optional, as at sign-up); returns the user as now. */
+    async updateProfile(user: UserRow, input: { firstName: unknown; lastName: unknown }): Promise<UserRow> {
+      const firstName = optionalName(input.firstName, 'first_name');
+      const lastName = optionalName(input.lastName, 'last_name');
+      await setUserName(db, user.id, { firstName, lastName });
+      return { ...user, firstName, lastName };
+    },
 
     /** Changes the caller's password (the old one is required) and ends their other sessions. */
     async changePassword(
