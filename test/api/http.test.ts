@@ -209,6 +209,8 @@ describeApi('http layer', (ctx) => {
         'POST /api/v1/recognition/embeddings/faces/{image_id}/verify',
         'POST /api/v1/verification/embeddings/verify',
         'GET /api/v1/config',
+        'GET /api/v1/consistence/status',
+        'POST /api/v1/migrate',
       ].sort(),
     );
     // Every $ref resolves.

@@ -108,8 +108,11 @@ describeApi('official CompreFace JS SDK', (ctx) => {
 
     expect(await recognition.getFaceCollection().delete(b.image_id)).toEqual(b);
     expect(await recognition.getFaceCollection().delete_all_subject('SdkA')).toEqual({ deleted: 1 });
-    expect(await recognition.getSubjects().rename('SdkA', 'Sdk A2')).toEqual({ updated: true });
-    expect(await recognition.getSubjects().delete('Sdk A2')).toEqual({ subject: 'Sdk A2' });
+    // The subject goes with its examples (CompreFace's SubjectService.removeAllSubjectEmbeddings).
+    expect((await recognition.getSubjects().list()).subjects).toEqual(['Sdk B']);
+    expect(await recognition.getSubjects().rename('Sdk B', 'Sdk B2')).toEqual({ updated: true });
+    expect(await recognition.getSubjects().add('Sdk C')).toEqual({ subject: 'Sdk C' });
+    expect(await recognition.getSubjects().delete('Sdk B2')).toEqual({ subject: 'Sdk B2' });
     expect(await recognition.getSubjects().deleteAll()).toEqual({ deleted: 1 });
     expect((await recognition.getFaceCollection().list()).faces).toEqual([]);
   });

@@ -85,7 +85,18 @@ export const components = {
           items: { type: 'array', items: num, minItems: 2, maxItems: 2 },
           description: 'landmarks plugin: left eye, right eye, nose, mouth left, mouth right.',
         },
-        age: { type: 'object', properties: { low: int, high: int, probability: num } },
+        age: {
+          type: 'object',
+          properties: { low: int, high: int, probability: num },
+          description:
+            "age plugin: one of CompreFace's buckets 0-2, 4-6, 8-12, 15-20, 25-32, 38-43, 48-53, 60-100.",
+        },
+        visor_age: {
+          type: 'object',
+          properties: { low: int, high: int, probability: num },
+          description:
+            "Visor extension: Visor's own age range (the shortest range holding half the estimate).",
+        },
         gender: { type: 'object', properties: { value: { enum: ['male', 'female'] }, probability: num } },
         pose: { type: 'object', properties: { pitch: num, roll: num, yaw: num } },
         mask: {
@@ -99,8 +110,15 @@ export const components = {
         embedding: { type: 'array', items: num, description: 'calculator plugin.' },
         execution_time: {
           type: 'object',
+          additionalProperties: int,
+          description:
+            "Integer milliseconds under CompreFace's keys: detector, calculator and each plugin that ran (status=true).",
+        },
+        visor_execution_time: {
+          type: 'object',
           additionalProperties: num,
-          description: 'Milliseconds per stage (status=true).',
+          description:
+            "Visor extension: milliseconds of Visor's other stages (verifier, landmarks68, ...), status=true.",
         },
       },
       additionalProperties: true,
@@ -252,8 +270,18 @@ export const components = {
         'Visor extension: subjects below this similarity are not returned (0..1; default the service setting, 0 = always the nearest, as CompreFace).',
       schema: { ...num, minimum: 0, maximum: 1 },
     },
-    page: { name: 'page', in: 'query', schema: { ...int, minimum: 0, default: 0 } },
-    size: { name: 'size', in: 'query', schema: { ...int, minimum: 1, default: 20 } },
+    page: {
+      name: 'page',
+      in: 'query',
+      description: 'As Spring clamps it: negative or not a number is 0.',
+      schema: { ...int, minimum: 0, default: 0 },
+    },
+    size: {
+      name: 'size',
+      in: 'query',
+      description: 'As Spring clamps it: below 1 or not a number is 20, above 2000 is 2000.',
+      schema: { ...int, minimum: 1, maximum: 2000, default: 20 },
+    },
     image_id: { name: 'image_id', in: 'path', required: true, schema: { ...str, format: 'uuid' } },
     subject_path: { name: 'subject', in: 'path', required: true, schema: str },
   },

@@ -106,7 +106,7 @@ const paths = {
     delete: {
       ...op({
         tag: 'Face collection',
-        summary: 'Delete all examples of a subject (of every subject when absent)',
+        summary: 'Delete a subject with all its examples (without subject: every example, the subjects stay)',
         ok: { '200': json('Deleted') },
       }),
       parameters: [{ name: 'subject', in: 'query', schema: { type: 'string' } }],
@@ -183,7 +183,7 @@ const paths = {
     post: op({
       tag: 'Detection',
       summary: 'Detect faces',
-      description: 'No face is an empty result, not an error.',
+      description: 'No face is 400 with code 28, as CompreFace.',
       params: imageParams,
       requestBody: body('Image'),
       ok: { '200': json('DetectResponse') },
@@ -265,6 +265,8 @@ const paths = {
     post: op({
       tag: 'Embeddings',
       summary: 'Verify embeddings against a source embedding',
+      description:
+        "Any dimension, as CompreFace: the targets must have the source's. Vectors from another embedder are scored with Visor's calibration, so their similarity only ranks them.",
       requestBody: {
         required: true,
         content: {
@@ -281,6 +283,37 @@ const paths = {
         },
       },
       ok: { '200': json('EmbeddingsResult') },
+    }),
+  },
+  '/api/v1/consistence/status': {
+    get: op({
+      tag: 'Server',
+      summary: "CompreFace's consistency check (always consistent in Visor)",
+      security: false,
+      ok: {
+        '200': {
+          description: 'OK',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  demoFaceCollectionIsInconsistent: { type: 'boolean' },
+                  saveImagesToDB: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+      },
+    }),
+  },
+  '/api/v1/migrate': {
+    post: op({
+      tag: 'Server',
+      summary: "CompreFace's embedding migration: answered as CompreFace, nothing to run in Visor",
+      security: false,
+      ok: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } },
     }),
   },
   '/api/v1/config': {
