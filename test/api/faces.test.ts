@@ -146,7 +146,7 @@ describeApi('faces', (ctx) => {
       status: 400,
       body: { message: 'Required part file is missing', code: 34 },
     });
-    // A JSON body without `file`: CompreFace's Base64File is @NotBlank, so 5 (java/api/.../dto/Base64File.java).
+    // A JSON body without `file`: CompreFace's Base64File has it @NotNull, so 5 (java/api/.../dto/Base64File.java).
     expect(await read(rec().json('POST', `${FACES}?subject=X`, {}))).toEqual({
       status: 400,
       body: { message: 'Field file cannot be empty', code: 5 },

@@ -57,8 +57,8 @@ export function decodeBase64(value: string): Uint8Array {
 }
 
 /**
- * One Base64 image field (plain, URL-safe or data-URL): missing or blank → 5 (CompreFace's Base64File is
- * `@NotBlank`: "Field file cannot be empty"), not Base64 → 21, too big → 38.
+ * One Base64 image field (plain, URL-safe or data-URL): missing or blank → 5 (CompreFace's Base64File has it
+ * `@NotNull`: "Field file cannot be empty"), not Base64 → 21, too big → 38.
  */
 export function fromBase64(name: string, value: unknown, limits: ImageLimits): ImageInput {
   if (value === undefined || value === null) throw new EmptyField(name);
