@@ -36,8 +36,12 @@ interface Sample {
   x: number[];
 }
 
-/** Held back when the first byte of the name's SHA-1 is under 256/5. */
-export const heldBack = (person: string) => createHash('sha1').update(person).digest()[0] < 256 / 5;
+/** Held back when the first byte of the name's SHA-1 is under 256/5; byte 1 picks the validation fifth of the rest. */
+const hashByte = (person: string, i: number) => createHash('sha1').update(person).digest()[i];
+export const heldBack = (person: string) => hashByte(person, 0) < 256 / 5;
+const validation = (person: string) => hashByte(person, 1) < 256 / 5;
+/** L2 strengths tried on the validation people when `--l2 auto`. */
+const L2_GRID = [0.001, 0.01, 0.03, 0.1, 0.3, 1];
 
 const features = (image: RawImage, f: FaceAnalysis) =>
   Array.from(
@@ -187,7 +191,7 @@ async function main() {
       faces: { type: 'string', default: '1500' },
       reuse: { type: 'boolean' },
       hidden: { type: 'string', default: '0' },
-      l2: { type: 'string', default: '0.001' },
+      l2: { type: 'string', default: 'auto' },
       epochs: { type: 'string', default: '300' },
       out: { type: 'string', default: headFile },
     },
@@ -208,26 +212,38 @@ async function main() {
   }
   const trainSet = samples.filter((s) => !heldBack(s.person));
   const testSet = samples.filter((s) => heldBack(s.person));
-  const { mean, std } = standardiser(trainSet.map((s) => s.x));
-  const xs = trainSet.map((s) => Float32Array.from(s.x, (v, i) => (v - mean[i]) / std[i]));
-  const opts = {
-    hidden: Number(values.hidden),
-    l2: Number(values.l2),
-    epochs: Number(values.epochs),
-    seed: 7,
+  const base = { hidden: Number(values.hidden), epochs: Number(values.epochs), seed: 7 };
+  const fit = (set: Sample[], l2: number): MaskHead => {
+    const { mean, std } = standardiser(set.map((s) => s.x));
+    const xs = set.map((s) => Float32Array.from(s.x, (v, i) => (v - mean[i]) / std[i]));
+    log(`training on ${set.length} samples, ${xs[0].length} features, l2 ${l2}`);
+    const layers = train(
+      xs,
+      set.map((s) => s.label),
+      { ...base, l2 },
+    );
+    return { labels: [...MASK_LABELS], mean, std, layers };
   };
-  log(`training on ${trainSet.length} samples, ${xs[0].length} features, ${JSON.stringify(opts)}`);
-  const layers = train(
-    xs,
-    trainSet.map((s) => s.label),
-    opts,
-  );
-  const head: MaskHead = { labels: [...MASK_LABELS], mean, std, layers };
+  // The L2 strength is chosen on validation people inside the training fifths, never on the held-back ones.
+  const validationScores: Record<string, number> = {};
+  let l2 = Number(values.l2);
+  if (values.l2 === 'auto') {
+    const inner = trainSet.filter((s) => !validation(s.person));
+    const val = trainSet.filter((s) => validation(s.person));
+    for (const candidate of L2_GRID) {
+      validationScores[candidate] = Number(score(fit(inner, candidate), val).accuracy.toFixed(4));
+      log(`l2 ${candidate}: validation accuracy ${validationScores[candidate]}`);
+    }
+    l2 = L2_GRID.reduce((best, c) => (validationScores[c] > validationScores[best] ? c : best));
+  }
+  const opts = { ...base, l2 };
+  const head = fit(trainSet, l2);
   const trainScore = score(head, trainSet);
   const testScore = score(head, testSet);
   const report = {
     data: 'LFW View 1, one photo per person, synthetic masks (models/mask/draw.ts)',
     options: opts,
+    validation: values.l2 === 'auto' ? validationScores : undefined,
     train: { samples: trainSet.length, accuracy: Number(trainScore.accuracy.toFixed(4)) },
     heldBack: {
       samples: testSet.length,

@@ -103,7 +103,7 @@ describe('mask plugin on real photos', () => {
   afterAll(() => engine?.dispose());
 
   for (const name of ['004_A.jpg', '007_B.jpg', '009_C.jpg']) {
-    it(`${name}: without_mask as is, with_mask under a drawn mask`, async () => {
+    it(`${name}: without_mask as is, with_mask under a drawn mask, mask_weared_incorrect under the nose`, async () => {
       const image = await photo(name);
       const [bare] = (await engine.analyze(image, { plugins: ['mask', 'landmarks3d'], limit: 1 })).faces;
       expect(bare.mask?.value).toBe('without_mask');
@@ -113,6 +113,9 @@ describe('mask plugin on real photos', () => {
         const masked = drawMask(image, bare.landmarks3d!, 'correct', style, seeded(1));
         const [face] = (await engine.analyze(masked, { plugins: ['mask'], limit: 1 })).faces;
         expect(face.mask?.value, style.kind).toBe('with_mask');
+        const under = drawMask(image, bare.landmarks3d!, 'under_nose', style, seeded(1));
+        const [worn] = (await engine.analyze(under, { plugins: ['mask'], limit: 1 })).faces;
+        expect(worn.mask?.value, `${style.kind} under the nose`).toBe('mask_weared_incorrect');
       }
     });
   }
