@@ -1,7 +1,7 @@
 // Query parameters with CompreFace's names, defaults and validation (bad values are 26, never ignored).
 import type { Context } from 'hono';
 import { ValidationError } from '../../../shared/errors.js';
-import { PLUGINS, type PluginName } from '../../../shared/engine/types.js';
+import { DETECT_MODES, PLUGINS, type DetectMode, type PluginName } from '../../../shared/engine/types.js';
 import type { ImageQuery } from '../services/types.js';
 
 type Query = Pick<Context, 'req'>;
@@ -57,9 +57,21 @@ export function pluginsParam(c: Query): PluginName[] {
   return [...new Set(names)].filter((n): n is PluginName => (PLUGINS as readonly string[]).includes(n));
 }
 
-/** The options every image endpoint takes: limit, det_prob_threshold, face_plugins, status, detect_faces. */
+/** `detect_mode` (a Visor extension): fast or accurate, or undefined (the engine's default, accurate) when absent. */
+export function detectModeParam(c: Query): DetectMode | undefined {
+  const v = raw(c, 'detect_mode')?.toLowerCase();
+  if (v === undefined) return undefined;
+  if ((DETECT_MODES as readonly string[]).includes(v)) return v as DetectMode;
+  throw new ValidationError(`detect_mode must be ${DETECT_MODES.join(' or ')}, got '${v}'`);
+}
+
+/**
+ * The options every image endpoint takes: limit, det_prob_threshold, face_plugins, status, detect_faces, and
+ * Visor's detect_mode.
+ */
 export function imageQuery(c: Query): ImageQuery {
   return {
+    detectMode: detectModeParam(c),
     limit: intParam(c, 'limit', 0, 0),
     detProbThreshold: unitParam(c, 'det_prob_threshold'),
     plugins: pluginsParam(c),

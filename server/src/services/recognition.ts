@@ -16,6 +16,7 @@ const analyzeOptions = (q: ImageQuery, embed: boolean) => ({
   limit: q.limit,
   plugins: q.plugins,
   detectFaces: q.detectFaces,
+  detectMode: q.detectMode,
 });
 
 export function checkMinSimilarity(x: number | undefined): void {

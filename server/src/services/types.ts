@@ -17,7 +17,7 @@ export interface ServiceRef {
 /** Query options common to image endpoints (CompreFace names, parsed by the route). */
 export interface ImageQuery extends Pick<
   AnalyzeOptions,
-  'detProbThreshold' | 'limit' | 'plugins' | 'detectFaces'
+  'detProbThreshold' | 'limit' | 'plugins' | 'detectFaces' | 'detectMode'
 > {
   /** false drops execution_time and plugins_versions from the response. */
   status?: boolean;
