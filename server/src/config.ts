@@ -85,6 +85,10 @@ export class ConfigError extends Error {
 }
 
 const MB = 1024 * 1024;
+/** SESSION_TTL's upper bound: 400 days, the longest cookie Max-Age browsers and hono accept. */
+export const MAX_SESSION_TTL = 400 * 24 * 3600;
+/** LOGIN_WINDOW's upper bound: one year. */
+export const MAX_LOGIN_WINDOW = 365 * 24 * 3600;
 
 /** Parses the environment into a Config; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -160,12 +164,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     smtp,
     signupEnabled: bool('SIGNUP_ENABLED', true),
-    sessionTtl: int('SESSION_TTL', 7 * 24 * 3600, 60),
+    // Bounded by the cookie: browsers (RFC 6265bis) and hono refuse a Max-Age over 400 days.
+    sessionTtl: int('SESSION_TTL', 7 * 24 * 3600, 60, MAX_SESSION_TTL),
     cookieSecure,
     trustProxy: bool('TRUST_PROXY', false),
     loginMaxFailures: int('LOGIN_MAX_FAILURES', 5, 1),
     loginMaxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1),
-    loginWindow: int('LOGIN_WINDOW', 900, 1),
+    // Bounded to a year: far inside what PostgreSQL's interval arithmetic on now() accepts.
+    loginWindow: int('LOGIN_WINDOW', 900, 1, MAX_LOGIN_WINDOW),
     inferenceWorkers: int('INFERENCE_WORKERS', availableParallelism(), 1, 256),
     inferenceQueue: int('INFERENCE_QUEUE', 32, 0, 100_000),
     inferenceTimeout: int('INFERENCE_TIMEOUT', 10, 0, 3600),
