@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UnsupportedImage } from '../../shared/errors.js';
 import type { RawImage } from '../../shared/image.js';
 import { decodeImage, sniffFormat } from '../../server/src/image/decode.js';
+import { headerSize } from '../../server/src/image/sniff.js';
 
 const dir = new URL('../fixtures/image-formats/', import.meta.url);
 const read = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)));
@@ -135,6 +136,17 @@ describe('decompression bombs', () => {
     expect(err).toMatchObject({ code: 21, status: 400 });
     const wide = await rejection(decodeImage(pngBomb(2001, 1), { maxImageSide: 2000 }));
     expect(wide.message).toBe('image is 2001x1 pixels, a side longer than the 2000-pixel limit');
+  });
+
+  it('reads the size a PNG, GIF, BMP or JPEG header claims without decoding, as the decoder finds it', async () => {
+    for (const ext of ['png', 'gif', 'bmp', 'jpeg']) {
+      const bytes = read(`einstein.${ext}`);
+      const { width, height } = await decodeImage(bytes);
+      expect(headerSize(bytes), ext).toEqual({ width, height });
+    }
+    expect(headerSize(pngBomb(1, 39_999_999))).toEqual({ width: 1, height: 39_999_999 });
+    expect(headerSize(read('einstein.webp'))).toBeUndefined();
+    expect(headerSize(new Uint8Array([0xff, 0xd8, 0xff]))).toBeUndefined();
   });
 
   it('applies the side limit to the pure BMP decoder too', async () => {

@@ -101,8 +101,11 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('cost limits over HTTP', () => {
-  it('refuses a 1x39,999,999 PNG from its header with 400 code 21', async () => {
+  it('refuses a 1x39,999,999 PNG from its header with 400 code 21, before it takes a queue place', async () => {
+    const jobs = () => engine.stats().completed + engine.stats().failed;
+    const before = jobs();
     const r = await recognize(keyA, tallPng(39_999_999), 'tall.png');
+    expect(jobs()).toBe(before);
     expect(r.status).toBe(400);
     expect(await r.json()).toEqual({
       code: 21,

@@ -1,6 +1,7 @@
 // The decoders' shared guards and error messages: pixel and side limits (decompression bombs, decode cost) and
 // corrupt data.
 import { UnsupportedImage } from '../../../shared/errors.js';
+import { headerSize } from './sniff.js';
 
 /** Default decompression-bomb guard, as MAX_IMAGE_PIXELS' default. */
 export const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -36,6 +37,15 @@ export function checkPixels(
       `image is ${width}x${height} pixels, a side longer than the ${maxSide}-pixel limit`,
     );
   }
+}
+
+/**
+ * Checks the size a header claims (PNG, GIF, BMP, JPEG) before the image is queued for decoding; the decoder checks
+ * every format again. Cheap (no decode), so an over-limit image never takes a place in the inference queue.
+ */
+export function checkHeader(bytes: Uint8Array, maxPixels: number, maxSide: number = DEFAULT_MAX_SIDE): void {
+  const size = headerSize(bytes);
+  if (size) checkPixels(size.width, size.height, maxPixels, maxSide);
 }
 
 /** The error for data that claims a format but cannot be decoded; the decoder's own error is kept as `cause`. */

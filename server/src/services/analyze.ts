@@ -1,6 +1,7 @@
 // Decoding and face analysis of an uploaded image, with the one-face rule examples and sources need.
 import { NoFaceFound, TooManyFaces } from '../../../shared/errors.js';
 import type { AnalyzeOptions, AnalyzeResult, FaceAnalysis } from '../../../shared/engine/types.js';
+import { checkHeader } from '../image/limits.js';
 import type { Ctx } from './context.js';
 import type { ImageInput } from './types.js';
 
@@ -15,6 +16,8 @@ export async function analyzeImage(
     maxSide: ctx.config.analysisMaxSide,
     maxImageSide: ctx.config.maxImageSide,
   };
+  // Refused from its header before it queues (a tall PNG costs the decoder seconds per million rows).
+  checkHeader(image.bytes, limits.maxPixels, limits.maxImageSide);
   // The worker pool decodes in its workers, keeping libvips off the request thread.
   if (ctx.engine.analyzeBytes) return ctx.engine.analyzeBytes(image.bytes, opts, limits);
   const raw = await ctx.decode(image.bytes, limits);

@@ -1,0 +1,156 @@
+// The tall-PNG attack of issue 19, measured (not a test): one API key keeps N PNGs of 1x39,999,999 pixels (78 KB
+// each) in flight while another key sends normal /recognize requests; prints the normal requests' latency
+// percentiles, the attacker's answers and the longest job a worker ran. The server runs in a child process built
+// as `npm start` builds it (defaults from the environment: MAX_IMAGE_SIDE, INFERENCE_TIMEOUT, INFERENCE_PER_KEY…).
+// `npx tsx test/pool/tall-png-attack.ts [seconds=30] [attackers=34] [normal concurrency=2]`
+import { fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+
+interface Ready {
+  port: number;
+  attacker: string;
+  normal: string;
+}
+
+async function child(): Promise<void> {
+  const { serve } = await import('@hono/node-server');
+  const { createApp } = await import('../../server/src/app.js');
+  const { loadConfig } = await import('../../server/src/config.js');
+  const { openDatabase } = await import('../../server/src/db/open.js');
+  const { createLogger } = await import('../../server/src/http/logger.js');
+  const { decodeImage } = await import('../../server/src/image/decode.js');
+  const { createPooledEngine } = await import('../../server/src/inference/pool/index.js');
+  const { createFaceServices } = await import('../../server/src/services/face-services.js');
+  const dataDir = await mkdtemp(join(tmpdir(), 'visor-attack-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  const config = loadConfig({ ...process.env, VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const engine = await createPooledEngine({
+    workers: config.inferenceWorkers,
+    queueLimit: config.inferenceQueue,
+    jobTimeoutMs: config.inferenceTimeout * 1000,
+    perOwnerLimit: config.inferencePerKey,
+    intraOpThreads: config.intraOpThreads,
+  });
+  let longestJobMs = 0;
+  engine.onJob((e) => (longestJobMs = Math.max(longestJobMs, e.runMs)));
+  const db = await openDatabase(config);
+  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const attacker = (await services.createService({ type: 'recognition', name: 'attacker' })).apiKey;
+  const normal = (await services.createService({ type: 'recognition', name: 'normal' })).apiKey;
+  const app = createApp({ config, services, logger: createLogger('error', () => {}) });
+  serve({ fetch: app.fetch, port: Number(process.env.ATTACK_PORT ?? 8400), hostname: '127.0.0.1' }, (info) =>
+    process.send?.({
+      ready: { port: info.port, attacker, normal } satisfies Ready,
+      config: {
+        workers: config.inferenceWorkers,
+        queue: config.inferenceQueue,
+        perKey: config.inferencePerKey,
+        timeoutS: config.inferenceTimeout,
+        maxImageSide: config.maxImageSide,
+      },
+    }),
+  );
+  process.on('message', (m) => {
+    if (m === 'stop') {
+      process.send?.({ longestJobMs, stats: engine.stats() });
+      setTimeout(() => process.exit(0), 100);
+    }
+  });
+}
+
+/** A grayscale PNG of 1 x `height` pixels with real (all-zero) rows: 78 KB for 39,999,999 rows. */
+function tallPng(height: number): Uint8Array<ArrayBuffer> {
+  const chunk = (type: string, data: Buffer) => {
+    const c = Buffer.alloc(12 + data.length);
+    c.writeUInt32BE(data.length, 0);
+    c.write(type, 4);
+    data.copy(c, 8);
+    c.writeUInt32BE(crc32(c.subarray(4, 8 + data.length)), 8 + data.length);
+    return c;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(1, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const idat = deflateSync(Buffer.alloc(height * 2), { level: 9 });
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(
+    Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]),
+  );
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+
+async function parent(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 30);
+  const attackers = Number(process.argv[3] ?? 34);
+  const normalConcurrency = Number(process.argv[4] ?? 2);
+  const tall = new Blob([tallPng(39_999_999)], { type: 'image/png' });
+  const photo = new Blob(
+    [new Uint8Array(await readFile(join(import.meta.dirname, '../fixtures/compreface-samples/009_C.jpg')))],
+    { type: 'image/jpeg' },
+  );
+  const server = fork(import.meta.filename, ['--child'], { execArgv: ['--import', 'tsx'] });
+  const first = await new Promise<{ ready: Ready; config: unknown }>((r) =>
+    server.once('message', r as never),
+  );
+  const { port, attacker, normal } = first.ready;
+  console.log(`tall PNG ${tall.size} bytes; server`, first.config);
+  const send = (key: string, image: Blob, name: string) => {
+    const form = new FormData();
+    form.append('file', image, name);
+    return fetch(`http://127.0.0.1:${port}/api/v1/recognition/recognize`, {
+      method: 'POST',
+      headers: { 'x-api-key': key },
+      body: form,
+    }).then(async (r) => (await r.arrayBuffer(), r.status));
+  };
+  const phase = async (label: string, attackers: number) => {
+    const end = performance.now() + seconds * 1000;
+    const attackStatus = new Map<number, number>();
+    const normalStatus = new Map<number, number>();
+    const latencies: number[] = [];
+    const count = (m: Map<number, number>, s: number) => m.set(s, (m.get(s) ?? 0) + 1);
+    const attack = async () => {
+      while (performance.now() < end)
+        count(attackStatus, await send(attacker, tall, 'tall.png').catch(() => -1));
+    };
+    const client = async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const status = await send(normal, photo, '009_C.jpg').catch(() => -1);
+        latencies.push(performance.now() - t);
+        count(normalStatus, status);
+      }
+    };
+    await Promise.all([
+      ...Array.from({ length: attackers }, attack),
+      ...Array.from({ length: normalConcurrency }, client),
+    ]);
+    latencies.sort((a, b) => a - b);
+    const ms = (v: number) => `${Math.round(v)} ms`;
+    console.log(
+      `${label}: ${seconds} s, ${attackers} tall PNGs in flight, ${normalConcurrency} normal clients`,
+    );
+    console.log(
+      `  normal: ${latencies.length} answers ${JSON.stringify(Object.fromEntries(normalStatus))}, ` +
+        `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)}`,
+    );
+    if (attackers) console.log(`  attacker answers ${JSON.stringify(Object.fromEntries(attackStatus))}`);
+  };
+  await phase('baseline', 0);
+  await phase('attack', attackers);
+  const last = await new Promise<{ longestJobMs: number; stats: unknown }>((r) => {
+    server.once('message', r as never);
+    server.send('stop');
+  });
+  console.log(`longest job on a worker ${Math.round(last.longestJobMs)} ms; pool`, last.stats);
+}
+
+if (process.argv[2] === '--child') await child();
+else await parent();
