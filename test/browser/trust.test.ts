@@ -105,7 +105,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     await page.getByLabel('E-mail').fill('grace@example.com');
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign up' }).click();
-    await expect.poll(h1).toBe('Applications');
+    await page.locator('h1', { hasText: /^Applications$/ }).waitFor();
     appId = (await admin<{ id: string }>('POST', 'apps', { name: 'Front office' })).id;
     front = await admin<Service>('POST', `apps/${appId}/services`, {
       name: 'Front door',
@@ -125,7 +125,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
       });
       expect(res.status, file).toBe(201);
     }
-  });
+  }, 600_000); // a build, the models and three uploads on a busy machine
 
   afterAll(async () => {
     await context?.close();
@@ -160,7 +160,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     await page.getByLabel('Match threshold').fill('0');
     await expect.poll(caption).toMatch(/^Image\. 1 face: Alice 0\.\d\d\.$/);
     await page.getByLabel('Match threshold').fill('0.5');
-    await page.setInputFiles('#pick-0', sample('004_A.jpg'));
+    await page.setInputFiles('#pick-0', sample('006_A.jpg'));
     await expect.poll(caption, { timeout: 60_000 }).toMatch(/^Image\. 1 face: Alice (0\.[5-9]\d|1\.00)\.$/);
   });
 
@@ -191,7 +191,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
       .poll(() => verdict.textContent(), { timeout: 60_000 })
       .toMatch(/^\s*Not the same person: best similarity 0\.\d\d is below the threshold 0\.50\.\s*$/);
     expect(await page.locator('figcaption').nth(1).textContent()).toMatch(/not the same 0\.\d\d/);
-    await page.setInputFiles('#pick-1', sample('004_A.jpg'));
+    await page.setInputFiles('#pick-1', sample('006_A.jpg'));
     await expect
       .poll(() => verdict.textContent(), { timeout: 60_000 })
       .toMatch(/^\s*Same person: best similarity/);
@@ -222,7 +222,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
       };
     });
     expect(where.top).toBeGreaterThanOrEqual(0);
-    expect(where.bottom).toBeLessThanOrEqual(where.viewport);
+    expect(where.bottom).toBeLessThanOrEqual(where.viewport + 1); // sub-pixel layout
     // Right under the Invite button, not at the top of the page.
     expect(where.gap).toBeGreaterThanOrEqual(0);
     expect(where.gap).toBeLessThan(100);
@@ -250,7 +250,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     front.api_key = newKey;
     // The Test page works with the new key at once.
     await page.getByRole('link', { name: 'Test Front door' }).click();
-    await page.setInputFiles('#pick-0', sample('004_A.jpg'));
+    await page.setInputFiles('#pick-0', sample('006_A.jpg'));
     await expect.poll(caption, { timeout: 60_000 }).toMatch(/1 face: Alice/);
     // Deleting a service forgets its key here.
     await openTest(compare);
@@ -292,7 +292,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     await expect
       .poll(() => page.getByTestId('kiosk-service').textContent())
       .toContain('Front office · Front door');
-    await page.getByLabel('Keep this device as a kiosk').check();
+    await page.getByLabel('Keep this device as a kiosk').click();
     await expect.poll(() => page.getByTestId('kiosk-service').textContent()).toContain('A kiosk for');
     await snap('kiosk-kept');
     await page.getByRole('navigation').getByRole('link', { name: 'Account' }).click();
@@ -331,7 +331,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     await page.goto(`${server.origin}/#/app/${appId}`);
     await login();
     await expect.poll(h1).toBe('Front office');
-    await admin('POST', `apps/${appId}/services/${front.id}/key`);
+    front.api_key = (
+      await admin<{ api_key: string }>('POST', `apps/${appId}/services/${front.id}/key`)
+    ).api_key;
     await page.goto(`${server.origin}/#/collection`);
     const alert = page.getByRole('alert');
     await alert.waitFor({ timeout: 30_000 });
@@ -339,6 +341,41 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     expect(await alert.textContent()).toContain('Open the service from Applications');
     expect(await page.locator('main').textContent()).not.toContain('No subjects yet');
     await snap('dead-key');
+    // The way out: forget it on Connect.
+    await page.goto(`${server.origin}/#/connect`);
+    await page.getByRole('button', { name: /^Forget/ }).click();
+    expect(await page.getByRole('heading', { name: 'Keys on this device' }).count()).toBe(0);
+  });
+
+  it('changes your name on the Account page, the answer under the form', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Account' }).click();
+    await expect.poll(h1).toBe('Account');
+    await page.getByLabel('Last name').fill('Hopper');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await expect.poll(() => page.locator('[data-feedback="profile"]').textContent()).toContain('Name saved.');
+    expect(await page.locator('#me-title').textContent()).toBe('Grace Hopper');
+    expect((await admin<{ last_name: string }>('GET', 'me')).last_name).toBe('Hopper');
+    await snap('account-name');
+  });
+
+  it('renames and deletes the application from its settings, forgetting its keys', async () => {
+    await page.goto(`${server.origin}/#/app/${appId}`);
+    await expect.poll(h1).toBe('Front office');
+    await page.getByRole('link', { name: 'Test Front door' }).click();
+    await expect.poll(header).toContain('Front office · Front door');
+    await page.goto(`${server.origin}/#/app/${appId}`);
+    await page.getByLabel('Application name').fill('Front desk');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await expect
+      .poll(() => page.locator('[data-feedback="app-settings"]').textContent())
+      .toContain('Application renamed to “Front desk”.');
+    expect(await h1()).toBe('Front desk');
+    await page.getByRole('button', { name: 'Delete application' }).click();
+    await page.getByRole('button', { name: 'Yes, delete it' }).click();
+    await expect.poll(h1).toBe('Applications');
+    expect(await header()).toContain('Not connected');
+    expect(await stored()).not.toContain(front.api_key);
+    expect((await context.request.get(`${server.origin}/admin/apps/${appId}`)).status()).toBe(404);
   });
 
   it('ran without script errors', () => {

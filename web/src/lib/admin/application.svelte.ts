@@ -77,6 +77,38 @@ export class ApplicationStore {
     }
   }
 
+  renameApp(name: string) {
+    const before = this.app?.name ?? '';
+    return this.change(
+      `Renaming “${before}”`,
+      () => this.session.call('PUT', this.path(), { name }),
+      `Application renamed to “${name}”.`,
+      'app-settings',
+      { hints: { [ADMIN_CODES.validation]: 'Give the application a name of 1 to 100 characters.' } },
+    );
+  }
+
+  /** Deletes the application; resolves true when it is gone (its services' keys are then forgotten). */
+  async deleteApp(): Promise<boolean> {
+    this.busy = true;
+    this.feedback = undefined;
+    try {
+      await this.session.call('DELETE', this.path());
+      if (this.app)
+        this.onservices(
+          this.app,
+          [],
+          this.services.map((s) => s.id),
+        );
+      return true;
+    } catch (err) {
+      this.feedback = { at: 'app-settings', error: adminError(`Deleting “${this.app?.name}”`, err) };
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   createService(name: string, type: AdminServiceType) {
     return this.change(
       `Creating the service “${name}”`,
