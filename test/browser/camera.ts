@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeY4m } from './y4m.js';
+import { writeY4m, writeY4mSequence } from './y4m.js';
 
 /**
  * The fake camera plays a still photo, which the liveness model rightly finds borderline (its "real"
@@ -11,20 +11,41 @@ import { writeY4m } from './y4m.js';
  */
 export const MIN_LIVENESS = 0.3;
 
-export async function fakeCamera(photo: string): Promise<{ file: string; args: string[] }> {
-  const { data, info } = await sharp(photo)
+/** A photo letterboxed to 640x480 RGB; null gives the grey frame alone (nobody in view). */
+async function letterboxed(photo: string | null) {
+  const grey = { r: 128, g: 128, b: 128 };
+  const source = photo
+    ? sharp(photo)
+    : sharp({ create: { width: 640, height: 480, channels: 3, background: grey } });
+  const { data, info } = await source
     .resize(640, 480, { fit: 'contain', background: { r: 128, g: 128, b: 128 } })
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: 3 as const };
+}
+
+const cameraArgs = (file: string) => [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  `--use-file-for-fake-video-capture=${file}`,
+];
+
+export async function fakeCamera(photo: string): Promise<{ file: string; args: string[] }> {
   const file = join(await mkdtemp(join(tmpdir(), 'visor-camera-')), 'camera.y4m');
-  await writeY4m(file, { data, width: info.width, height: info.height, channels: 3 }, 2);
-  return {
-    file,
-    args: [
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${file}`,
-    ],
-  };
+  await writeY4m(file, await letterboxed(photo), 2);
+  return { file, args: cameraArgs(file) };
+}
+
+/** A fake camera playing scenes in a loop: each photo (null = nobody) for its seconds, at `fps` frames a second. */
+export async function fakeCameraScenes(
+  scenes: { photo: string | null; seconds: number }[],
+  fps = 5,
+): Promise<{ file: string; args: string[] }> {
+  const file = join(await mkdtemp(join(tmpdir(), 'visor-camera-')), 'camera.y4m');
+  const segments = [];
+  for (const s of scenes)
+    segments.push({ image: await letterboxed(s.photo), frames: Math.max(1, Math.round(s.seconds * fps)) });
+  await writeY4mSequence(file, segments, fps);
+  return { file, args: cameraArgs(file) };
 }

@@ -50,3 +50,24 @@ export function y4m(image: RawImage, frames = 1): Uint8Array {
 export async function writeY4m(path: string, image: RawImage, frames = 1): Promise<void> {
   await writeFile(path, y4m(image, frames));
 }
+
+/** A video of segments (each image shown for `frames` frames) at `fps`; every image of one size. */
+export async function writeY4mSequence(
+  path: string,
+  segments: { image: RawImage; frames: number }[],
+  fps: number,
+): Promise<void> {
+  const parts = segments.map((s) => y4m(s.image, s.frames));
+  const header = new TextEncoder().encode(
+    `YUV4MPEG2 W${segments[0].image.width} H${segments[0].image.height} F${fps}:1 Ip A1:1 C420jpeg\n`,
+  );
+  const body = parts.map((p) => p.subarray(p.indexOf(10) + 1));
+  const out = new Uint8Array(header.length + body.reduce((n, b) => n + b.length, 0));
+  out.set(header);
+  let o = header.length;
+  for (const b of body) {
+    out.set(b, o);
+    o += b.length;
+  }
+  await writeFile(path, out);
+}
