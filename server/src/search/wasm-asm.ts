@@ -67,18 +67,21 @@ export const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 /**
  * A module that imports `env.memory` and exports one function `exported` of the given parameter types returning
  * an i32; `locals` is the encoded local declarations, `body` the instructions (the function's `end` is added).
+ * `shared`: the memory imported is a shared one (at most 4 GiB), which worker threads can scan too.
  */
 export function moduleOf(
   exported: string,
   params: number[],
   locals: number[],
   body: number[],
+  shared = false,
 ): Uint8Array<ArrayBuffer> {
   const code = [...locals, ...body, 0x0b];
+  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00]; // min 0 pages (shared: max 65,536)
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([[I32]])]])),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])), // memory, min 0 pages
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
     ...section(3, vec([[0]])),
     ...section(7, vec([[...name(exported), 0x00, 0]])),
     ...section(10, vec([[...uleb(code.length), ...code]])),

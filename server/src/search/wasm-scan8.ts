@@ -95,11 +95,13 @@ const locals = vec([
   [5, V128], // ACC..ACC+3, BYTES
 ]);
 
+const params = [I32, I32, I32, I32, I32, F32, I32, I32, I32];
+
 /** The module's bytes: imports `env.memory`, exports `scan8`. */
-export const SCAN8_WASM = moduleOf('scan8', [I32, I32, I32, I32, I32, F32, I32, I32, I32], locals, [
-  ...body,
-  ...get(COUNT),
-]);
+export const SCAN8_WASM = moduleOf('scan8', params, locals, [...body, ...get(COUNT)]);
+
+/** The same over a shared memory (test/bench/search-threads.ts: does a second thread pay?). */
+export const SCAN8_SHARED_WASM = moduleOf('scan8', params, locals, [...body, ...get(COUNT)], true);
 
 /** The signature of the exported function. */
 export type Scan8Fn = (
