@@ -27,6 +27,7 @@ import { subjectRoutes } from './routes/subjects.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { FaceServices } from './services/types.js';
 import type { Metrics } from './http/metrics.js';
+import { metricsAccess } from './http/metrics-access.js';
 import { modelRoutes, ortRoutes } from './routes/models.js';
 import { syncRoutes } from './routes/sync.js';
 import type { SyncService } from './services/sync.js';
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestId());
   if (deps.metrics) {
     app.use(deps.metrics.middleware);
-    app.get('/metrics', deps.metrics.handler);
+    app.get('/metrics', metricsAccess(deps.config), deps.metrics.handler);
   }
   app.use(accessLog(logger));
   // Outermost body handling: an early error still reads the upload, so the keep-alive connection stays usable.

@@ -56,6 +56,10 @@ export interface Config {
   inferencePerKey: number;
   /** onnxruntime threads per worker (INTRA_OP_THREADS; default 0 = the cores shared out, max(1, cores / workers)). */
   intraOpThreads: number;
+  /** Bearer token /metrics requires (METRICS_TOKEN); unset = /metrics is off unless `metricsPublic`. */
+  metricsToken: string | undefined;
+  /** Serve /metrics to anyone when no token is set (METRICS_PUBLIC, default false: it shows load and queue depth). */
+  metricsPublic: boolean;
   /** Where recognition searches (SEARCH_BACKEND): memory (exact, in-process, default) or pgvector (HNSW in the database). */
   searchBackend: 'memory' | 'pgvector';
   /** Collection size from which the in-memory search keeps int8 vectors (a quarter of the memory) and re-ranks the best candidates with the exact ones kept in a temporary file; back to exact below half of it (SEARCH_QUANTISE_FROM, default 50000, 0 = always exact). */
@@ -178,6 +182,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inferencePerKey: 0,
     intraOpThreads: int('INTRA_OP_THREADS', 0, 0, 256),
     searchBackend,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    metricsPublic: bool('METRICS_PUBLIC', false),
     searchQuantiseFrom: int('SEARCH_QUANTISE_FROM', DEFAULT_QUANTISE_FROM, 0),
   };
   config.inferencePerKey = int(
