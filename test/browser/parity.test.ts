@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
+import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
 import type { RawImage } from '../../shared/image.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
 import { decodeImage } from '../../server/src/image/decode.js';
@@ -138,6 +138,21 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
       expect(decoded.cosine).toBeGreaterThanOrEqual(0.999);
     });
   }
+
+  it('answers the mask plugin as the server does (the head ships in the bundle)', async () => {
+    const opts: AnalyzeOptions = { plugins: ['mask'] };
+    for (const photo of PHOTOS) {
+      const server = await engine.analyze(images.get(photo)!, opts);
+      const browser = await page.evaluate(([u, o]) => window.visorParity.analyzeRaw(u, o), [
+        `/fixture/raw/${photo}`,
+        opts,
+      ] as const);
+      expect(browser.faces.map((f) => f.mask?.value)).toEqual(server.faces.map((f) => f.mask?.value));
+      browser.faces.forEach((f, i) =>
+        expect(f.mask!.probability).toBeCloseTo(server.faces[i].mask!.probability, 2),
+      );
+    }
+  });
 
   it('starts again with the network gone, from the Cache API', async () => {
     await page.context().setOffline(true);
