@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import type { BenchStart, BrowserRun } from '../browser/pages/bench.js';
 import { fakeCamera } from '../browser/camera.js';
 import { buildPages, launch, routePages } from '../browser/harness.js';
+import { runKioskLoops } from './browser-kiosk.js';
 import { startVisor } from './browser-visor.js';
 import { runChild } from './child.js';
 import type { TimingResult } from './engine-child.js';
@@ -128,6 +129,9 @@ export async function runBrowser(s: Sampling, quick: boolean): Promise<void> {
     const kiosk = await kioskFps(browser, visor.origin, quick ? 5 : 10);
     printStages(server, columns, browser.version());
     printKiosk(kiosk);
+    await browser.close();
+    browser = undefined;
+    await runKioskLoops(visor.origin, quick);
   } finally {
     await browser?.close();
     await visor.stop();
