@@ -3,6 +3,7 @@ import type { Affine } from '../affine.js';
 import type { ModelCatalog } from '../manifest.js';
 import { agePlugin, genderPlugin } from './attributes.js';
 import { emotionPlugin, livenessPlugin } from './expression.js';
+import { memo } from './crop.js';
 import { maskPlugin } from './mask.js';
 import { landmarks3dPlugin, posePlugin } from './mesh.js';
 import { qualityPlugin } from './quality.js';
@@ -38,7 +39,8 @@ export const PLUGIN_RUNNERS: Record<PluginName, PluginFactory> = {
   landmarks: () => Promise.resolve(async () => {}),
   calculator: () =>
     Promise.resolve(async (ctx) => {
-      ctx.face.embedding ??= await ctx.embed();
+      // Shared with the mask plugin's memo, so asking for both embeds the face once.
+      ctx.face.embedding ??= await memo('embedding', ctx, ctx.embed);
     }),
   age: agePlugin,
   gender: genderPlugin,
