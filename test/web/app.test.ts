@@ -334,9 +334,10 @@ describe.skipIf(!HAVE_CHROMIUM || !STACK_READY)(
       await page.setInputFiles('#pick-1', sample('006_A.jpg'));
       await expect
         .poll(() => page.locator('figcaption').nth(1).textContent(), { timeout: 60_000 })
-        .toMatch(/similarity [01]\.\d\d/);
+        .toMatch(/same person [01]\.\d\d/);
       const json = JSON.parse((await page.locator('pre[aria-label="Response"]').textContent())!);
       expect(json.result[0].face_matches[0].similarity).toBeGreaterThan(0.5);
+      expect(await page.getByTestId('verdict').textContent()).toContain('Same person');
       expect(await audit(page)).toEqual({ unnamed: [], duplicateIds: [] });
       await screenshots(page, '12-test-verification');
     });
