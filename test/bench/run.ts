@@ -1,5 +1,5 @@
-// `npm run bench -- [--quick] [--only stages,plans,peers,search,cold,http,browser,soak] [--visor-threads N]
-// [--soak-seconds 600]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
+// `npm run bench -- [--quick] [--only stages,plans,peers,search,pgvector,cold,http,browser,soak] [--visor-threads N]
+// [--soak-seconds 600] [--pgvector-size N]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
 // tfjs-wasm, and in Chromium. One table per section. `soak` (10 minutes by default) runs only when asked for.
 import { parseArgs } from 'node:util';
 import { runBrowser } from './browser.js';
@@ -7,6 +7,7 @@ import { runCold } from './cold.js';
 import type { TimingResult } from './engine-child.js';
 import { runHttp } from './http.js';
 import { runPeers } from './peers.js';
+import { runPgvector } from './pgvector.js';
 import { runPlans } from './plans.js';
 import { runSearch } from './search.js';
 import { runSoak } from './soak.js';
@@ -14,7 +15,17 @@ import { describeMachine, loadWarning, sampling } from './setup.js';
 import { runStages } from './stages.js';
 import { now } from './stats.js';
 
-const SECTIONS = ['stages', 'plans', 'peers', 'search', 'cold', 'http', 'browser', 'soak'] as const;
+const SECTIONS = [
+  'stages',
+  'plans',
+  'peers',
+  'search',
+  'pgvector',
+  'cold',
+  'http',
+  'browser',
+  'soak',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -23,12 +34,13 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'visor-threads': { type: 'string' },
     'soak-seconds': { type: 'string', default: '600' },
+    'pgvector-size': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   console.log(
-    `usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N] [--soak-seconds 600]`,
+    `usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N] [--soak-seconds 600] [--pgvector-size N]`,
   );
   process.exit(0);
 }
@@ -81,6 +93,9 @@ const stages: TimingResult | undefined = await section('stages', () => runStages
 await section('plans', () => runPlans(s, visorThreads));
 await section('peers', () => runPeers(s, stages, visorThreads));
 await section('search', () => runSearch(quick));
+await section('pgvector', () =>
+  runPgvector(quick, values['pgvector-size'] ? Number(values['pgvector-size']) : undefined),
+);
 await section('cold', () => runCold(quick));
 await section('http', () => runHttp(quick));
 await section('browser', () => runBrowser(s, quick));
