@@ -1,5 +1,5 @@
 // Log-in sessions (stored as hashes of the cookie value) and failed log-ins for the brute-force limits.
-import type { Queryable } from '../db/types.js';
+import type { Db, Queryable } from '../db/types.js';
 import type { UserRow } from './users.js';
 
 export async function insertSession(
@@ -75,6 +75,28 @@ export async function insertFailure(
 ): Promise<void> {
   await q.query('delete from login_failures where at < now() - make_interval(secs => $1)', [windowSeconds]);
   await q.query('insert into login_failures (account, address) values ($1, $2)', [account, address]);
+}
+
+/**
+ * Counts an attempt before it is checked, atomically: under advisory locks on the account and the address (taken
+ * in that order, so two attempts never wait on each other crosswise), prunes the window, counts it, and records
+ * the attempt only when both counts are under their limits. Parallel attempts are therefore counted one by one.
+ * Returns the counts before this attempt and whether it was recorded (allowed).
+ */
+export async function recordAttempt(
+  db: Db,
+  account: string,
+  address: string,
+  limits: { perAccount: number; perAddress: number; windowSeconds: number },
+): Promise<{ account: FailureWindow; address: FailureWindow; allowed: boolean }> {
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`login-account:${account}`]);
+    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`login-address:${address}`]);
+    const counts = await countFailures(tx, account, address, limits.windowSeconds);
+    const allowed = counts.account.count < limits.perAccount && counts.address.count < limits.perAddress;
+    if (allowed) await insertFailure(tx, account, address, limits.windowSeconds);
+    return { ...counts, allowed };
+  });
 }
 
 export async function clearAccountFailures(q: Queryable, account: string): Promise<void> {

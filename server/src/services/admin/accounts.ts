@@ -133,7 +133,7 @@ export function accountServices(ctx: AdminCtx) {
       return { user, confirmationRequired: false, session: await openSession(user.id) };
     },
 
-    /** Checks the limits, then the password; returns the user and a new session token. */
+    /** Counts the attempt against the limits, then checks the password; returns the user and a new session token. */
     async login(
       email: unknown,
       password: unknown,
@@ -142,13 +142,10 @@ export function accountServices(ctx: AdminCtx) {
       const account = typeof email === 'string' ? email.trim().toLowerCase() : '';
       const pw = typeof password === 'string' ? password : '';
       if (!account || !pw) throw new Unauthorized('Incorrect e-mail or password');
-      await throttle.check(account, address);
+      await throttle.attempt(account, address);
       const found = await findUserByEmail(db, account);
       const ok = found ? await verifyPassword(found.passwordHash, pw) : (await verifyNothing(pw), false);
-      if (!found || !ok) {
-        await throttle.fail(account, address);
-        throw new Unauthorized('Incorrect e-mail or password');
-      }
+      if (!found || !ok) throw new Unauthorized('Incorrect e-mail or password');
       await throttle.succeed(account);
       // confirmation is required only while e-mail is configured (else it could never happen)
       if (!found.emailConfirmed && mailer)

@@ -1,8 +1,15 @@
-// Brute-force limits on log-in: too many failures per account or per client address within a sliding
-// window refuse further attempts (429 with Retry-After) until old failures leave the window.
+// Brute-force limits on log-in: too many attempts per account or per client address within a sliding
+// window refuse further attempts (429 with Retry-After) until old ones leave the window. Each attempt is counted
+// atomically before its password is checked, so parallel guesses cannot slip past the limit; a success clears
+// the account's count.
 import { TooManyAttempts } from '../../../../shared/errors.js';
-import type { Queryable } from '../../db/types.js';
-import { clearAccountFailures, countFailures, insertFailure } from '../../repositories/sessions.js';
+import type { Db } from '../../db/types.js';
+import {
+  clearAccountFailures,
+  countFailures,
+  insertFailure,
+  recordAttempt,
+} from '../../repositories/sessions.js';
 
 /** The address of a request whose peer is not known: never one shared bucket that locks everybody out. */
 export const UNKNOWN = 'unknown';
@@ -13,19 +20,22 @@ export interface ThrottleLimits {
   windowSeconds: number;
 }
 
-export function createThrottle(q: Queryable, limits: ThrottleLimits) {
+export function createThrottle(q: Db, limits: ThrottleLimits) {
   const retryAfter = (oldest: Date | null) =>
     Math.max(
       1,
       Math.ceil(((oldest?.getTime() ?? Date.now()) + limits.windowSeconds * 1000 - Date.now()) / 1000),
     );
   return {
-    /** Throws TooManyAttempts when the account or the address is over its limit. */
-    async check(account: string, address: string): Promise<void> {
-      const f = await countFailures(q, account, address, limits.windowSeconds);
+    /** Counts a log-in attempt before its password is checked; TooManyAttempts when over a limit (not counted). */
+    async attempt(account: string, address: string): Promise<void> {
+      const f = await recordAttempt(q, account, address, {
+        ...limits,
+        perAddress: address === UNKNOWN ? Infinity : limits.perAddress,
+      });
+      if (f.allowed) return;
       if (f.account.count >= limits.perAccount) throw new TooManyAttempts(retryAfter(f.account.oldest));
-      if (address !== UNKNOWN && f.address.count >= limits.perAddress)
-        throw new TooManyAttempts(retryAfter(f.address.oldest));
+      throw new TooManyAttempts(retryAfter(f.address.oldest));
     },
     /** True when the account (e.g. `reset:<email>`) is under its limit; records one use either way. */
     async allow(account: string, address: string): Promise<boolean> {
@@ -35,7 +45,6 @@ export function createThrottle(q: Queryable, limits: ThrottleLimits) {
         f.account.count < limits.perAccount && (address === UNKNOWN || f.address.count < limits.perAddress)
       );
     },
-    fail: (account: string, address: string) => insertFailure(q, account, address, limits.windowSeconds),
     succeed: (account: string) => clearAccountFailures(q, account),
   };
 }
