@@ -37,7 +37,7 @@ interface Route {
   admin?: boolean;
 }
 
-const IMAGE_PARAMS = ['limit', 'det_prob_threshold', 'face_plugins', 'status', 'detect_faces'];
+const IMAGE_PARAMS = ['limit', 'det_prob_threshold', 'face_plugins', 'status', 'detect_faces', 'detect_mode'];
 
 describeApi('route walk: no input gives a 500', (ctx) => {
   let app: App;
