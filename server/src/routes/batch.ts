@@ -79,7 +79,8 @@ async function readEnrolItems(c: Context, limits: ImageLimits): Promise<EnrolIte
 export function batchRoutes({ services, config, logger }: RouteDeps) {
   const batch = (c: Context<AppEnv>) =>
     batchServices(services, {
-      concurrency: config.inferenceWorkers,
+      // Within the key's share of the inference pool, so a batch never answers its own items 429.
+      concurrency: Math.min(config.inferenceWorkers, config.inferencePerKey),
       onUnexpected: (err, index) =>
         logger.error('batch item failed', {
           requestId: c.get('requestId'),
