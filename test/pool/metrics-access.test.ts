@@ -34,10 +34,11 @@ describe('/metrics access', () => {
   });
 
   it('needs the bearer token when METRICS_TOKEN is set, public or not', async () => {
-    for (const env of [
+    const envs: Record<string, string>[] = [
       { METRICS_TOKEN: 's3cret-token' },
       { METRICS_TOKEN: 's3cret-token', METRICS_PUBLIC: 'true' },
-    ]) {
+    ];
+    for (const env of envs) {
       const app = build(env);
       for (const auth of [undefined, 'Bearer wrong', 'Bearer s3cret-toke', 'Basic s3cret-token']) {
         const r = await get(app, auth);
