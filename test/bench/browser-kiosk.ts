@@ -54,6 +54,8 @@ async function sampleFps(page: Page, seconds: number): Promise<number[]> {
  * empty scene has A in it) and the faces list (MutationObserver), for `seconds`; each entry's time to name.
  */
 async function timeToName(page: Page, seconds: number): Promise<number[]> {
+  // tsx (esbuild keepNames) wraps named inner functions in __name(), which the page lacks
+  await page.evaluate('globalThis.__name ??= (f) => f');
   return page.evaluate(async (ms) => {
     const video = document.querySelector('video')!;
     const list = document.querySelector('[data-testid=faces]')!;
