@@ -83,6 +83,9 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
 }
 
 async function main(): Promise<void> {
+  // onnxruntime-node's POSIX telemetry (on since 1.29) walks the command line with recursive regexes and reports
+  // usage upstream: an air-gapped, privacy-first server wants neither. Set before any inference worker starts.
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
   let config: Config;
   try {
     config = loadConfig();
