@@ -234,8 +234,15 @@ export const components = {
       name: 'det_prob_threshold',
       in: 'query',
       description:
-        'Faces with a detection probability at or below this are dropped (0..1; unset = the model default). Not a match threshold.',
+        "Faces with a detection probability at or below this are dropped (0..1, on CompreFace's scale; unset = 0.8). Not a match threshold.",
       schema: { ...num, minimum: 0, maximum: 1 },
+    },
+    detect_mode: {
+      name: 'detect_mode',
+      in: 'query',
+      description:
+        'Visor extension. `accurate` searches an image pyramid for small and crowded faces; `fast` looks once (plus tiles on big photos), as a webcam kiosk wants.',
+      schema: { type: 'string', enum: ['accurate', 'fast'], default: 'accurate' },
     },
     prediction_count: {
       name: 'prediction_count',

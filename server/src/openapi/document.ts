@@ -38,7 +38,7 @@ function op({ tag, summary, description, params = [], requestBody, ok, security 
   };
 }
 
-const imageParams = ['limit', 'det_prob_threshold', 'face_plugins', 'status', 'detect_faces'];
+const imageParams = ['limit', 'det_prob_threshold', 'face_plugins', 'status', 'detect_faces', 'detect_mode'];
 const imageBytes = {
   description: 'The image bytes; an empty body when the image does not exist.',
   content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
