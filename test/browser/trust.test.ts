@@ -123,7 +123,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
         headers: { 'x-api-key': front.api_key },
         body: form,
       });
-      expect(res.status, file).toBe(201);
+      expect(res.status, `${file}: ${await res.clone().text()}`).toBe(201);
     }
   }, 600_000); // a build, the models and three uploads on a busy machine
 
@@ -337,8 +337,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     await page.goto(`${server.origin}/#/collection`);
     const alert = page.getByRole('alert');
     await alert.waitFor({ timeout: 30_000 });
-    expect(await alert.textContent()).toContain('a new key may have replaced it, or the service was deleted');
-    expect(await alert.textContent()).toContain('Open the service from Applications');
+    expect(await alert.textContent()).toContain(
+      'stops working when a new key replaces it or its service is deleted',
+    );
+    expect(await alert.textContent()).toContain('open the service from Applications');
     expect(await page.locator('main').textContent()).not.toContain('No subjects yet');
     await snap('dead-key');
     // The way out: forget it on Connect.

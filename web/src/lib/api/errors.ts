@@ -64,7 +64,7 @@ function hintFor(err: ApiError, type: ServiceType | undefined): string {
   if (err.status === 413)
     return 'The file is too large. Use a smaller image (the default limit is 5 MB a file).';
   if (err.code === 10)
-    return `This key is not, or no longer, the key of a ${type ?? 'matching'} service: a new key may have replaced it, or the service was deleted. Open the service from Applications to use its current key, or paste another key on Connect.`;
+    return `It must be the key of a ${type ?? 'matching'} service: check the type chosen for it. A key also stops working when a new key replaces it or its service is deleted: open the service from Applications to use its current key, or paste another key on Connect.`;
   if (err.code === 20)
     return `Check the key and the service type chosen for it: it must be the key of a ${type ?? 'matching'} service.`;
   const hint = err.code === undefined ? undefined : HINTS[err.code];
