@@ -9,6 +9,7 @@ import { applyAffine, type Affine } from './affine.js';
 import { dlibFivePointTemplate, fivePointsFrom68, fivePointsFromKeypoints } from './landmarks.js';
 import type { ModelCatalog } from './manifest.js';
 import type { Candidate } from './nms.js';
+import { maskRescue } from './mask-rescue.js';
 import { FaceVerifier } from './verify.js';
 import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
 import { toSourcePixels } from './rescale.js';
@@ -154,7 +155,7 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       execution_time.detector = now() - t0;
       if (verifier) {
         const t1 = now();
-        candidates = await verifier.filter(image, candidates);
+        candidates = await verifier.filter(image, candidates, maskRescue(image, embedder));
         execution_time.verifier = now() - t1;
       }
     }

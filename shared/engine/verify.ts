@@ -2,7 +2,8 @@
 // crop. On CompreFace's samples it scores every real face ≥ 0.99 and every false candidate ≤ 0.32, which lets the
 // detector look harder (tiles, the accurate plan's pyramid) without reporting non-faces. Every candidate is checked:
 // on the development sets the pyramid's false candidates include some the detector scores 0.82-0.84 (a coat, a
-// hand), which facemesh scores ≤ 0.003. Its blind spot: faces behind surgical masks score low too (issue 14).
+// hand), which facemesh scores ≤ 0.003. Its blind spot: faces behind surgical masks score low too (issue 14), which
+// the engine's `rescue` (mask-rescue.ts) takes back when facemesh still sees some face and the mask head says with_mask.
 import { orientedSquare } from './align.js';
 import type { RawImage } from '../image.js';
 import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
@@ -41,10 +42,20 @@ export class FaceVerifier {
     return out.faceflag.data[0];
   }
 
-  async filter(image: RawImage, candidates: readonly Candidate[]): Promise<Candidate[]> {
+  /** The candidates facemesh confirms, plus the rejected ones `rescue` (when given) keeps. */
+  async filter(
+    image: RawImage,
+    candidates: readonly Candidate[],
+    rescue?: (c: Candidate, presence: number) => Promise<boolean>,
+  ): Promise<Candidate[]> {
     const kept: Candidate[] = [];
-    for (const c of candidates)
-      if (c.score > this.trustAbove || (await this.presence(image, c)) > this.threshold) kept.push(c);
+    for (const c of candidates) {
+      if (c.score > this.trustAbove) kept.push(c);
+      else {
+        const presence = await this.presence(image, c);
+        if (presence > this.threshold || (rescue && (await rescue(c, presence)))) kept.push(c);
+      }
+    }
     return kept;
   }
 }
