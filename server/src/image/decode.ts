@@ -2,7 +2,7 @@
 // libvips (sharp) decodes jpeg/png/gif/tiff/webp; small pure decoders handle BMP and ICO, which libvips cannot read.
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import type { RawImage } from '../../../shared/image.js';
-import { UnsupportedImage, VisorError } from '../../../shared/errors.js';
+import { JobTimedOut, UnsupportedImage, VisorError } from '../../../shared/errors.js';
 import { decodeBmp, decodeDib } from './bmp.js';
 import { largestIcoEntry } from './ico.js';
 import { checkPixels, corrupt, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from './limits.js';
@@ -35,7 +35,7 @@ const EXPECTED = `unsupported image format (expected ${IMAGE_FORMATS.slice(0, -1
 
 /**
  * Decodes an image to interleaved 8-bit RGB, rotated per its EXIF orientation, transparent pixels on white.
- * Throws `UnsupportedImage` (never another error) for empty, unknown, corrupt, truncated or too large images.
+ * Throws `UnsupportedImage` (or `JobTimedOut` past the decode time limit; never another error) for empty, unknown, corrupt, truncated or too large images.
  */
 export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<RawImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -108,7 +108,8 @@ async function decodeWithSharp(
     };
   } catch (e) {
     if (timeoutSeconds > 0 && e instanceof Error && /^timeout\b/.test(e.message))
-      throw new UnsupportedImage(
+      // A time-out says the server was too slow, not that the image is bad: the same file may pass when idle.
+      throw new JobTimedOut(
         `cannot decode image: decoding took longer than the ${timeoutSeconds}-second limit`,
       );
     throw corrupt(format, e);
