@@ -50,7 +50,7 @@ export interface Config {
   inferenceWorkers: number;
   /** Images allowed to wait for a worker; beyond, requests get 503 Overloaded (INFERENCE_QUEUE, default 32). */
   inferenceQueue: number;
-  /** Seconds one image's decode and analysis may take before it fails with 503 code 46 and its worker is replaced (INFERENCE_TIMEOUT, default 10, 0 = none). */
+  /** Seconds one image's decode and analysis may take before it fails with 503 code 46 and its worker is replaced (INFERENCE_TIMEOUT, default 30, 0 = none). */
   inferenceTimeout: number;
   /** Images one API key may have waiting or running; beyond, 429 code 45 + Retry-After (INFERENCE_PER_KEY, default half of workers + queue). */
   inferencePerKey: number;
@@ -178,7 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginWindow: int('LOGIN_WINDOW', 900, 1, MAX_LOGIN_WINDOW),
     inferenceWorkers: int('INFERENCE_WORKERS', availableParallelism(), 1, 256),
     inferenceQueue: int('INFERENCE_QUEUE', 32, 0, 100_000),
-    inferenceTimeout: int('INFERENCE_TIMEOUT', 10, 0, 3600),
+    inferenceTimeout: int('INFERENCE_TIMEOUT', 30, 0, 3600),
     inferencePerKey: 0,
     intraOpThreads: int('INTRA_OP_THREADS', 0, 0, 256),
     searchBackend,
