@@ -1,12 +1,13 @@
 // decodeImage on CompreFace's format fixtures and on generated edge cases: errors, bombs, EXIF, frames, alpha.
 import { readFileSync, readdirSync } from 'node:fs';
-import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { JobTimedOut, UnsupportedImage } from '../../shared/errors.js';
 import type { RawImage } from '../../shared/image.js';
 import { decodeImage, sniffFormat } from '../../server/src/image/decode.js';
 import { headerSize } from '../../server/src/image/sniff.js';
+import { syntheticPng, tallPng } from './png.js';
 
 const dir = new URL('../fixtures/image-formats/', import.meta.url);
 const read = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)));
@@ -92,27 +93,8 @@ describe('bad input', () => {
   });
 });
 
-function chunk(type: string, data: Buffer): Buffer {
-  const c = Buffer.alloc(12 + data.length);
-  c.writeUInt32BE(data.length, 0);
-  c.write(type, 4);
-  data.copy(c, 8);
-  c.writeUInt32BE(crc32(c.subarray(4, 8 + data.length)), 8 + data.length);
-  return c;
-}
-
 /** A 60-byte PNG whose valid IHDR claims the given size (libspng wants an IDAT before it reports the header). */
-function pngBomb(width: number, height: number): Uint8Array {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const idat = Buffer.from([0x78, 0x9c, 0x03, 0, 0, 0, 0, 1]);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(
-    Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]),
-  );
-}
+const pngBomb = (width: number, height: number) => syntheticPng(width, height, { colourType: 2 });
 
 describe('decompression bombs', () => {
   it('rejects a header claiming 50000x50000 before decoding', async () => {
@@ -158,18 +140,7 @@ describe('decompression bombs', () => {
 
   it('stops a decode that runs past its time limit with a clear error', async () => {
     const height = 4_000_000; // 1 s of libvips work per ~500k rows: well past 1 s
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(1, 0);
-    ihdr.writeUInt32BE(height, 4);
-    ihdr.set([8, 0, 0, 0, 0], 8);
-    const idat = deflateSync(Buffer.alloc(height * 2), { level: 9 });
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    const png = Buffer.concat([
-      signature,
-      chunk('IHDR', ihdr),
-      chunk('IDAT', idat),
-      chunk('IEND', Buffer.alloc(0)),
-    ]);
+    const png = tallPng(height);
     const err = await decodeImage(png, { maxImageSide: height, timeoutSeconds: 1 }).then(
       () => expect.unreachable('the decode should time out'),
       (e: unknown) => e as Error,

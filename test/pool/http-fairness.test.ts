@@ -7,7 +7,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -16,6 +15,7 @@ import { createLogger } from '../../server/src/http/logger.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import { createPooledEngine, type PooledEngine } from '../../server/src/inference/pool/index.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
+import { syntheticPng } from '../image/png.js';
 
 let dataDir: string;
 let engine: PooledEngine;
@@ -72,29 +72,7 @@ function recognize(key: string, image: Blob, name: string, query = '', signal?: 
 }
 
 /** A PNG whose header claims 1 x `height` pixels (the body is a token: the header is refused first). */
-function tallPng(height: number): Blob {
-  const chunk = (type: string, data: Buffer) => {
-    const c = Buffer.alloc(12 + data.length);
-    c.writeUInt32BE(data.length, 0);
-    c.write(type, 4);
-    data.copy(c, 8);
-    c.writeUInt32BE(crc32(c.subarray(4, 8 + data.length)), 8 + data.length);
-    return c;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const idat = Buffer.from([0x78, 0x9c, 0x03, 0, 0, 0, 0, 1]);
-  const png = Buffer.concat([
-    signature,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', idat),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-  return new Blob([new Uint8Array(png)], { type: 'image/png' });
-}
+const tallPng = (height: number) => new Blob([syntheticPng(1, height)], { type: 'image/png' });
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 20));

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { tallPng } from '../image/png.js';
 
 interface Ready {
   port: number;
@@ -60,27 +60,6 @@ async function child(): Promise<void> {
       setTimeout(() => process.exit(0), 100);
     }
   });
-}
-
-/** A grayscale PNG of 1 x `height` pixels with real (all-zero) rows: 78 KB for 39,999,999 rows. */
-function tallPng(height: number): Uint8Array<ArrayBuffer> {
-  const chunk = (type: string, data: Buffer) => {
-    const c = Buffer.alloc(12 + data.length);
-    c.writeUInt32BE(data.length, 0);
-    c.write(type, 4);
-    data.copy(c, 8);
-    c.writeUInt32BE(crc32(c.subarray(4, 8 + data.length)), 8 + data.length);
-    return c;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const idat = deflateSync(Buffer.alloc(height * 2), { level: 9 });
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(
-    Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]),
-  );
 }
 
 const pct = (sorted: number[], p: number) =>
