@@ -3,19 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { simdAvailable } from '../../server/src/search/kernels.js';
 import { normalize, VectorIndex, type Hit } from '../../server/src/search/vector-index.js';
 import { SCAN_WASM } from '../../server/src/search/wasm-scan.js';
-
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-const randomVector = (next: () => number, dim: number) => Float32Array.from({ length: dim }, next);
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+import { dot, randomVector, rng } from './random.js';
 
 /** The same examples in one index per kernel, plus the brute-force reference. */
 function pair(dim: number, count: number, seed: number, subjects = 7) {

@@ -6,19 +6,8 @@ import { createInt8Kernel, quantise } from '../../server/src/search/int8-kernels
 import { TopK } from '../../server/src/search/top-k.js';
 import { normalize, VectorIndex } from '../../server/src/search/vector-index.js';
 import { SCAN8_WASM } from '../../server/src/search/wasm-scan8.js';
+import { dot, randomUnit, rng } from './random.js';
 
-/** Deterministic pseudo-random numbers in [-0.5, 0.5) (mulberry32) so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-const randomUnit = (next: () => number, dim: number) => normalize(Float32Array.from({ length: dim }, next));
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
 const l1 = (a: Float32Array) => a.reduce((s, x) => s + Math.abs(x), 0);
 const maxAbs = (a: Float32Array) => a.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 

@@ -1,19 +1,7 @@
 // The exact vector index against brute force on random unit vectors (maths, not faces).
 import { describe, expect, it } from 'vitest';
-import { distanceOf, normalize, VectorIndex } from '../../server/src/search/vector-index.js';
-
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-const randomUnit = (next: () => number, dim: number) => normalize(Array.from({ length: dim }, next));
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+import { distanceOf, VectorIndex } from '../../server/src/search/vector-index.js';
+import { dot, randomUnit, rng } from '../search/random.js';
 
 describe('VectorIndex', () => {
   const dim = 32;
