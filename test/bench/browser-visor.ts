@@ -2,25 +2,14 @@
 // on a free loopback port with a temporary data folder and one inference worker (the browser does the work).
 import { spawn } from 'node:child_process';
 import { rm, mkdtemp } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../deploy/process.js';
 import { ROOT } from './setup.js';
 
 export interface VisorProcess {
   origin: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the server and resolves once GET /api/ready answers 200 (models loaded, database open). */
