@@ -1,21 +1,20 @@
 // Turns engine results into CompreFace's JSON: box fields, requested plugins flattened in, timings, versions.
-import type { AnalyzeResult, FaceAnalysis, FaceEngine } from '../../../shared/engine/types.js';
+import {
+  PLUGINS,
+  type AnalyzeResult,
+  type FaceAnalysis,
+  type FaceEngine,
+  type PluginName,
+} from '../../../shared/engine/types.js';
 import { ageBucket, splitTimes } from './compat-fields.js';
 import type { FaceResult, ImageQuery } from './types.js';
 
 /** CompreFace rounds similarities to 5 decimals. */
 export const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
 
-const PLUGIN_FIELDS = [
-  'age',
-  'gender',
-  'pose',
-  'emotion',
-  'liveness',
-  'landmarks3d',
-  'quality',
-  'mask',
-] as const;
+/** Plugins whose result is the face's field of the same name, flattened in; `landmarks` and `calculator` differ. */
+type FieldPlugin = Exclude<PluginName, 'landmarks' | 'calculator'>;
+const PLUGIN_FIELDS = PLUGINS.filter((p): p is FieldPlugin => p !== 'landmarks' && p !== 'calculator');
 
 /** One face as CompreFace shapes it; `execution_time` unless `status=false`. */
 export function shapeFace(face: FaceAnalysis, analysis: AnalyzeResult, q: ImageQuery): FaceResult {
