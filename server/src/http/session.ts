@@ -56,6 +56,27 @@ export function setSessionCookie(c: Context, token: string, config: CookieConfig
   });
 }
 
+/** The log-in device cookie (OWASP device cookies): only sent to the log-in endpoint, never cross-site. */
+export const DEVICE_COOKIE = 'visor_device';
+const DEVICE_PATH = '/admin/login';
+
+export function setDeviceCookie(
+  c: Context,
+  value: string,
+  maxAge: number,
+  config: Pick<Config, 'cookieSecure' | 'trustProxy'>,
+): void {
+  setCookie(c, DEVICE_COOKIE, value, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: config.cookieSecure === 'auto' ? isHttps(c, config.trustProxy) : config.cookieSecure,
+    path: DEVICE_PATH,
+    maxAge,
+  });
+}
+
+export const deviceCookie = (c: Context): string | undefined => getCookie(c, DEVICE_COOKIE);
+
 export function clearSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/admin' });
 }

@@ -1,7 +1,15 @@
 // The caller's own account: sign-up, log-in/out, profile, password change, e-mail confirmation and reset.
 import { Hono } from 'hono';
 import { readJsonObject } from '../../http/json.js';
-import { clearSessionCookie, clientAddress, requireUser, setSessionCookie } from '../../http/session.js';
+import { DEVICE_COOKIE_TTL } from '../../services/admin/device-cookies.js';
+import {
+  clearSessionCookie,
+  clientAddress,
+  deviceCookie,
+  requireUser,
+  setDeviceCookie,
+  setSessionCookie,
+} from '../../http/session.js';
 import type { AdminEnv, AdminRouteDeps } from './deps.js';
 import { userJson } from './views.js';
 
@@ -25,8 +33,9 @@ export function authRoutes({ config, admin }: AdminRouteDeps) {
     })
     .post('/login', async (c) => {
       const b = await readJsonObject(c);
-      const r = await accounts.login(b.email, b.password, address(c));
+      const r = await accounts.login(b.email, b.password, address(c), deviceCookie(c));
       setSessionCookie(c, r.session, config);
+      setDeviceCookie(c, r.device, DEVICE_COOKIE_TTL, config);
       return c.json({ user: userJson(r.user) });
     })
     .post('/logout', async (c) => {

@@ -33,6 +33,7 @@ import {
   verifyNothing,
   verifyPassword,
 } from './passwords.js';
+import { createDeviceCookies } from './device-cookies.js';
 import { createThrottle } from './throttle.js';
 import { checkEmail, optionalName } from './validate.js';
 
@@ -53,6 +54,7 @@ export function accountServices(ctx: AdminCtx) {
     perAddress: config.loginMaxFailuresPerAddress,
     windowSeconds: config.loginWindow,
   });
+  const devices = createDeviceCookies(db);
 
   async function sendToken(user: UserRow, purpose: TokenPurpose): Promise<void> {
     if (!mailer) return;
@@ -133,25 +135,30 @@ export function accountServices(ctx: AdminCtx) {
       return { user, confirmationRequired: false, session: await openSession(user.id) };
     },
 
-    /** Counts the attempt against the limits, then checks the password; returns the user and a new session token. */
+    /**
+     * Counts the attempt against the limits (per device when `deviceCookie` is genuine for the account, else per
+     * account and address), then checks the password; returns the user, a new session token and a new device cookie.
+     */
     async login(
       email: unknown,
       password: unknown,
       address: string,
-    ): Promise<{ user: UserRow; session: string }> {
+      deviceCookie?: string,
+    ): Promise<{ user: UserRow; session: string; device: string }> {
       const account = typeof email === 'string' ? email.trim().toLowerCase() : '';
       const pw = typeof password === 'string' ? password : '';
       if (!account || !pw) throw new Unauthorized('Incorrect e-mail or password');
-      await throttle.attempt(account, address);
+      const device = await devices.verify(deviceCookie, account);
+      await throttle.attempt(account, address, device);
       const found = await findUserByEmail(db, account);
       const ok = found ? await verifyPassword(found.passwordHash, pw) : (await verifyNothing(pw), false);
       if (!found || !ok) throw new Unauthorized('Incorrect e-mail or password');
-      await throttle.succeed(account);
+      await throttle.succeed(account, device);
       // confirmation is required only while e-mail is configured (else it could never happen)
       if (!found.emailConfirmed && mailer)
         throw new Forbidden('Confirm your e-mail address first: see the message we sent');
       const { passwordHash: _, ...user } = found;
-      return { user, session: await openSession(user.id) };
+      return { user, session: await openSession(user.id), device: await devices.issue(account) };
     },
 
     /** The user of a live session token, or undefined. */
