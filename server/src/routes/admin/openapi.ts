@@ -80,12 +80,15 @@ export const adminOpenApi = {
     '/admin/login': {
       post: op({
         tag: 'Account',
-        summary: 'Log in: sets the session cookie',
+        summary:
+          'Log in: sets the session cookie and a signed device cookie (visor_device) that exempts this browser from the per-account lockout',
         public: true,
         body: credentials,
         res: {
           ...ok('200', obj({ user: ref('AdminUser') })),
-          '429': error('Too many failed log-ins for the account or address (105); see Retry-After'),
+          '429': error(
+            'Too many failed log-ins for the account or address, or for this device when it sends a valid visor_device cookie (105); see Retry-After',
+          ),
         },
       }),
     },
