@@ -58,21 +58,33 @@ export function createInt8Kernel(
   return module ? new WasmInt8Kernel(module, dim, capacity) : new JsInt8Kernel(dim, capacity);
 }
 
-const strideOf = (dim: number) => Math.ceil(dim / 64) * 64;
+/** What both kernels share: `dim`-d rows zero-padded to a multiple of 64 bytes, each with its scale. */
+abstract class Int8Rows {
+  readonly stride: number;
+  protected rows!: Int8Array;
+  protected scales!: Float32Array;
+
+  constructor(protected readonly dim: number) {
+    this.stride = Math.ceil(dim / 64) * 64;
+  }
+
+  set(slot: number, v: Float32Array): void {
+    this.scales[slot] = quantise(v, this.rows.subarray(slot * this.stride, slot * this.stride + this.dim));
+  }
+
+  move(from: number, to: number): void {
+    this.rows.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
+    this.scales[to] = this.scales[from];
+  }
+}
 
 /** The plain-JS kernel, also the reference the SIMD one is tested against. */
-export class JsInt8Kernel implements Int8Kernel {
+export class JsInt8Kernel extends Int8Rows implements Int8Kernel {
   readonly name = 'js';
-  readonly stride: number;
-  private rows: Int8Array;
-  private scales: Float32Array;
   private readonly query: Int16Array;
 
-  constructor(
-    private readonly dim: number,
-    capacity: number,
-  ) {
-    this.stride = strideOf(dim);
+  constructor(dim: number, capacity: number) {
+    super(dim);
     this.rows = new Int8Array(capacity * this.stride);
     this.scales = new Float32Array(capacity);
     this.query = new Int16Array(this.stride);
@@ -85,15 +97,6 @@ export class JsInt8Kernel implements Int8Kernel {
     scales.set(this.scales.subarray(0, Math.min(this.scales.length, capacity)));
     this.rows = rows;
     this.scales = scales;
-  }
-
-  set(slot: number, v: Float32Array): void {
-    this.scales[slot] = quantise(v, this.rows.subarray(slot * this.stride, slot * this.stride + this.dim));
-  }
-
-  move(from: number, to: number): void {
-    this.rows.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
-    this.scales[to] = this.scales[from];
   }
 
   scan(query: Float32Array, rows: number, top: TopK): void {
@@ -119,22 +122,19 @@ export class JsInt8Kernel implements Int8Kernel {
  * [scales…], every part 64-byte aligned. Growing moves the (small) scales behind the rows; shrinking replaces
  * the memory.
  */
-class WasmInt8Kernel implements Int8Kernel {
+class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
   readonly name = 'wasm-simd';
-  readonly stride: number;
   private memory!: WebAssembly.Memory;
   private scanFn!: Scan8Fn;
-  private rows!: Int8Array;
-  private scales!: Float32Array;
   private readonly queryAt = BLOCK * 8;
   private readonly dataAt: number;
 
   constructor(
     private readonly module: WebAssembly.Module,
-    private readonly dim: number,
+    dim: number,
     private capacity: number,
   ) {
-    this.stride = strideOf(dim);
+    super(dim);
     this.dataAt = this.queryAt + this.stride * 2;
     this.allocate(capacity);
   }
@@ -176,15 +176,6 @@ class WasmInt8Kernel implements Int8Kernel {
       this.rows.set(rows);
       this.scales.set(scales);
     }
-  }
-
-  set(slot: number, v: Float32Array): void {
-    this.scales[slot] = quantise(v, this.rows.subarray(slot * this.stride, slot * this.stride + this.dim));
-  }
-
-  move(from: number, to: number): void {
-    this.rows.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
-    this.scales[to] = this.scales[from];
   }
 
   scan(query: Float32Array, rows: number, top: TopK): void {
