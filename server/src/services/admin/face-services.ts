@@ -1,12 +1,8 @@
 // Face services inside an application: list with collection sizes, create, rename, clone (copies the
 // collection), new API key, delete, and per-day request statistics. Members see them and their keys;
-// owners and administrators change them. Other server processes hear of collection changes by NOTIFY.
+// owners and administrators change them. Clone and delete go through the collection store (server/src/collections).
 import { AdminNotFound, ValidationError } from '../../../../shared/errors.js';
-import type { Queryable } from '../../db/types.js';
-import { publishIndexChange } from '../../repositories/index-changes.js';
 import {
-  copyCollection,
-  deleteService,
   findApplicationService,
   insertService,
   listApplicationServices,
@@ -17,27 +13,15 @@ import {
 import { countCollections, listDailyRequests } from '../../repositories/stats.js';
 import type { UserRow } from '../../repositories/users.js';
 import type { ServiceType } from '../types.js';
-import type { ApplicationServices } from './applications.js';
 import type { AdminCtx } from './context.js';
+import type { AppAction } from './roles.js';
 import { checkId, checkName } from './validate.js';
 
 const TYPES: readonly ServiceType[] = ['recognition', 'detection', 'verification'];
-/** Not a process's own origin: every process, this one included, applies these changes. */
-const ADMIN_ORIGIN = 'admin';
 
 export interface FaceServiceView extends AppServiceRow {
   subjects: number;
   images: number;
-}
-
-/** Inside the deleting transaction: tells every process's search index to drop these services. */
-export async function notifyServicesGone(
-  q: Queryable,
-  services: readonly { id: string; type: ServiceType }[],
-) {
-  for (const s of services)
-    if (s.type === 'recognition')
-      await publishIndexChange(q, { origin: ADMIN_ORIGIN, service: s.id, op: 'reload' });
 }
 
 function parseType(type: unknown): ServiceType {
@@ -54,8 +38,13 @@ function parseMinSimilarity(v: unknown): number | null {
   return v;
 }
 
-export function faceServiceAdmin(ctx: AdminCtx, apps: ApplicationServices) {
-  const { db, images } = ctx;
+/** The one thing face services need of the applications service; narrow, so that file need not be imported. */
+interface AppAccess {
+  access(user: UserRow, appId: string, action: AppAction): Promise<{ id: string }>;
+}
+
+export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
+  const { db, collections } = ctx;
 
   async function find(appId: string, serviceId: string): Promise<AppServiceRow> {
     const row = await findApplicationService(db, appId, checkId(serviceId, 'Face service'));
@@ -116,30 +105,13 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: ApplicationServices) {
       const from = await find(app.id, serviceId);
       const n =
         name === undefined || name === '' ? `${from.name} (copy)`.slice(0, 100) : checkName(name, 'name');
-      const staged: (() => Promise<void>)[] = [];
-      try {
-        const id = await db.transaction(async (tx) => {
-          const to = await insertService(tx, {
-            applicationId: app.id,
-            type: from.type,
-            name: n,
-            minSimilarity: from.minSimilarity,
-          });
-          for (const f of await copyCollection(tx, from.id, to.id)) {
-            const bytes = await images.read(tx, from.id, f.fromExampleId);
-            if (!bytes) continue;
-            const s = await images.stage(to.id, f.toExampleId, bytes.bytes);
-            staged.push(s.discard);
-          }
-          if (to.type === 'recognition')
-            await publishIndexChange(tx, { origin: ADMIN_ORIGIN, service: to.id, op: 'reload' });
-          return to.id;
-        });
-        return this.get(user, app.id, id);
-      } catch (e) {
-        await Promise.all(staged.map((d) => d()));
-        throw e;
-      }
+      const to = await collections.cloneService(from.id, {
+        applicationId: app.id,
+        type: from.type,
+        name: n,
+        minSimilarity: from.minSimilarity,
+      });
+      return this.get(user, app.id, to.id);
     },
 
     /** Replaces the API key; the old value stops working at once on every process (keys are not cached). */
@@ -151,13 +123,7 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: ApplicationServices) {
     async remove(user: UserRow, appId: string, serviceId: string): Promise<void> {
       const app = await apps.access(user, appId, 'manage');
       const row = await find(app.id, serviceId);
-      const { imagePaths } = await db.transaction(async (tx) => {
-        const r = await deleteService(tx, row.id);
-        await notifyServicesGone(tx, [row]);
-        return r;
-      });
-      await images.removeFiles(imagePaths);
-      await images.removeServiceDirs([row.id]);
+      await collections.deleteService(row);
     },
 
     /** Requests per day over the last `days` days and the collection size. */
