@@ -1,14 +1,8 @@
 // Face geometry models: 68-point landmarks on an upright square crop, and embedding of a landmark-aligned chip.
 import { applyAffine, similarityTransform, type Affine } from './affine.js';
-import {
-  arcfaceFivePointTemplate,
-  DLIB_ALIGN_INDICES,
-  dlibChipTemplate,
-  dlibFivePointTemplate,
-  fivePointsFrom68,
-  keypointTemplate,
-} from './landmarks.js';
-import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
+import { DLIB_ALIGN_INDICES, dlibChipTemplate, fivePointsFrom68, keypointTemplate } from './landmarks.js';
+import { inputDims, type ModelInfo } from './manifest.js';
+import { embedderGeometry, inputProfile } from './profiles.js';
 import type { RawImage } from '../image.js';
 import { mirrorTensor, warpToTensor, type TensorSpec } from './preprocess.js';
 import type { ModelSession } from './session.js';
@@ -61,7 +55,7 @@ export class Landmarker68 {
     private readonly session: ModelSession,
     info: ModelInfo,
   ) {
-    this.spec = tensorSpec(info);
+    this.spec = inputProfile(info);
   }
 
   /** 68 iBUG points in image pixels for the face in `region` (outputs are x,y pairs in 0..1 of the crop). */
@@ -81,8 +75,8 @@ export class Landmarker68 {
 
 export class ChipEmbedder {
   readonly spec: TensorSpec;
-  /** 'dlib': dlib's chip from 51 of the 68 points; 'arcface': insightface's five-point 112x112 crop. */
-  readonly alignment: 'dlib' | 'arcface';
+  /** 'dlib': dlib's chip from 51 of the 68 points; 'five-point': onto the profile's template (ArcFace's 112 px crop). */
+  readonly alignment: 'dlib' | 'five-point';
   /** Whether each embedding is averaged with its mirror image's (the model's manifest default unless configured). */
   readonly mirror: boolean;
   private readonly fixedBatch: boolean;
@@ -93,17 +87,13 @@ export class ChipEmbedder {
     info: ModelInfo,
     mirror?: boolean,
   ) {
-    this.spec = tensorSpec(info);
-    const extra = (info.extra ?? {}) as { chipPadding?: number; alignment?: string; mirror?: boolean };
-    this.mirror = mirror ?? extra.mirror ?? true;
-    this.fixedBatch = info.input.shape[0] === 1;
-    this.alignment = extra.alignment === 'arcface' ? 'arcface' : 'dlib';
-    const size = this.spec.width;
-    const padding = extra.chipPadding ?? 0.25;
-    const five =
-      this.alignment === 'arcface' ? arcfaceFivePointTemplate(size) : dlibFivePointTemplate(size, padding);
-    this.template = this.alignment === 'arcface' ? five : dlibChipTemplate(size, padding);
-    this.keypointTemplate = keypointTemplate(five);
+    const g = embedderGeometry(info);
+    this.spec = g.input;
+    this.mirror = mirror ?? g.mirror;
+    this.fixedBatch = g.input.fixedBatch;
+    this.alignment = g.alignment;
+    this.template = g.alignment === 'five-point' ? g.template : dlibChipTemplate(g.chipSize, g.chipPadding);
+    this.keypointTemplate = keypointTemplate(g.template);
   }
 
   /** Chip-to-image map from detector keypoints (eyes, nose, mouth centre) when no landmark model ran. */
@@ -114,7 +104,7 @@ export class ChipEmbedder {
   /** Chip-to-image map from the 68 landmarks (least-squares similarity onto the embedder's template). */
   chipAffine(pts68: readonly Point[]): Affine {
     const pts =
-      this.alignment === 'arcface' ? fivePointsFrom68(pts68) : DLIB_ALIGN_INDICES.map((i) => pts68[i]);
+      this.alignment === 'five-point' ? fivePointsFrom68(pts68) : DLIB_ALIGN_INDICES.map((i) => pts68[i]);
     return similarityTransform(this.template, pts);
   }
 

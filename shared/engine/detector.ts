@@ -1,8 +1,16 @@
-// Face detection with a BlazeFace-family model over planned views; candidates in original-image pixels.
+// Face detection with a BlazeFace-family or SCRFD model (its profile says which) over planned views; candidates in
+// original-image pixels.
 import { applyAffine, affineScale } from './affine.js';
-import { blazeFaceAnchors, decodeBlazeFace, type AnchorConfig, type BlazeFaceRaw } from './blazeface.js';
+import { blazeFaceAnchors, decodeBlazeFace, type BlazeFaceRaw } from './blazeface.js';
 import { FACE_PROBABILITY } from './face-probability.js';
-import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
+import { inputDims, type ModelInfo } from './manifest.js';
+import {
+  detectorProfile,
+  type BlazeFaceProfile,
+  type DetectorProfile,
+  type ScrfdProfile,
+} from './profiles.js';
+import { decodeScrfd, scrfdAnchors } from './scrfd.js';
 import { suppressContained, weightedNms, type Candidate } from './nms.js';
 import type { RawImage } from '../image.js';
 import {
@@ -70,23 +78,24 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   pyramid: DEFAULT_PYRAMID_PLAN,
 };
 
-/** Reads the anchor layout and output layout of a BlazeFace-family model from its manifest entry. */
+/** The anchor layout and output layout of a BlazeFace-family model from its manifest entry. */
 export function blazeFaceLayout(info: ModelInfo): {
   spec: TensorSpec;
   anchors: Float32Array;
   split: (out: Record<string, Tensor>) => BlazeFaceRaw;
 } {
-  const spec = tensorSpec(info);
-  const extra = (info.extra ?? {}) as { anchors?: Partial<AnchorConfig>; keypoints?: number };
-  const cfg: AnchorConfig = {
-    inputSize: spec.width,
-    strides: extra.anchors?.strides ?? [spec.width / 16, spec.width / 8],
-    anchorsPerCell: extra.anchors?.anchorsPerCell ?? [2, 6],
-  };
-  const anchors = blazeFaceAnchors(cfg);
-  const keypoints = extra.keypoints ?? 6;
+  const profile = detectorProfile(info.id ?? info.file, info);
+  if (profile.format !== 'blazeface') throw new RangeError(`model ${profile.id} is not a BlazeFace detector`);
+  return blazeFaceProfileLayout(profile);
+}
+
+function blazeFaceProfileLayout(profile: BlazeFaceProfile): ReturnType<typeof blazeFaceLayout> {
+  const spec = profile.input;
+  const anchors = blazeFaceAnchors(profile.anchors);
+  const keypoints = profile.keypoints;
+  const outputNames = profile.outputNames;
   const split = (out: Record<string, Tensor>): BlazeFaceRaw => {
-    const ts = info.outputs.map((o) => out[o.name]).filter(Boolean);
+    const ts = outputNames.map((name) => out[name]).filter(Boolean);
     const last = (t: Tensor) => t.dims[t.dims.length - 1];
     if (ts.length === 1) {
       // one [1, N, 1 + 4 + 2k] tensor: logit first (human's BlazeFace)
@@ -114,6 +123,39 @@ export function blazeFaceLayout(info: ModelInfo): {
     };
   };
   return { spec, anchors, split };
+}
+
+/** A detector's input spec and its decoding of one run's outputs into candidates in input pixels. */
+export interface DetectorDecoder {
+  spec: TensorSpec;
+  decode(out: Record<string, Tensor>, minScore: number): Candidate[];
+}
+
+function scrfdDecoder(profile: ScrfdProfile): DetectorDecoder {
+  const { width, height } = profile.input;
+  const anchors = profile.strides.map((s) => scrfdAnchors(width, height, s, profile.anchorsPerCell));
+  const { scores, bboxes, kps } = profile.outputs;
+  return {
+    spec: profile.input,
+    decode: (out, minScore) =>
+      decodeScrfd(
+        profile.strides.map((stride, i) => ({
+          stride,
+          anchors: anchors[i],
+          scores: out[scores[i]].data,
+          bboxes: out[bboxes[i]].data,
+          ...(kps[i] ? { kps: out[kps[i]].data } : {}),
+        })),
+        minScore,
+      ),
+  };
+}
+
+/** The decoder for a detector profile (BlazeFace anchors and regressors, or SCRFD's strides). */
+export function detectorDecoder(profile: DetectorProfile): DetectorDecoder {
+  if (profile.format === 'scrfd') return scrfdDecoder(profile);
+  const { spec, anchors, split } = blazeFaceProfileLayout(profile);
+  return { spec, decode: (out, minScore) => decodeBlazeFace(split(out), anchors, minScore) };
 }
 
 /**
@@ -177,14 +219,15 @@ class ViewSampler {
   }
 }
 
+/** Runs any detector profile (BlazeFace-family or SCRFD; the name is the first one's) over the planned views. */
 export class BlazeFaceDetector {
-  private readonly layout: ReturnType<typeof blazeFaceLayout>;
+  private readonly layout: DetectorDecoder;
   constructor(
     private readonly session: ModelSession,
     info: ModelInfo,
     readonly settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
   ) {
-    this.layout = blazeFaceLayout(info);
+    this.layout = detectorDecoder(detectorProfile(info.id ?? info.file, info));
   }
 
   /** Every face over `minScore`, merged across views, in image pixels, best first. */
@@ -267,12 +310,12 @@ export class BlazeFaceDetector {
     isTile: boolean,
     minScore: number,
   ): Promise<Candidate[]> {
-    const { spec, anchors, split } = this.layout;
+    const { spec, decode } = this.layout;
     const data = sampler.tensor(view, isTile);
     const out = await this.session.run({ [this.session.inputNames[0]]: { data, dims: inputDims(spec) } });
     const scale = affineScale(view.toImage);
     const kept: Candidate[] = [];
-    for (const c of decodeBlazeFace(split(out), anchors, minScore)) {
+    for (const c of decode(out, minScore)) {
       const [x1, y1] = applyAffine(view.toImage, [c.x1, c.y1]);
       const [x2, y2] = applyAffine(view.toImage, [c.x2, c.y2]);
       const mapped = {

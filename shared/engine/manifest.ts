@@ -1,9 +1,16 @@
-// What the pipeline reads from models/manifest.json (a structural subset of models/src/spec.ts ManifestEntry).
+// What the pipeline reads from models/manifest.json (a structural subset of models/src/spec.ts ManifestEntry); the
+// typed reading of each entry is profiles.ts.
 import type { TensorSpec } from './preprocess.js';
 
 export interface ModelInfo {
+  /** The file's name, served at /models/<file> (a pack's model is named `pack.<pack>.<file>`). */
   file: string;
+  id?: string;
   task?: string;
+  description?: string;
+  sha256?: string;
+  /** Set for models loaded from a pack in the models folder: the pack's folder name. */
+  pack?: string;
   input: {
     name: string;
     shape: (number | string)[];
@@ -18,15 +25,6 @@ export interface ModelInfo {
 
 export interface ModelCatalog {
   models: Record<string, ModelInfo>;
-}
-
-/** The sampling spec for a model's image input ([N,H,W,C] or [N,C,H,W]). */
-export function tensorSpec(info: ModelInfo): TensorSpec {
-  const s = info.input.shape.map(Number);
-  const [height, width] = info.input.layout === 'NHWC' ? [s[1], s[2]] : [s[2], s[3]];
-  if (!(height > 0 && width > 0)) throw new RangeError(`model input ${info.input.name} has no fixed size`);
-  const grayscale = (info.extra as { grayscale?: [number, number, number] } | undefined)?.grayscale;
-  return { width, height, ...info.input, ...(grayscale ? { grayscale } : {}) };
 }
 
 /** Dims of a single-image batch for a model input of `spec`. */

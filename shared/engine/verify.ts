@@ -6,7 +6,8 @@
 // the engine's `rescue` (mask-rescue.ts) takes back when facemesh still sees some face and the mask head says with_mask.
 import { orientedSquare } from './align.js';
 import type { RawImage } from '../image.js';
-import { inputDims, tensorSpec, type ModelInfo } from './manifest.js';
+import { inputDims, type ModelInfo } from './manifest.js';
+import { inputProfile } from './profiles.js';
 import type { Candidate } from './nms.js';
 import { warpToTensor, type TensorSpec } from './preprocess.js';
 import type { ModelSession } from './session.js';
@@ -26,7 +27,7 @@ export class FaceVerifier {
      */
     readonly trustAbove = 1,
   ) {
-    this.spec = tensorSpec(info);
+    this.spec = inputProfile(info);
   }
 
   /** Face-presence probability of a candidate (its first two keypoints are the eyes). */

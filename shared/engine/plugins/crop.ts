@@ -1,7 +1,8 @@
 // Shared helpers for plugins that run a model on an upright square face crop.
 import { applyAffine, affineScale, type Affine } from '../affine.js';
 import { orientedSquare, type FaceRegion } from '../align.js';
-import { inputDims, tensorSpec, type ModelInfo } from '../manifest.js';
+import { inputDims, type ModelInfo } from '../manifest.js';
+import { cropModelProfile, inputProfile, type CropModelProfile } from '../profiles.js';
 import { warpToTensor, type TensorSpec } from '../preprocess.js';
 import type { ModelSession, Tensor } from '../session.js';
 import type { PluginDeps, FaceContext } from './index.js';
@@ -23,6 +24,7 @@ export function faceRegion(ctx: FaceContext, scale: number): FaceRegion {
 export interface CropModel {
   spec: TensorSpec;
   info: ModelInfo;
+  profile: CropModelProfile;
   /** Runs the model on `region`; returns its outputs and the crop-to-image map. */
   run(ctx: FaceContext, region: FaceRegion): Promise<{ out: Record<string, Tensor>; toImage: Affine }>;
 }
@@ -31,10 +33,11 @@ export async function loadCropModel(deps: PluginDeps, id: string, plugin: string
   const info = deps.catalog.models[id];
   if (!info) throw new PluginUnavailable(`The ${plugin} plugin needs model ${id}, which is not built`);
   const session: ModelSession = await deps.sessions.load(id);
-  const spec = tensorSpec(info);
+  const spec = inputProfile(info);
   return {
     spec,
     info,
+    profile: cropModelProfile(id, info),
     async run(ctx, region) {
       const toImage = orientedSquare(region.cx, region.cy, region.side, region.angle, spec.width);
       const data = warpToTensor(ctx.image, toImage, spec);

@@ -1,10 +1,12 @@
 // Emotion (7 FER classes) and liveness (anti-spoofing: `antispoof` and `liveness` models averaged).
+import { PluginUnavailable } from '../../errors.js';
 import { faceRegion, loadCropModel } from './crop.js';
 import type { PluginFactory } from './index.js';
 
 export const emotionPlugin: PluginFactory = async (deps) => {
   const model = await loadCropModel(deps, 'emotion', 'emotion');
-  const labels = (model.info.extra as { labels: string[] }).labels;
+  const labels = model.profile.labels;
+  if (!labels) throw new PluginUnavailable('model emotion names no labels');
   return async (ctx) => {
     const { out } = await model.run(ctx, faceRegion(ctx, 1.1));
     const p = out[model.info.outputs[0].name].data;
@@ -21,7 +23,7 @@ export const emotionPlugin: PluginFactory = async (deps) => {
 export const livenessPlugin: PluginFactory = async (deps) => {
   const antispoof = await loadCropModel(deps, 'antispoof', 'liveness');
   const liveness = await loadCropModel(deps, 'liveness', 'liveness');
-  const index = (liveness.info.extra as { scoreIndex?: number }).scoreIndex ?? 0;
+  const index = liveness.profile.scoreIndex ?? 0;
   return async (ctx) => {
     const region = faceRegion(ctx, 1.0);
     const a = (await antispoof.run(ctx, region)).out.real.data[0];
