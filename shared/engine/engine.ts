@@ -3,6 +3,7 @@ import type { RawImage } from '../image.js';
 import { PluginUnavailable } from '../errors.js';
 import { ChipEmbedder, Landmarker68, orientedSquare, regionFromPoints, type FaceRegion } from './align.js';
 import { calibrationFor } from './calibration.js';
+import { DEFAULT_EMBEDDER, PIPELINE_VERSION, embedderModel, listEmbedders } from './embedders.js';
 import { faceProbability, rawScoreFor, roundProbability } from './face-probability.js';
 import { BlazeFaceDetector, DEFAULT_DETECTOR_SETTINGS, type DetectorSettings } from './detector.js';
 import { applyAffine, type Affine } from './affine.js';
@@ -43,15 +44,7 @@ export interface EngineConfig {
   verifier?: string;
 }
 
-/**
- * The embedder chosen by LFW View 1 (devtrain 99.50 %, devtest 99.30 % through the whole pipeline, against 99.32 % and
- * 98.90 % for face-api's 128-d ResNet, which `embedder: 'faceapi-recognition'` still selects). Stored examples of another
- * embedder are re-embedded from their images when the server starts (services/face-services.ts).
- */
-export const DEFAULT_EMBEDDER = 'faceplugin-recognition';
-
-/** Bumped whenever detection/alignment changes embeddings, so stored embeddings can be told apart. */
-const PIPELINE_VERSION = 1;
+export { DEFAULT_EMBEDDER } from './embedders.js';
 
 const now = (): number => performance.now();
 
@@ -82,6 +75,20 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
   // Without the landmark model, alignment falls back to the detector's keypoints (less accurate).
   const landmarker = lm && new Landmarker68(lm, info(ids.landmarks));
   const embedder = new ChipEmbedder(emb, info(ids.embedder), cfg.mirror);
+  // Other embedders (a service's choice, AnalyzeOptions.embedder) load on first use.
+  const embedders = new Map<string, Promise<ChipEmbedder>>([[ids.embedder, Promise.resolve(embedder)]]);
+  const embedderFor = (id: string | undefined): Promise<ChipEmbedder> => {
+    const model = id ? embedderModel(id) : ids.embedder;
+    let e = embedders.get(model);
+    if (!e) {
+      const m = info(model);
+      if (m.task !== 'embedder') throw new PluginUnavailable(`model ${model} is not an embedder`);
+      e = cfg.sessions.load(model).then((s) => new ChipEmbedder(s, m, cfg.mirror));
+      embedders.set(model, e);
+      e.catch(() => embedders.delete(model));
+    }
+    return e;
+  };
   const calibration = calibrationFor(ids.embedder);
   const cropScale = cfg.landmarkCrop ?? 1.1;
   const refine = cfg.landmarkRefine ?? 0;
@@ -116,7 +123,7 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
   }
 
   /** Whole-box chip when there are neither landmarks nor keypoints (detectFaces=false without a landmark model). */
-  const boxChip = (c: Candidate): Affine =>
+  const boxChip = (c: Candidate, embedder: ChipEmbedder): Affine =>
     orientedSquare(
       (c.x1 + c.x2) / 2,
       (c.y1 + c.y2) / 2,
@@ -124,23 +131,24 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       0,
       embedder.spec.width,
     );
-  const chipFor = (c: Candidate, pts68: Point[] | undefined): Affine =>
+  const chipFor = (c: Candidate, pts68: Point[] | undefined, embedder: ChipEmbedder): Affine =>
     pts68
       ? embedder.chipAffine(pts68)
       : c.keypoints.length >= 4
         ? embedder.chipAffineFromKeypoints(c.keypoints)
-        : boxChip(c);
+        : boxChip(c, embedder);
   const fivePoints = (c: Candidate, pts68: Point[] | undefined): Point[] =>
     pts68
       ? fivePointsFrom68(pts68)
       : c.keypoints.length >= 4
         ? fivePointsFromKeypoints(c.keypoints)
-        : dlibFivePointTemplate(embedder.spec.width).map((p) => applyAffine(boxChip(c), p));
+        : dlibFivePointTemplate(embedder.spec.width).map((p) => applyAffine(boxChip(c, embedder), p));
 
   async function analyze(raw: RawImage, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     // Names Visor does not know are ignored, as CompreFace's PluginManager.filter_face_plugins ignores them.
     const requested = (opts.plugins ?? []).filter((p) => PLUGINS.includes(p));
     const image = raw;
+    const chipEmbedder = await embedderFor(opts.embedder);
     const execution_time: Record<string, number> = {};
     let candidates: Candidate[];
     // det_prob_threshold is on CompreFace's scale; the detector's scores are raw (face-probability.ts)
@@ -178,8 +186,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
         landmarks: fivePoints(c, pts68).map(([x, y]) => [Math.round(x), Math.round(y)]),
         execution_time: times,
       };
-      const chip = chipFor(c, pts68);
-      const embed = () => embedder.embed(image, chip);
+      const chip = chipFor(c, pts68, chipEmbedder);
+      const embed = () => chipEmbedder.embed(image, chip);
       const ctx: FaceContext = {
         image,
         candidate: c,
@@ -214,6 +222,7 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
   return {
     embedderId: `${ids.embedder}@${PIPELINE_VERSION}`,
     embeddingSize: Number(info(ids.embedder).outputs[0].shape.at(-1)),
+    embedders: listEmbedders(cfg.catalog),
     versions,
     analyze,
     similarity: (a, b) => calibratedSimilarity(l2distance(a, b), calibration),

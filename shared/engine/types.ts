@@ -1,5 +1,6 @@
 // The face engine's public contract: what the server, the CLI and the browser call. Pure types, no runtime.
 import type { RawImage } from '../image.js';
+import type { EmbedderInfo } from './embedders.js';
 
 export type Point = [number, number];
 
@@ -79,6 +80,11 @@ export interface AnalyzeOptions {
   plugins?: readonly PluginName[];
   /** false: the whole image is one face (CompreFace's detect_faces=false). */
   detectFaces?: boolean;
+  /**
+   * Embedder model (`faceapi-recognition`, or a key `faceapi-recognition@1`) for the embeddings; undefined = the
+   * engine's own (`embedderId`). A face service passes its own (shared/engine/embedders.ts).
+   */
+  embedder?: string;
 }
 
 export interface AnalyzeResult {
@@ -93,6 +99,8 @@ export interface FaceEngine {
   /** Identifies the embedder (e.g. `face-api-resnet128@1`); stored with every embedding. */
   readonly embedderId: string;
   readonly embeddingSize: number;
+  /** The embedders a face service may choose (`AnalyzeOptions.embedder`), this engine's own included. */
+  readonly embedders?: readonly EmbedderInfo[];
   /** Version string per plugin/stage, for CompreFace's `plugins_versions`. */
   readonly versions: Record<string, string>;
   analyze(image: RawImage, opts?: AnalyzeOptions): Promise<AnalyzeResult>;

@@ -12,6 +12,8 @@ export interface ServiceRow {
   name: string;
   /** null: the server-wide default applies. */
   minSimilarity: number | null;
+  /** The embedder key (`model@version`) of the service's collection (issue 17.1). */
+  embedder: string;
 }
 
 /** A service as its application's members see it. */
@@ -19,16 +21,34 @@ export interface AppServiceRow extends ServiceRow {
   createdAt: Date;
 }
 
-const columns = `id, application_id as "applicationId", api_key as "apiKey", type, name, min_similarity as "minSimilarity"`;
+const columns = `id, application_id as "applicationId", api_key as "apiKey", type, name, min_similarity as "minSimilarity",
+  embedder || '@' || embedder_version as embedder`;
 const serviceColumns = `${columns}, created_at as "createdAt"`;
 
 export async function insertService(
   q: Queryable,
-  s: { applicationId: string; type: ServiceType; name: string; minSimilarity?: number | null },
+  s: {
+    applicationId: string;
+    type: ServiceType;
+    name: string;
+    minSimilarity?: number | null;
+    /** Embedder model and pipeline version; the column defaults when absent. */
+    embedder?: { model: string; version: number };
+  },
 ): Promise<ServiceRow> {
   const rows = await q.query<ServiceRow>(
-    `insert into services (id, application_id, api_key, type, name, min_similarity) values ($1, $2, $3, $4, $5, $6) returning ${columns}`,
-    [randomUUID(), s.applicationId, randomUUID(), s.type, s.name, s.minSimilarity ?? null],
+    `insert into services (id, application_id, api_key, type, name, min_similarity, embedder, embedder_version)
+     values ($1, $2, $3, $4, $5, $6, coalesce($7, 'faceplugin-recognition'), coalesce($8::integer, 1)) returning ${columns}`,
+    [
+      randomUUID(),
+      s.applicationId,
+      randomUUID(),
+      s.type,
+      s.name,
+      s.minSimilarity ?? null,
+      s.embedder?.model ?? null,
+      s.embedder?.version ?? null,
+    ],
   );
   return rows[0];
 }

@@ -49,6 +49,7 @@ export async function createPooledEngine(opts: PoolOptions): Promise<PooledEngin
   return {
     embedderId: info.embedderId,
     embeddingSize: info.embeddingSize,
+    embedders: info.embedders,
     versions: info.versions,
     get ready() {
       return pool.ready;

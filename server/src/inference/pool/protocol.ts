@@ -1,6 +1,7 @@
 // The typed message protocol between the inference pool and its worker threads, and the helpers both
 // sides use: transfer lists (pixels and embeddings move, they are not copied) and errors across threads.
 import * as errors from '../../../../shared/errors.js';
+import type { EmbedderInfo } from '../../../../shared/engine/embedders.js';
 import type { AnalyzeOptions, AnalyzeResult } from '../../../../shared/engine/types.js';
 import type { RawImage } from '../../../../shared/image.js';
 
@@ -31,6 +32,7 @@ export type ToWorker = { type: 'job'; id: number; job: Job } | { type: 'close' }
 export interface EngineInfo {
   embedderId: string;
   embeddingSize: number;
+  embedders?: readonly EmbedderInfo[];
   versions: Record<string, string>;
 }
 

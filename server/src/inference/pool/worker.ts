@@ -22,7 +22,12 @@ try {
   engine = await createServerEngine({ intraOpThreads: init.intraOpThreads, modelsDir: init.modelsDir });
   post({
     type: 'ready',
-    info: { embedderId: engine.embedderId, embeddingSize: engine.embeddingSize, versions: engine.versions },
+    info: {
+      embedderId: engine.embedderId,
+      embeddingSize: engine.embeddingSize,
+      embedders: engine.embedders,
+      versions: engine.versions,
+    },
   });
 } catch (e) {
   post({ type: 'loadFailed', error: serializeError(e) });
