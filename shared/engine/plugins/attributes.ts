@@ -1,7 +1,7 @@
 // Age and gender from `faceres` (HSE FaceRes: 100 one-year age bins + a male sigmoid), run once per face for both.
 import type { Age, Gender } from '../types.js';
 import { faceRegion, loadCropModel, memo } from './crop.js';
-import type { FaceContext, PluginDeps, PluginFactory } from './index.js';
+import type { FaceContext, PluginDeps, PluginDescriptor, PluginFactory } from './contract.js';
 
 /** The shortest run of one-year bins holding at least `mass` of the distribution (ties: the more probable). */
 export function ageRange(p: ArrayLike<number>, mass = 0.5): Age {
@@ -49,4 +49,19 @@ export const genderPlugin: PluginFactory = async (deps) => {
   return async (ctx) => {
     ctx.face.gender = genderFrom((await run(ctx)).male);
   };
+};
+
+export const ageDescriptor: PluginDescriptor = {
+  name: 'age',
+  field: 'age',
+  models: ['faceres'],
+  version: 'visor.age',
+  create: agePlugin,
+};
+export const genderDescriptor: PluginDescriptor = {
+  name: 'gender',
+  field: 'gender',
+  models: ['faceres'],
+  version: 'visor.gender',
+  create: genderPlugin,
 };

@@ -5,7 +5,7 @@ import { inputDims, type ModelInfo } from '../manifest.js';
 import { cropModelProfile, inputProfile, type CropModelProfile } from '../profiles.js';
 import { warpToTensor, type TensorSpec } from '../preprocess.js';
 import type { ModelSession, Tensor } from '../session.js';
-import type { PluginDeps, FaceContext } from './index.js';
+import type { PluginDeps, FaceContext } from './contract.js';
 import { PluginUnavailable } from '../../errors.js';
 import type { Point } from '../types.js';
 

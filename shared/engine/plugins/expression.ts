@@ -1,7 +1,7 @@
 // Emotion (7 FER classes) and liveness (anti-spoofing: `antispoof` and `liveness` models averaged).
 import { PluginUnavailable } from '../../errors.js';
 import { faceRegion, loadCropModel } from './crop.js';
-import type { PluginFactory } from './index.js';
+import type { PluginDescriptor, PluginFactory } from './contract.js';
 
 export const emotionPlugin: PluginFactory = async (deps) => {
   const model = await loadCropModel(deps, 'emotion', 'emotion');
@@ -32,4 +32,19 @@ export const livenessPlugin: PluginFactory = async (deps) => {
     ctx.face.liveness =
       real > 0.5 ? { value: 'real', probability: real } : { value: 'spoof', probability: 1 - real };
   };
+};
+
+export const emotionDescriptor: PluginDescriptor = {
+  name: 'emotion',
+  field: 'emotion',
+  models: ['emotion'],
+  version: 'visor.emotion',
+  create: emotionPlugin,
+};
+export const livenessDescriptor: PluginDescriptor = {
+  name: 'liveness',
+  field: 'liveness',
+  models: ['antispoof', 'liveness'],
+  version: 'visor.liveness',
+  create: livenessPlugin,
 };

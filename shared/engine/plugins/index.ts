@@ -1,53 +1,50 @@
-// Plugin registry: each plugin name maps to a factory that loads its models once and returns a per-face runner.
-import type { Affine } from '../affine.js';
-import type { ModelCatalog } from '../manifest.js';
-import { agePlugin, genderPlugin } from './attributes.js';
-import { emotionPlugin, livenessPlugin } from './expression.js';
+// The plugin registry: one descriptor per plugin name (contract.ts says what a descriptor is).
+import { ageDescriptor, genderDescriptor } from './attributes.js';
+import type { PluginDescriptor, PluginFactory } from './contract.js';
 import { memo } from './crop.js';
-import { maskPlugin } from './mask.js';
-import { landmarks3dPlugin, posePlugin } from './mesh.js';
-import { qualityPlugin } from './quality.js';
-import type { Candidate } from '../nms.js';
-import type { RawImage } from '../../image.js';
-import type { SessionProvider } from '../session.js';
-import type { FaceAnalysis, PluginName, Point } from '../types.js';
+import { emotionDescriptor, livenessDescriptor } from './expression.js';
+import { maskDescriptor } from './mask.js';
+import { landmarks3dDescriptor, poseDescriptor } from './mesh.js';
+import { qualityDescriptor } from './quality.js';
+import type { PluginName } from '../types.js';
 
-/** Everything a plugin may read about one face; it writes its result into `face`. */
-export interface FaceContext {
-  image: RawImage;
-  candidate: Candidate;
-  /** 68 iBUG points, when the landmark model is available. */
-  landmarks68: Point[] | undefined;
-  face: FaceAnalysis;
-  /** Chip-to-image map of the aligned face (dlib's 150x150 chip geometry). */
-  chip: Affine;
-  /** Embeds the aligned chip (the engine's embedder). */
-  embed: () => Promise<Float32Array>;
-  /** Results shared between plugins of one face (see crop.ts memo). */
-  memo: Map<string, unknown>;
-}
+export type { FaceContext, PluginDeps, PluginDescriptor, PluginFactory, PluginRunner } from './contract.js';
 
-export type PluginRunner = (ctx: FaceContext) => Promise<void>;
-export interface PluginDeps {
-  sessions: SessionProvider;
-  catalog: ModelCatalog;
-}
-export type PluginFactory = (deps: PluginDeps) => Promise<PluginRunner>;
+/** The five points are always computed; the plugin only reports them (and their time) in CompreFace's shape. */
+const landmarksDescriptor: PluginDescriptor = {
+  name: 'landmarks',
+  field: 'landmarks',
+  models: [],
+  version: 'visor.landmarks',
+  create: () => Promise.resolve(async () => {}),
+};
 
-export const PLUGIN_RUNNERS: Record<PluginName, PluginFactory> = {
-  // The five points are always computed; the plugin only reports them (and their time) in CompreFace's shape.
-  landmarks: () => Promise.resolve(async () => {}),
-  calculator: () =>
+/** The embedding, shared with the mask plugin's memo, so asking for both embeds the face once. */
+const calculatorDescriptor: PluginDescriptor = {
+  name: 'calculator',
+  field: 'embedding',
+  models: [],
+  version: 'visor.calculator',
+  create: () =>
     Promise.resolve(async (ctx) => {
-      // Shared with the mask plugin's memo, so asking for both embeds the face once.
       ctx.face.embedding ??= await memo('embedding', ctx, ctx.embed);
     }),
-  age: agePlugin,
-  gender: genderPlugin,
-  pose: posePlugin,
-  emotion: emotionPlugin,
-  liveness: livenessPlugin,
-  landmarks3d: landmarks3dPlugin,
-  quality: qualityPlugin,
-  mask: maskPlugin,
 };
+
+export const PLUGIN_DESCRIPTORS: Record<PluginName, PluginDescriptor> = {
+  landmarks: landmarksDescriptor,
+  calculator: calculatorDescriptor,
+  age: ageDescriptor,
+  gender: genderDescriptor,
+  pose: poseDescriptor,
+  emotion: emotionDescriptor,
+  liveness: livenessDescriptor,
+  landmarks3d: landmarks3dDescriptor,
+  quality: qualityDescriptor,
+  mask: maskDescriptor,
+};
+
+/** Each plugin's factory by name (what the engine calls). */
+export const PLUGIN_RUNNERS = Object.fromEntries(
+  Object.values(PLUGIN_DESCRIPTORS).map((d) => [d.name, d.create]),
+) as Record<PluginName, PluginFactory>;

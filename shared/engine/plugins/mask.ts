@@ -7,7 +7,7 @@ import { warpToTensor } from '../preprocess.js';
 import type { RawImage } from '../../image.js';
 import type { Point } from '../types.js';
 import { memo } from './crop.js';
-import type { FaceContext, PluginFactory } from './index.js';
+import type { FaceContext, PluginDescriptor, PluginFactory } from './contract.js';
 
 /** CompreFace's labels (embedding-calculator/src/services/facescan/plugins/insightface/facemask/facemask.py). */
 export const MASK_LABELS = ['without_mask', 'with_mask', 'mask_weared_incorrect'] as const;
@@ -179,4 +179,12 @@ export const maskPlugin: PluginFactory = () => {
   return Promise.resolve(async (ctx) => {
     ctx.face.mask = maskResult(h, applyHead(h, await faceMaskFeatures(ctx)));
   });
+};
+
+export const maskDescriptor: PluginDescriptor = {
+  name: 'mask',
+  field: 'mask',
+  models: [],
+  version: 'visor.mask',
+  create: maskPlugin,
 };

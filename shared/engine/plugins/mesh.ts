@@ -1,7 +1,7 @@
 // Dense face mesh (MediaPipe facemesh, 468 points) and the head pose derived from it.
 import type { Pose } from '../types.js';
 import { cropPointsToImage, faceRegion, loadCropModel, memo } from './crop.js';
-import type { FaceContext, PluginDeps, PluginFactory } from './index.js';
+import type { FaceContext, PluginDeps, PluginDescriptor, PluginFactory } from './contract.js';
 
 type P3 = [number, number, number];
 
@@ -51,3 +51,18 @@ export const posePlugin: PluginFactory = async (deps) => {
 };
 
 export { facemesh };
+
+export const landmarks3dDescriptor: PluginDescriptor = {
+  name: 'landmarks3d',
+  field: 'landmarks3d',
+  models: ['facemesh'],
+  version: 'visor.landmarks3d',
+  create: landmarks3dPlugin,
+};
+export const poseDescriptor: PluginDescriptor = {
+  name: 'pose',
+  field: 'pose',
+  models: ['facemesh'],
+  version: 'visor.pose',
+  create: posePlugin,
+};

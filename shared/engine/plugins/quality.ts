@@ -1,7 +1,11 @@
-// Enrolment quality: face size, sharpness (variance of the Laplacian on the aligned grey chip) and pose.
+// Enrolment quality: face size, sharpness (variance of the Laplacian on the inner face, located by the five
+// landmarks) and pose.
+import { similarityTransform, type Affine } from '../affine.js';
+import { dlibFivePointTemplate, fivePointsFrom68, fivePointsFromKeypoints } from '../landmarks.js';
 import { warpToTensor } from '../preprocess.js';
+import type { Point } from '../types.js';
 import { facemesh, poseFromMesh } from './mesh.js';
-import type { PluginFactory } from './index.js';
+import type { FaceContext, PluginDescriptor, PluginFactory } from './contract.js';
 
 /** Variance of the 4-neighbour Laplacian of a grey image (0..255). */
 export function laplacianVariance(grey: Float32Array, width: number, height: number): number {
@@ -19,6 +23,28 @@ export function laplacianVariance(grey: Float32Array, width: number, height: num
   return n ? sq / n - (sum / n) ** 2 : 0;
 }
 
+/** Side of the sharpness window in pixels. */
+export const SHARPNESS_WINDOW = 112;
+
+/**
+ * Where the five points sit in the sharpness window: the inner 112 px of dlib's 150 px chip (padding 0.25), i.e. brows
+ * to chin and cheek to cheek at 1.12 window pixels per mean-face unit. Fixed here, not taken from the embedder's chip,
+ * so a face's sharpness is the same whichever embedder the engine runs (ArcFace's 112 px chip or face-api's 150 px).
+ */
+const INNER_FACE_TEMPLATE: Point[] = dlibFivePointTemplate(150, 0.25).map(([x, y]) => [x - 19, y - 19]);
+
+/** The face's five points in image pixels, unrounded: from the 68 landmarks, else the detector's keypoints. */
+function fivePointsOf(ctx: FaceContext): Point[] {
+  if (ctx.landmarks68) return fivePointsFrom68(ctx.landmarks68);
+  if (ctx.candidate.keypoints.length >= 4) return fivePointsFromKeypoints(ctx.candidate.keypoints);
+  return ctx.face.landmarks;
+}
+
+/** Window-to-image map of the inner face (SHARPNESS_WINDOW pixels) fitted on the five points. */
+export function sharpnessWindow(five: readonly Point[]): Affine {
+  return similarityTransform(INNER_FACE_TEMPLATE, five);
+}
+
 export const QUALITY_LIMITS = { minFaceSize: 80, minSharpness: 40, maxYaw: 30, maxPitch: 25 };
 
 export const qualityPlugin: PluginFactory = async (deps) => {
@@ -26,18 +52,8 @@ export const qualityPlugin: PluginFactory = async (deps) => {
   return async (ctx) => {
     const { x_min, y_min, x_max, y_max } = ctx.face.box;
     const faceSize = Math.min(x_max - x_min, y_max - y_min);
-    const size = 112; // the inner face of the 150 px chip, where blur matters
-    const margin = 19;
-    const chip = ctx.chip;
-    const inner: typeof chip = [
-      chip[0],
-      chip[1],
-      chip[0] * margin + chip[1] * margin + chip[2],
-      chip[3],
-      chip[4],
-      chip[3] * margin + chip[4] * margin + chip[5],
-    ];
-    const grey = warpToTensor(ctx.image, inner, {
+    const size = SHARPNESS_WINDOW;
+    const grey = warpToTensor(ctx.image, sharpnessWindow(fivePointsOf(ctx)), {
       width: size,
       height: size,
       layout: 'NHWC',
@@ -68,4 +84,12 @@ export const qualityPlugin: PluginFactory = async (deps) => {
       sharpness: Math.round(sharpness * 10) / 10,
     };
   };
+};
+
+export const qualityDescriptor: PluginDescriptor = {
+  name: 'quality',
+  field: 'quality',
+  models: ['facemesh'],
+  version: 'visor.quality',
+  create: qualityPlugin,
 };
