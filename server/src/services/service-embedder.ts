@@ -16,6 +16,8 @@ export function offeredEmbedders(engine: EngineView): readonly EmbedderInfo[] {
   if (engine.embedders?.length) return engine.embedders;
   const model = embedderModel(engine.embedderId);
   const version = Number(engine.embedderId.split('@')[1] ?? 1);
+  // The engine's own similarity: its calibration is not known here (c1 = 0 marks it unused).
+  const calibration = { c0: 0, c1: 0 };
   return [
     {
       model,
@@ -23,6 +25,7 @@ export function offeredEmbedders(engine: EngineView): readonly EmbedderInfo[] {
       key: engine.embedderId,
       dim: engine.embeddingSize,
       description: model,
+      calibration,
       default: true,
     },
   ];
@@ -78,6 +81,6 @@ export function embedderOf(engine: EngineView, key: string): ServiceEmbedder {
     key,
     model: info.model,
     dim: info.dim,
-    similarity: key === engine.embedderId ? engine.similarity : embedderSimilarity(key),
+    similarity: key === engine.embedderId ? engine.similarity : embedderSimilarity(info),
   };
 }
