@@ -1,6 +1,8 @@
-// `npm run eval [-- --only lfw|detection|mask] [--limit N] [--json FILE] [--detect-mode fast|accurate]`: detection,
-// LFW View 1 and the mask plugin through the real pipeline, printed as tables; whatever is absent (eval data,
-// models) is skipped with a message.
+// `npm run eval [-- --only lfw|detection|mask] [--limit N] [--json FILE] [--detect-mode fast|accurate]
+// [--embedder ID]`: detection, LFW View 1 and the mask plugin through the real pipeline, printed as tables; whatever
+// is absent (eval data, models) is skipped with a message. --embedder: the embedder a face service may choose
+// (faceplugin-recognition, the default, or faceapi-recognition): LFW accuracy, its calibration fit and the
+// CompreFace identities are that embedder's.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -25,12 +27,12 @@ const samplesDir = join(root, 'test/fixtures/compreface-samples');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
-async function loadEngine(): Promise<FaceEngine | string> {
+async function loadEngine(embedder?: string): Promise<FaceEngine | string> {
   if (!existsSync(join(root, 'models/manifest.json')))
     return 'models/manifest.json is missing (run `npm run build`)';
   try {
     const { createServerEngine } = await import('../../server/src/inference/engine.js');
-    return await createServerEngine();
+    return await createServerEngine(embedder ? { embedder } : {});
   } catch (e) {
     return `the engine could not start: ${e instanceof Error ? e.message : String(e)} (models missing? run \`npm run build\`)`;
   }
@@ -181,6 +183,7 @@ async function main(): Promise<number> {
       limit: { type: 'string' },
       json: { type: 'string' },
       'detect-mode': { type: 'string' },
+      embedder: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -192,7 +195,7 @@ async function main(): Promise<number> {
   ) {
     log(
       'usage: npm run eval -- [--only lfw|detection|mask] [--limit N (pairs per LFW set)] [--json FILE] ' +
-        '[--detect-mode fast|accurate]',
+        '[--detect-mode fast|accurate] [--embedder faceplugin-recognition|faceapi-recognition]',
     );
     return values.help ? 0 : 2;
   }
@@ -201,7 +204,7 @@ async function main(): Promise<number> {
     log(`--limit must be a whole number of pairs, got ${values.limit}`);
     return 2;
   }
-  const loaded = await loadEngine();
+  const loaded = await loadEngine(values.embedder);
   if (typeof loaded === 'string') {
     say(`eval skipped: ${loaded}`);
     return 0;
@@ -211,6 +214,7 @@ async function main(): Promise<number> {
     ? { ...loaded, analyze: (image, opts) => loaded.analyze(image, { ...opts, detectMode: mode }) }
     : loaded;
   if (mode) say(`detect_mode=${mode}\n`);
+  say(`embedder: ${engine.embedderId} (${engine.embeddingSize}-d)\n`);
   const report: Record<string, unknown> = { embedderId: engine.embedderId, date: new Date().toISOString() };
   const missing = (what: string) =>
     say(`${what} skipped: ${evalData} not found (the evaluation photos live outside the repository)\n`);
