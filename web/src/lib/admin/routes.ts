@@ -10,7 +10,9 @@ export const ADMIN_ROUTES = [
   'apps',
   'app',
   'service',
+  'events',
   'account',
+  'users',
 ] as const;
 export type AdminRoute = (typeof ADMIN_ROUTES)[number];
 
@@ -23,7 +25,9 @@ export const ADMIN_TITLES: Record<AdminRoute, string> = {
   apps: 'Applications',
   app: 'Application',
   service: 'Service dashboard',
+  events: 'Kiosk events',
   account: 'Account',
+  users: 'Users',
 };
 
 /** Pages for someone who is not logged in; the others show the log-in form until they are. */
