@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { insertUser, type UserRow } from '../../server/src/repositories/users.js';
 import type { Role } from '../../server/src/services/admin/roles.js';
-import { describeStorage } from '../storage/backends.js';
+import { describeOnOneDatabase } from '../storage/backends.js';
 import { agent, buildAdminApp, makeUser, type Agent } from './harness.js';
 
 const ACTORS = [
@@ -200,7 +200,8 @@ function expected(c: Case, actor: Actor): number {
   }
 }
 
-describeStorage('authorisation matrix', (get) => {
+// the rules above the admin repositories (their SQL runs on both databases in the other admin suites)
+describeOnOneDatabase('authorisation matrix', (get) => {
   const agents = {} as Record<Actor, Agent>;
   const ids = {} as Record<Actor, string>;
   let appOwnerRow: UserRow;

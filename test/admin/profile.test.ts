@@ -1,10 +1,11 @@
 // Editing your own profile through the admin API: PUT /admin/me changes the first and last name (as at
 // sign-up: optional, at most 100 characters), needs a session, and GET /admin/me then answers the new name.
 import { expect, it } from 'vitest';
-import { describeStorage } from '../storage/backends.js';
+import { describeOnOneDatabase } from '../storage/backends.js';
 import { agent, buildAdminApp } from './harness.js';
 
-describeStorage('the admin API changes your name', (get) => {
+// the rules above the admin repositories (their SQL runs on both databases in the other admin suites)
+describeOnOneDatabase('the admin API changes your name', (get) => {
   it('renames the logged-in user, refuses an overlong name and an anonymous caller', async () => {
     const { app } = buildAdminApp(get().config, get().db);
     const me = agent(app);

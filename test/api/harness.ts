@@ -1,5 +1,6 @@
-// The API test harness: every suite runs twice, on embedded PGlite (temp dir) and on the real PostgreSQL server
-// (a fresh database per suite, dropped after), with the real engine; the app is driven through `app.request()`.
+// The API test harness: a suite runs on embedded PGlite (a copy of the migrated template, see
+// test/storage/backends.ts) and, where the database matters, also on the real PostgreSQL server (a fresh database
+// per suite, dropped after), with the real engine; the app is driven through `app.request()`.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { decodeImage } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import type { FaceServices, ServiceType } from '../../server/src/services/types.js';
+import { seedPglite } from '../storage/backends.js';
 
 const root = new URL('../../', import.meta.url);
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -54,6 +56,7 @@ function engine(): Promise<FaceEngine> {
 
 async function openTestDb(kind: DatabaseKind, dataDir: string): Promise<{ db: Db; drop(): Promise<void> }> {
   if (kind === 'pglite') {
+    await seedPglite(dataDir);
     const db = await openDatabase({ databaseUrl: undefined, dataDir });
     return { db, drop: () => db.close() };
   }
@@ -73,9 +76,22 @@ async function openTestDb(kind: DatabaseKind, dataDir: string): Promise<{ db: Db
 
 const quiet = createLogger('error', () => {});
 
-/** Declares `suite` once per database; `ctx()` gives the running suite's app, keys and services. */
+/** Declares `suite` on PGlite; `ctx()` gives the running suite's app, keys and services. */
 export function describeApi(name: string, suite: (ctx: () => ApiContext) => void): void {
-  for (const kind of DATABASES) {
+  declareApi(name, ['pglite'], suite);
+}
+
+/** Declares `suite` once per database, for suites where the database matters (SQL behind the endpoint). */
+export function describeApiOnEachDatabase(name: string, suite: (ctx: () => ApiContext) => void): void {
+  declareApi(name, DATABASES, suite);
+}
+
+function declareApi(
+  name: string,
+  kinds: readonly DatabaseKind[],
+  suite: (ctx: () => ApiContext) => void,
+): void {
+  for (const kind of kinds) {
     describe(`${name} [${kind}]`, () => {
       let current: ApiContext | undefined;
       let cleanup: (() => Promise<void>) | undefined;

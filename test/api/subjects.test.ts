@@ -1,10 +1,11 @@
 // /api/v1/recognition/subjects: create, list, rename and merge, delete one and all.
 import { expect, it } from 'vitest';
-import { client, describeApi, read, sample } from './harness.js';
+import { client, describeApiOnEachDatabase, read, sample } from './harness.js';
 
 const SUBJECTS = '/api/v1/recognition/subjects';
 
-describeApi('subjects', (ctx) => {
+// subject names are stored, compared and merged by SQL: both databases
+describeApiOnEachDatabase('subjects', (ctx) => {
   const rec = () => client(ctx().app, ctx().keys.recognition);
   const names = async () => (await read<{ subjects: string[] }>(rec().get(SUBJECTS))).body.subjects.sort();
 

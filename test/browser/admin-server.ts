@@ -13,6 +13,7 @@ import { createAdminServices, createRequestCounter } from '../../server/src/serv
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { webApp } from '../../server/src/web/index.js';
 import { listen } from '../web/browser.js';
+import { seedPglite } from '../storage/backends.js';
 
 export interface AdminServer {
   origin: string;
@@ -24,6 +25,7 @@ export async function startAdminServer(webDir: string): Promise<AdminServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-admin-server-'));
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
   const logger = createLogger('error', () => {});
+  await seedPglite(dataDir);
   const db = await openDatabase({ databaseUrl: undefined, dataDir });
   const engine = await createServerEngine();
   const services = await createFaceServices({ config, db, engine, decode: decodeImage });

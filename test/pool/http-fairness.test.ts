@@ -16,6 +16,7 @@ import { decodeImage } from '../../server/src/image/decode.js';
 import { createPooledEngine, type PooledEngine } from '../../server/src/inference/pool/index.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import { syntheticPng } from '../image/png.js';
+import { seedPglite } from '../storage/backends.js';
 
 let dataDir: string;
 let engine: PooledEngine;
@@ -37,6 +38,7 @@ beforeAll(async () => {
     jobTimeoutMs: 4000,
     workerEntry: new URL('./crashing-worker.ts', import.meta.url),
   });
+  await seedPglite(dataDir);
   db = await openDatabase(config);
   services = await createFaceServices({ config, db, engine, decode: decodeImage });
   keyA = (await services.createService({ type: 'recognition', name: 'door' })).apiKey;

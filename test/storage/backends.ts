@@ -1,6 +1,10 @@
 // Runs one storage suite against both databases Visor supports: embedded PGlite (a temp dir) and the real
-// PostgreSQL server (a fresh, uniquely named database per suite, dropped afterwards).
-import { mkdtempSync, rmSync } from 'node:fs';
+// PostgreSQL server (a fresh, uniquely named database per suite, dropped afterwards). Every test database is made
+// here: a PGlite one is a copy of one migrated template (built once per run by test/build-server.setup.ts), which
+// opens in about a second where migrating afresh takes several.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -22,6 +26,43 @@ export interface TestDatabase {
   openAnother(): Promise<Db>;
 }
 
+const root = new URL('../../', import.meta.url);
+const MIGRATIONS = new URL('server/src/db/migrations/', root);
+
+/**
+ * Where the migrated PGlite template lives: keyed by the migrations and the PGlite version, so a changed
+ * migration builds a new one and concurrent runs share a finished one.
+ */
+function templateDir(): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(new URL('node_modules/@electric-sql/pglite/package.json', root)));
+  for (const file of readdirSync(MIGRATIONS).sort())
+    hash.update(file).update(readFileSync(new URL(file, MIGRATIONS)));
+  return join(tmpdir(), `visor-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** Builds the migrated PGlite template unless it exists (vitest's global setup calls this once per run). */
+export async function buildPgliteTemplate(): Promise<void> {
+  const dir = templateDir();
+  if (existsSync(join(dir, 'ready'))) return;
+  const building = await mkdtemp(`${dir}-building-`);
+  const db = await openDatabase({ databaseUrl: undefined, dataDir: building });
+  await db.close();
+  writeFileSync(join(building, 'ready'), '');
+  // another run may have finished first: then keep theirs
+  await rename(building, dir).catch(() => rm(building, { recursive: true, force: true }));
+}
+
+/**
+ * Puts a copy of the migrated template at `dataDir`/pglite, where openDatabase() looks, if the template is built;
+ * otherwise openDatabase() migrates a new database as usual. Call it before opening a PGlite test database.
+ */
+export async function seedPglite(dataDir: string): Promise<void> {
+  const dir = templateDir();
+  if (existsSync(join(dir, 'ready')))
+    await cp(join(dir, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+}
+
 /** Creates an empty database and returns its config (with a fresh data dir) and a cleanup function. */
 export async function createTestDatabase(
   backend: BackendName,
@@ -29,6 +70,7 @@ export async function createTestDatabase(
 ): Promise<{ config: Config; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'visor-storage-'));
   if (backend === 'pglite') {
+    await seedPglite(dataDir);
     return {
       config: loadConfig({ ...env, VISOR_DATA_DIR: dataDir }),
       cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
@@ -88,4 +130,9 @@ export function describeStorage(
       return t;
     });
   });
+}
+
+/** Declares `suite` on PGlite alone: for suites whose subject is logic above the repositories, not SQL. */
+export function describeOnOneDatabase(title: string, suite: (get: () => TestDatabase) => void): void {
+  describeStorage(title, suite, { backends: ['pglite'] });
 }

@@ -13,6 +13,7 @@ import type { FaceServicesDeps } from '../../server/src/services/context.js';
 import type { FaceServices, ServiceType } from '../../server/src/services/types.js';
 import { webApp } from '../../server/src/web/index.js';
 import { listen } from './browser.js';
+import { seedPglite } from '../storage/backends.js';
 
 const root = new URL('../../', import.meta.url);
 /** The services factory: `services/index.ts` once it exists, `services/face-services.ts` until then. */
@@ -36,6 +37,7 @@ export interface Stack {
 export async function startStack(distDir: string): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-web-'));
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  await seedPglite(dataDir);
   const db = await openDatabase({ databaseUrl: undefined, dataDir });
   const { createServerEngine } = (await import(ENGINE_MODULE.href)) as {
     createServerEngine(): Promise<FaceEngine>;
