@@ -120,6 +120,12 @@ export function associate(
   return pairs;
 }
 
+/** The square around the box's centre whose side is the box's larger side plus `margin` of it on each side. */
+export function squareAround(b: TrackBox, margin: number): { x: number; y: number; side: number } {
+  const side = Math.max(b.x_max - b.x_min, b.y_max - b.y_min) * (1 + 2 * margin);
+  return { x: (b.x_min + b.x_max - side) / 2, y: (b.y_min + b.y_max - side) / 2, side };
+}
+
 /**
  * A frame's quality for recognition: the face's size (square root of the box area, in pixels) times its
  * frontality from the five landmarks (1 when the nose sits midway between the eyes, 0 when on one of them).
@@ -243,6 +249,12 @@ export class FaceTracker {
     track.embeddedQuality = Math.max(track.embeddedQuality, track.quality);
     track.embeddedAt = now;
     track.embeddings++;
+  }
+
+  /** Ends a track at once (e.g. a detection the caller's confirmation rejected). */
+  remove(track: Track): void {
+    const i = this.tracks.indexOf(track);
+    if (i >= 0) this.tracks.splice(i, 1);
   }
 
   clear(): void {

@@ -1,23 +1,56 @@
 // Section `browser`, kiosk loops: the tracked loop (web/src/kiosk/tracked.ts) against the old every-frame loop
 // (`?loop=every-frame`) in the same run, on fake cameras: fps with 1 face (009_C) and 3 faces (011_3), and the
 // time from a face entering the frame (nobody 3 s, then person A 3 s, in a loop) to its name being shown.
-// The kiosk runs on the test page kiosk-track.html (enrols A from 002_A.jpg first) routed onto the server's origin.
+// Also per loop: the stages' mean milliseconds per frame (the kiosk's `visor:kiosk-frame` User Timing measures) and
+// the CPU the browser's processes used (CDP SystemInfo.getProcessInfo), as a share of one core.
+// The kiosk runs on the test page kiosk-track.html (enrols A from 002_A.jpg first) routed onto the server's origin
+// (section `browser`), or served by the test pages' own server (section `kiosk`, these tables alone).
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { fakeCameraScenes } from '../browser/camera.js';
-import { SAMPLES, buildPages, launch, routePages } from '../browser/harness.js';
+import { SAMPLES, buildPages, launch, listen, pageServer, routePages } from '../browser/harness.js';
 import { median, quantile } from './stats.js';
-import { printTable, type Cell } from './table.js';
+import { ms, printTable, type Cell } from './table.js';
 
 const LOOPS = ['tracked', 'every-frame'] as const;
 type Loop = (typeof LOOPS)[number];
 
+interface Window {
+  fps: number[];
+  /** Frames counted over the window, per second. */
+  rate: number;
+  /** Mean milliseconds per frame of each stage (a stage absent from a frame counts 0 there). */
+  stages: Record<string, number>;
+  /** CPU seconds per wall second (1 = one core) of the renderer processes, and of all the browser's. */
+  cpuPage: number;
+  cpuAll: number;
+}
+
 interface LoopFigures {
-  fps1: number[];
-  fps3: number[];
+  one?: Window;
+  three?: Window;
   /** Milliseconds from the first camera frame showing A to the kiosk showing A's name. */
   toName: number[];
+}
+
+/** CPU seconds so far of the browser's renderer processes and of all its processes. */
+async function cpuTimes(browser: Browser): Promise<{ page: number; all: number }> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+      processInfo: { type: string; cpuTime: number }[];
+    };
+    let page = 0;
+    let all = 0;
+    for (const p of processInfo) {
+      all += p.cpuTime;
+      if (p.type === 'renderer') page += p.cpuTime;
+    }
+    return { page, all };
+  } finally {
+    await cdp.detach();
+  }
 }
 
 async function openKiosk(browser: Browser, origin: string, dir: string, loop: Loop): Promise<Page> {
@@ -40,13 +73,37 @@ async function openKiosk(browser: Browser, origin: string, dir: string, loop: Lo
   return page;
 }
 
-async function sampleFps(page: Page, seconds: number): Promise<number[]> {
-  const out: number[] = [];
+/** Over `seconds`: the page's fps once a second, the frames and their stages, and the CPU the browser used. */
+async function measureWindow(browser: Browser, page: Page, seconds: number): Promise<Window> {
+  await page.evaluate(() => {
+    const w = window as unknown as { frames_: Record<string, number>[] };
+    w.frames_ = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.frames_.push((e as PerformanceMeasure).detail);
+    }).observe({ entryTypes: ['measure'] });
+  });
+  const cpu0 = await cpuTimes(browser);
+  const t0 = performance.now();
+  const fps: number[] = [];
   for (let i = 0; i < seconds; i++) {
     await page.waitForTimeout(1000);
-    out.push(Number((await page.getByTestId('fps').innerText()).split(' ')[0]));
+    fps.push(Number((await page.getByTestId('fps').innerText()).split(' ')[0]));
   }
-  return out;
+  const frames = await page.evaluate(
+    () => (window as unknown as { frames_: Record<string, number>[] }).frames_,
+  );
+  const wall = (performance.now() - t0) / 1000;
+  const cpu1 = await cpuTimes(browser);
+  const stages: Record<string, number> = {};
+  for (const f of frames) for (const [k, v] of Object.entries(f)) stages[k] = (stages[k] ?? 0) + v;
+  for (const k of Object.keys(stages)) stages[k] /= Math.max(1, frames.length);
+  return {
+    fps,
+    rate: frames.length / wall,
+    stages,
+    cpuPage: (cpu1.page - cpu0.page) / wall,
+    cpuAll: (cpu1.all - cpu0.all) / wall,
+  };
 }
 
 /**
@@ -108,22 +165,33 @@ async function withCamera<T>(
   }
 }
 
-export async function runKioskLoops(origin: string, quick: boolean): Promise<void> {
+/** Section `kiosk`: these tables alone, the pages served by the test pages' server (no Visor server). */
+export async function runKiosk(quick: boolean): Promise<void> {
   const built = await buildPages(['kiosk-track']);
+  const served = await listen(pageServer(built.dir));
+  try {
+    await runKioskLoops(served.origin, quick, built);
+  } finally {
+    await served.close();
+  }
+}
+
+export async function runKioskLoops(origin: string, quick: boolean, pages?: { dir: string }): Promise<void> {
+  const built = pages ?? (await buildPages(['kiosk-track']));
   try {
     await mkdir(`${built.dir}/photos`);
     await copyFile(`${SAMPLES}/002_A.jpg`, `${built.dir}/photos/002_A.jpg`);
     const seconds = quick ? 5 : 10;
     const figures = {} as Record<Loop, LoopFigures>;
-    for (const loop of LOOPS) figures[loop] = { fps1: [], fps3: [], toName: [] };
+    for (const loop of LOOPS) figures[loop] = { toName: [] };
     for (const [key, photo] of [
-      ['fps1', '009_C.jpg'],
-      ['fps3', '011_3.jpg'],
+      ['one', '009_C.jpg'],
+      ['three', '011_3.jpg'],
     ] as const)
       await withCamera([{ photo: `${SAMPLES}/${photo}`, seconds: 1 }], async (browser) => {
         for (const loop of LOOPS) {
           const page = await openKiosk(browser, origin, built.dir, loop);
-          figures[loop][key] = await sampleFps(page, seconds);
+          figures[loop][key] = await measureWindow(browser, page, seconds);
           await page.context().close();
         }
       });
@@ -141,50 +209,88 @@ export async function runKioskLoops(origin: string, quick: boolean): Promise<voi
       },
     );
     printLoops(figures);
+    printStages(figures);
   } finally {
     await rm(built.dir, { recursive: true, force: true });
   }
 }
 
 function printLoops(f: Record<Loop, LoopFigures>): void {
-  const stat = (v: number[], digits: number): Cell =>
-    v.length
+  const stat = (v: number[] | undefined, digits: number): Cell =>
+    v?.length
       ? `${median(v).toFixed(digits)} (${quantile(v, 0.1).toFixed(digits)}-${quantile(v, 0.9).toFixed(digits)})`
       : '-';
-  const ratio = (a: number[], b: number[]): Cell =>
-    a.length && b.length && median(b) > 0 ? `${(median(a) / median(b)).toFixed(2)}x` : '-';
+  const ratio = (a: number | undefined, b: number | undefined): Cell =>
+    a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}x` : '-';
+  const med = (v: number[] | undefined) => (v?.length ? median(v) : undefined);
+  const t = f.tracked;
+  const e = f['every-frame'];
+  const pct = (v: number | undefined) => (v === undefined ? '-' : `${Math.round(v * 100)} %`);
+  const row = (label: string, pick: (w: Window) => number, show: (v: number | undefined) => Cell) =>
+    (['one', 'three'] as const).map((k): Cell[] => [
+      `${label}, ${k === 'one' ? '1 face (009_C)' : '3 faces (011_3)'}`,
+      show(t[k] && pick(t[k])),
+      show(e[k] && pick(e[k])),
+      ratio(t[k] && pick(t[k]), e[k] && pick(e[k])),
+      '',
+    ]);
   printTable({
     title: 'browser: kiosk loops, tracked against every-frame (same run, same Chromium), median (p10-p90)',
     headers: ['measure', 'tracked', 'every-frame', 'tracked / every-frame', 'samples'],
     rows: [
-      [
-        'fps, 1 face (009_C)',
-        stat(f.tracked.fps1, 1),
-        stat(f['every-frame'].fps1, 1),
-        ratio(f.tracked.fps1, f['every-frame'].fps1),
-        String(f.tracked.fps1.length),
-      ],
-      [
-        'fps, 3 faces (011_3)',
-        stat(f.tracked.fps3, 1),
-        stat(f['every-frame'].fps3, 1),
-        ratio(f.tracked.fps3, f['every-frame'].fps3),
-        String(f.tracked.fps3.length),
-      ],
+      ...(['one', 'three'] as const).map((k): Cell[] => [
+        `fps, ${k === 'one' ? '1 face (009_C)' : '3 faces (011_3)'}`,
+        stat(t[k]?.fps, 1),
+        stat(e[k]?.fps, 1),
+        ratio(med(t[k]?.fps), med(e[k]?.fps)),
+        String(t[k]?.fps.length ?? 0),
+      ]),
+      ...row(
+        'frames/s counted',
+        (w) => w.rate,
+        (v) => (v === undefined ? '-' : v.toFixed(1)),
+      ),
       [
         'time to name, ms (A enters)',
-        stat(f.tracked.toName, 0),
-        stat(f['every-frame'].toName, 0),
-        ratio(f.tracked.toName, f['every-frame'].toName),
-        `${f.tracked.toName.length} / ${f['every-frame'].toName.length}`,
+        stat(t.toName, 0),
+        stat(e.toName, 0),
+        ratio(med(t.toName), med(e.toName)),
+        `${t.toName.length} / ${e.toName.length}`,
       ],
+      ...row('CPU, page (renderer)', (w) => w.cpuPage, pct),
+      ...row('CPU, all Chromium', (w) => w.cpuAll, pct),
     ],
     notes: [
-      'fps: the page’s own 2 s sliding count, read once a second after 3 s of warm-up (fake camera, 640x480).',
-      'tracked: full-frame detection every 10 frames or after a track is lost, the detector on a crop around each',
-      'track otherwise, an embedding when a track appears, improves by 25 % or is 3 s old (web/src/kiosk/tracked.ts).',
+      'fps: the page’s own 2 s sliding count, read once a second after 3 s of warm-up (fake camera, 640x480);',
+      'frames/s counted: the kiosk’s frame measures over the same window. CPU: CDP SystemInfo.getProcessInfo,',
+      'CPU seconds per second (100 % = one core) of the renderer (page + engine worker) and of every Chromium process.',
+      'tracked (web/src/kiosk/tracked.ts): each track followed on a 128 px crop by the front BlazeFace alone; the whole',
+      'frame scanned by the detector alone every 10 frames, when nothing is tracked or after a loss; the full engine',
+      '(verification, landmarks, embedding) on a crop only for a new track, a 25 % better one or a 3 s old identity.',
       'time to name: from the first video frame showing A (requestVideoFrameCallback; the empty scene is plain grey)',
       'to A’s name in the faces list (MutationObserver); camera: nobody 3 s, A 3 s, looped; A enrolled from 002_A.',
+    ],
+  });
+}
+
+/** Mean milliseconds per frame of each stage, per loop and scene (a stage a frame skipped counts 0 there). */
+function printStages(f: Record<Loop, LoopFigures>): void {
+  const cols: [string, Window | undefined][] = [
+    ['tracked, 1 face', f.tracked.one],
+    ['every-frame, 1 face', f['every-frame'].one],
+    ['tracked, 3 faces', f.tracked.three],
+    ['every-frame, 3 faces', f['every-frame'].three],
+  ];
+  const keys = [...new Set(cols.flatMap(([, w]) => Object.keys(w?.stages ?? {})))];
+  printTable({
+    title: 'browser: kiosk stages, mean ms per frame (same run)',
+    headers: ['stage', ...cols.map(([c]) => c)],
+    rows: keys.map((k) => [k, ...cols.map(([, w]) => (w ? ms(w.stages[k] ?? 0) : '-'))]),
+    notes: [
+      'grab: createImageBitmap of the video; crop: createImageBitmap crops/resizes for the worker; scan/follow: page',
+      'round trip of a locate request (…Worker: inside the worker); embed: the full engine on a new/improving track’s',
+      'crop (detector, verifier, landmarks68, calculator: inside the worker); frame: the analysis round trip;',
+      'draw: the overlay; tracks: tracks alive (a count, not ms); pixels: bitmap to pixels in the worker.',
     ],
   });
 }

@@ -1,8 +1,9 @@
-// `npm run bench -- [--quick] [--only stages,plans,peers,search,pgvector,cold,http,browser,soak] [--visor-threads N]
+// `npm run bench -- [--quick] [--only stages,plans,peers,search,pgvector,cold,http,browser,kiosk,soak] [--visor-threads N]
 // [--soak-seconds 600] [--pgvector-size N]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
 // tfjs-wasm, and in Chromium. One table per section. `soak` (10 minutes by default) runs only when asked for.
 import { parseArgs } from 'node:util';
 import { runBrowser } from './browser.js';
+import { runKiosk } from './browser-kiosk.js';
 import { runCold } from './cold.js';
 import type { TimingResult } from './engine-child.js';
 import { runHttp } from './http.js';
@@ -24,6 +25,7 @@ const SECTIONS = [
   'cold',
   'http',
   'browser',
+  'kiosk',
   'soak',
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -44,7 +46,8 @@ if (values.help) {
   );
   process.exit(0);
 }
-const only = values.only?.split(',').map((s) => s.trim()) ?? SECTIONS.filter((s) => s !== 'soak');
+const only =
+  values.only?.split(',').map((s) => s.trim()) ?? SECTIONS.filter((s) => s !== 'soak' && s !== 'kiosk');
 const unknown = only.filter((s) => !SECTIONS.includes(s as Section));
 if (unknown.length) {
   console.error(`unknown section ${unknown.join(', ')}; expected ${SECTIONS.join(', ')}`);
@@ -99,6 +102,8 @@ await section('pgvector', () =>
 await section('cold', () => runCold(quick));
 await section('http', () => runHttp(quick));
 await section('browser', () => runBrowser(s, quick));
+// `browser` includes the kiosk loops; `kiosk` runs them alone (no Visor server), only when asked for.
+await section('kiosk', () => runKiosk(quick));
 await section('soak', () => runSoak(soakSeconds));
 
 console.log(

@@ -7,6 +7,7 @@ import {
   faceQuality,
   fuseEmbedding,
   iou,
+  squareAround,
   type TrackBox,
 } from '../../shared/tracking.js';
 
@@ -26,6 +27,17 @@ describe('box geometry', () => {
   });
   it('centre shift relative to the first box', () => {
     expect(centreShift(box(0, 0), box(30, 40))).toBeCloseTo(0.5, 10);
+  });
+});
+
+describe('squareAround', () => {
+  it('is centred on the box, its larger side plus the margin on each side', () => {
+    expect(squareAround({ x_min: 100, y_min: 50, x_max: 140, y_max: 150 }, 0.5)).toEqual({
+      x: 20,
+      y: 0,
+      side: 200,
+    });
+    expect(squareAround(box(10, 10, 50), 0)).toEqual({ x: 10, y: 10, side: 50 });
   });
 });
 
@@ -98,6 +110,16 @@ describe('FaceTracker', () => {
     expect(b.misses).toBe(0);
     expect(t.tracks).toEqual([a, b]);
     expect(t.update([], 80, [b]).died).toEqual([b]);
+  });
+
+  it('remove ends one track at once and leaves the others', () => {
+    const t = new FaceTracker();
+    const [a, b] = t.update([det(0, 0), det(300, 0)], 0).tracks;
+    t.remove(a);
+    expect(t.tracks).toEqual([b]);
+    t.remove(a);
+    expect(t.tracks).toEqual([b]);
+    expect(t.update([det(2, 0)], 1).born).toHaveLength(1);
   });
 
   it('embeds a track once, then only when quality improves enough or the identity gets old', () => {

@@ -12,7 +12,13 @@ import type { OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
 import { Gallery, type Match } from './gallery.js';
 import { isMatch } from '../../../shared/match.js';
-import { KIOSK_LOOPS, TrackedRecogniser, type KioskLoop, type TrackedOptions } from './tracked.js';
+import {
+  KIOSK_LOOPS,
+  TrackedRecogniser,
+  reportFrame,
+  type KioskLoop,
+  type TrackedOptions,
+} from './tracked.js';
 
 export interface KioskOptions {
   /** The local collection (Dexie) to recognise against and enrol into. */
@@ -190,6 +196,7 @@ export class KioskState {
 
   async #frame(engine: BrowserEngine, video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
     if (video.readyState < 2) return new Promise((r) => setTimeout(r, 50));
+    const start = performance.now();
     const frame = await createImageBitmap(video);
     try {
       const enrol = this.enrolling;
@@ -206,13 +213,17 @@ export class KioskState {
       const roundTrip = performance.now() - t0;
       if (enrol) await this.#tryEnrol(result, frame);
       const seen = this.#name(result);
+      const t1 = performance.now();
       drawFaces(canvas, frame, seen.overlay);
       this.faces = seen.faces;
       this.stages = {
         ...result.execution_time,
         ...(result.faces[0]?.execution_time ?? {}),
+        grab: t0 - start,
         frame: roundTrip,
+        draw: performance.now() - t1,
       };
+      reportFrame(start, this.stages);
       this.#tick();
       await this.#record(result, seen.matches);
     } finally {

@@ -1,46 +1,84 @@
-// The kiosk's tracked loop (shared/tracking.ts over the worker engine): the whole frame is detected only every
-// `fullEvery` frames, when there is no track, or after a track was lost; otherwise each track is followed by the
-// detector on a crop around its previous box. A track is embedded (on that crop) when it appears and again only
-// when its quality improves or its identity gets old; its embeddings are fused into the identity it is named by.
-// Each frame answers an AnalyzeResult whose faces carry their track's fused identity as the embedding.
-import type { AnalyzeResult, FaceAnalysis } from '../../../shared/engine/types.js';
-import { FaceTracker, faceQuality, type Track, type TrackerOptions } from '../../../shared/tracking.js';
+// The kiosk's tracked loop (shared/tracking.ts over the worker engine). Per frame:
+// - follow: each track's square crop around its previous box, resized by createImageBitmap to the 128 px
+//   front-camera BlazeFace's input, goes through that model alone (no verification, landmarks or embedding);
+// - scan (every `fullEvery` frames, while nothing is tracked, and after a track was lost): the whole frame,
+//   letterboxed to the detector's input by createImageBitmap, through the detector model alone; a face no track
+//   holds starts a new track;
+// - confirm and embed: a new track, one whose quality improved by 25 %, or one whose identity is 3 s old goes
+//   through the full engine on a crop around it (detector, facemesh verification, 68 landmarks, embedding); a new
+//   track that the engine does not confirm is dropped and its place ignored for a second.
+// Only confirmed tracks are shown, each named by the fused identity of its embeddings.
+import type { AnalyzeResult, FaceAnalysis, Point } from '../../../shared/engine/types.js';
+import { faceProbability, roundProbability } from '../../../shared/engine/face-probability.js';
+import { fivePointsFromKeypoints } from '../../../shared/engine/landmarks.js';
+import type { Candidate } from '../../../shared/engine/nms.js';
+import {
+  FaceTracker,
+  faceQuality,
+  iou,
+  squareAround,
+  type Detection,
+  type Track,
+  type TrackBox,
+  type TrackerOptions,
+} from '../../../shared/tracking.js';
 import type { BrowserEngine } from '../lib/inference/browser-engine.js';
 
 export type KioskLoop = 'tracked' | 'every-frame';
 export const KIOSK_LOOPS: readonly KioskLoop[] = ['tracked', 'every-frame'];
 
 export interface TrackedOptions extends TrackerOptions {
-  /** Full-frame detection at least every this many frames (default 10), to find faces entering the view. */
+  /** Scan the whole frame at least every this many frames (default 10), to find faces entering the view. */
   fullEvery?: number;
-  /** Margin around a track's box for its crop, as a fraction of the box's larger side (default 0.6). */
+  /** Margin around a track's box for its crops, as a fraction of the box's larger side (default 0.6). */
   margin?: number;
+  /** Raw BlazeFace score a scan or follow detection needs (default 0.5, the engine's own default threshold). */
+  minScore?: number;
+  /** Milliseconds a place the engine did not confirm as a face is ignored by scans (default 1000). */
+  rejectMs?: number;
 }
 
-interface Seen {
-  face: FaceAnalysis;
-  quality: number;
-  box: FaceAnalysis['box'];
+interface Seen extends Detection {
+  landmarks: Point[];
+  probability: number;
 }
 
-const add = (into: Record<string, number>, from: Record<string, number>) => {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
-};
+type Engine = Pick<BrowserEngine, 'analyzeBitmap' | 'locate' | 'info'>;
+
+const add = (into: Record<string, number>, key: string, ms: number) => (into[key] = (into[key] ?? 0) + ms);
+
+/** The User Timing name of one kiosk frame (start to drawn), its `detail` the frame's stage milliseconds. */
+export const FRAME_MEASURE = 'visor:kiosk-frame';
+
+/**
+ * Publishes a frame's stage timings as a User Timing measure, seen by PerformanceObservers (the bench) and the
+ * browser's performance tools; the timeline entry is cleared at once so that a kiosk running for days keeps none.
+ */
+export function reportFrame(start: number, stages: Record<string, number>): void {
+  performance.measure(FRAME_MEASURE, { start, detail: stages });
+  performance.clearMeasures(FRAME_MEASURE);
+}
 
 export class TrackedRecogniser {
   readonly tracker: FaceTracker;
   #frame = 0;
   #lost = false;
-  readonly #fullEvery: number;
-  readonly #margin: number;
+  /** Tracks the engine confirmed as faces (shown), and places it rejected (ignored by scans until the time). */
+  readonly #confirmed = new WeakSet<Track>();
+  #rejected: { box: TrackBox; until: number }[] = [];
+  readonly #o: Required<Omit<TrackedOptions, keyof TrackerOptions>>;
 
   constructor(
-    private readonly engine: Pick<BrowserEngine, 'analyzeBitmap' | 'similarity'>,
+    private readonly engine: Engine,
     options: TrackedOptions = {},
   ) {
     this.tracker = new FaceTracker(options);
-    this.#fullEvery = options.fullEvery ?? 10;
-    this.#margin = options.margin ?? 0.6;
+    this.#o = {
+      fullEvery: options.fullEvery ?? 10,
+      margin: options.margin ?? 0.6,
+      minScore: options.minScore ?? 0.5,
+      rejectMs: options.rejectMs ?? 1000,
+    };
   }
 
   /** Analyses one video frame (not closed here); `sameFace` decides whether an embedding fits a track. */
@@ -50,50 +88,28 @@ export class TrackedRecogniser {
     sameFace: (a: Float32Array, b: Float32Array) => boolean,
   ): Promise<AnalyzeResult> {
     const stages: Record<string, number> = {};
-    const full = this.#lost || this.tracker.tracks.length === 0 || this.#frame % this.#fullEvery === 0;
+    const scan = this.#lost || this.tracker.tracks.length === 0 || this.#frame % this.#o.fullEvery === 0;
     this.#frame++;
     this.#lost = false;
-    const faces = new Map<Track, FaceAnalysis>();
-    if (full) {
-      const r = await this.engine.analyzeBitmap(await createImageBitmap(frame), {
-        embed: false,
-        detectMode: 'fast',
-      });
-      add(stages, r.execution_time);
-      const seen: Seen[] = r.faces.map((f) => ({
-        face: f,
-        box: f.box,
-        quality: faceQuality(f.box, f.landmarks),
-      }));
-      const u = this.tracker.update(seen, now);
-      for (const t of u.tracks) faces.set(t, u.detections.get(t.id)!.face);
-      stages.full = 1;
-    }
-    // Follow (or embed) each track on a crop around its box; on a full frame only those needing an embedding.
+    this.#rejected = this.#rejected.filter((r) => r.until > now);
+    const seen = new Map<Track, Seen>();
+    if (scan) await this.#scan(frame, now, seen, stages);
+    else await this.#follow(frame, now, seen, stages);
     for (const track of [...this.tracker.tracks]) {
-      const embed = this.tracker.needsEmbedding(track, now);
-      if (full && (!faces.has(track) || !embed)) continue;
-      const f = await this.#crop(frame, track, embed, stages);
-      if (!f) {
-        if (!full) {
-          this.tracker.update([], now, [track]);
-          this.#lost = true;
-        }
-        continue;
-      }
-      if (!full)
-        this.tracker.update([{ face: f, box: f.box, quality: faceQuality(f.box, f.landmarks) }], now, [
-          track,
-        ]);
-      if (f.embedding) this.tracker.addEmbedding(track, f.embedding, now, sameFace);
-      faces.set(track, f);
+      if (!seen.has(track) || !this.tracker.needsEmbedding(track, now)) continue;
+      await this.#embed(frame, track, now, sameFace, stages);
     }
     stages.tracks = this.tracker.tracks.length;
-    const out: FaceAnalysis[] = [];
-    for (const [track, f] of faces)
-      if (this.tracker.tracks.includes(track))
-        out.push({ ...f, embedding: track.identity, execution_time: { ...f.execution_time } });
-    return { faces: out, execution_time: stages, width: frame.width, height: frame.height };
+    const faces: FaceAnalysis[] = [];
+    for (const [track, s] of seen)
+      if (this.#confirmed.has(track) && this.tracker.tracks.includes(track))
+        faces.push({
+          box: { probability: s.probability, ...roundBox(track.box) },
+          landmarks: s.landmarks.map(([x, y]) => [Math.round(x), Math.round(y)]),
+          embedding: track.identity,
+          execution_time: {},
+        });
+    return { faces, execution_time: stages, width: frame.width, height: frame.height };
   }
 
   reset(): void {
@@ -101,36 +117,112 @@ export class TrackedRecogniser {
     this.#frame = 0;
   }
 
-  /** The biggest face in a crop around the track's box, in frame pixels; undefined when it is gone. */
-  async #crop(
+  /** The whole frame, letterboxed, through the detector model: faces no track holds start tracks. */
+  async #scan(frame: ImageBitmap, now: number, seen: Map<Track, Seen>, stages: Record<string, number>) {
+    const side = this.engine.info.locators.scan;
+    const long = Math.max(frame.width, frame.height);
+    const rect = { x: (frame.width - long) / 2, y: (frame.height - long) / 2, side: long };
+    let t = performance.now();
+    const bitmap = await createImageBitmap(frame, rect.x, rect.y, long, long, resize(side));
+    add(stages, 'crop', performance.now() - t);
+    t = performance.now();
+    const r = await this.engine.locate('scan', [bitmap], this.#o.minScore);
+    add(stages, 'scan', performance.now() - t);
+    add(stages, 'scanWorker', r.ms);
+    const found = r.faces[0]
+      .map((c) => toSeen(c, rect, side))
+      .filter((s) => !this.#rejected.some((x) => iou(x.box, s.box) > 0.3));
+    const u = this.tracker.update(found, now);
+    for (const track of u.tracks) seen.set(track, u.detections.get(track.id)!);
+    if (u.died.length) this.#lost = true;
+  }
+
+  /** Each track's crop through the small front-camera model; a track whose face is not there misses. */
+  async #follow(frame: ImageBitmap, now: number, seen: Map<Track, Seen>, stages: Record<string, number>) {
+    const side = this.engine.info.locators.follow;
+    const tracks = [...this.tracker.tracks];
+    const rects = tracks.map((t) => squareAround(t.box, this.#o.margin));
+    let t = performance.now();
+    const bitmaps = await Promise.all(
+      rects.map((c) => createImageBitmap(frame, c.x, c.y, c.side, c.side, resize(side))),
+    );
+    add(stages, 'crop', performance.now() - t);
+    t = performance.now();
+    const r = await this.engine.locate('follow', bitmaps, this.#o.minScore);
+    add(stages, 'follow', performance.now() - t);
+    add(stages, 'followWorker', r.ms);
+    tracks.forEach((track, i) => {
+      const best = r.faces[i][0];
+      const s = best && toSeen(best, rects[i], side);
+      this.tracker.update(s ? [s] : [], now, [track]);
+      if (s && track.box === s.box) seen.set(track, s);
+      else this.#lost = true;
+    });
+  }
+
+  /** The full engine on a crop around the track: confirms a new track and embeds it (or drops it). */
+  async #embed(
     frame: ImageBitmap,
     track: Track,
-    embed: boolean,
+    now: number,
+    sameFace: (a: Float32Array, b: Float32Array) => boolean,
     stages: Record<string, number>,
-  ): Promise<FaceAnalysis | undefined> {
-    const b = track.box;
-    const m = this.#margin * Math.max(b.x_max - b.x_min, b.y_max - b.y_min);
-    const x = Math.max(0, Math.floor(b.x_min - m));
-    const y = Math.max(0, Math.floor(b.y_min - m));
-    const w = Math.min(frame.width, Math.ceil(b.x_max + m)) - x;
-    const h = Math.min(frame.height, Math.ceil(b.y_max + m)) - y;
-    if (w < 8 || h < 8) return undefined;
-    const r = await this.engine.analyzeBitmap(await createImageBitmap(frame, x, y, w, h), {
-      embed,
-      detectMode: 'fast',
-      limit: 1,
-    });
-    add(stages, r.execution_time);
-    const f = r.faces[0];
-    if (!f) return undefined;
-    add(stages, f.execution_time);
-    const box = {
-      ...f.box,
-      x_min: f.box.x_min + x,
-      y_min: f.box.y_min + y,
-      x_max: f.box.x_max + x,
-      y_max: f.box.y_max + y,
-    };
-    return { ...f, box, landmarks: f.landmarks.map(([px, py]) => [px + x, py + y]) };
+  ): Promise<void> {
+    const c = squareAround(track.box, this.#o.margin);
+    const x = Math.max(0, Math.floor(c.x));
+    const y = Math.max(0, Math.floor(c.y));
+    const w = Math.min(frame.width, Math.ceil(c.x + c.side)) - x;
+    const h = Math.min(frame.height, Math.ceil(c.y + c.side)) - y;
+    const t = performance.now();
+    const r =
+      w >= 8 && h >= 8
+        ? await this.engine.analyzeBitmap(await createImageBitmap(frame, x, y, w, h), {
+            embed: true,
+            detectMode: 'fast',
+            limit: 1,
+          })
+        : undefined;
+    add(stages, 'embed', performance.now() - t);
+    for (const [k, v] of Object.entries({ ...r?.execution_time, ...r?.faces[0]?.execution_time }))
+      add(stages, k, v);
+    const embedding = r?.faces[0]?.embedding;
+    if (!embedding) {
+      if (!this.#confirmed.has(track)) {
+        this.tracker.remove(track);
+        this.#rejected.push({ box: track.box, until: now + this.#o.rejectMs });
+      }
+      return;
+    }
+    this.#confirmed.add(track);
+    this.tracker.addEmbedding(track, embedding, now, sameFace);
   }
+}
+
+const resize = (side: number): ImageBitmapOptions => ({
+  resizeWidth: side,
+  resizeHeight: side,
+  resizeQuality: 'low',
+});
+
+const roundBox = (b: TrackBox): TrackBox => ({
+  x_min: Math.round(b.x_min),
+  y_min: Math.round(b.y_min),
+  x_max: Math.round(b.x_max),
+  y_max: Math.round(b.y_max),
+});
+
+/** A locator candidate (input pixels of a `side`-pixel square over `rect`) in frame pixels, with its quality. */
+function toSeen(c: Candidate, rect: { x: number; y: number; side: number }, side: number): Seen {
+  const k = rect.side / side;
+  const at = ([px, py]: Point): Point => [rect.x + px * k, rect.y + py * k];
+  const [x_min, y_min] = at([c.x1, c.y1]);
+  const [x_max, y_max] = at([c.x2, c.y2]);
+  const box = { x_min, y_min, x_max, y_max };
+  const landmarks = c.keypoints.length >= 4 ? fivePointsFromKeypoints(c.keypoints.map(at)) : [];
+  return {
+    box,
+    landmarks,
+    quality: faceQuality(box, landmarks),
+    probability: roundProbability(faceProbability(c.score)),
+  };
 }

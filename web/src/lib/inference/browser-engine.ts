@@ -4,9 +4,17 @@ import { calibrationFor } from '../../../../shared/engine/calibration.js';
 import { calibratedSimilarity, l2distance } from '../../../../shared/engine/similarity.js';
 import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../../../shared/engine/types.js';
 import type { RawImage } from '../../../../shared/image.js';
-import type { EngineImage, EngineInfo, EngineOptions, EngineRequest, EngineResponse } from './protocol.js';
+import type { Candidate } from '../../../../shared/engine/nms.js';
+import type {
+  EngineImage,
+  EngineInfo,
+  EngineOptions,
+  EngineRequest,
+  EngineResponse,
+  LocatorName,
+} from './protocol.js';
 
-export type { EngineInfo, EngineOptions } from './protocol.js';
+export type { EngineInfo, EngineOptions, LocatorName } from './protocol.js';
 export { describeChoice } from './ort.js';
 
 /** An error raised in the worker, with the domain error's name and CompreFace code when it had one. */
@@ -77,6 +85,21 @@ export class BrowserEngine implements FaceEngine {
   /** Analyses a bitmap (a video frame, a decoded file); it is transferred to the worker and closed there. */
   analyzeBitmap(bitmap: ImageBitmap, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     return this.analyzeInput({ kind: 'bitmap', bitmap }, opts, [bitmap]);
+  }
+
+  /**
+   * Quick face location for live video: each bitmap (at `info.locators[locator]` pixels square, transferred and
+   * closed) through one BlazeFace model, nothing else; per bitmap its faces over the raw score `minScore`, in
+   * input pixels, best first, and the worker's milliseconds.
+   */
+  async locate(
+    locator: LocatorName,
+    bitmaps: ImageBitmap[],
+    minScore: number,
+  ): Promise<{ faces: Candidate[][]; ms: number }> {
+    const res = await this.request({ type: 'locate', locator, bitmaps, minScore }, bitmaps);
+    if (res.type !== 'located') throw new EngineError('ProtocolError', `unexpected ${res.type}`);
+    return { faces: res.faces, ms: res.ms };
   }
 
   similarity(a: Float32Array, b: Float32Array): number {

@@ -4,6 +4,7 @@ import { createEngine } from '../../../../shared/engine/engine.js';
 import type { FaceEngine } from '../../../../shared/engine/types.js';
 import type { RawImage } from '../../../../shared/image.js';
 import { EngineAssets } from './assets.js';
+import { FaceLocator } from './locate.js';
 import { WebSessionProvider } from './ort.js';
 import {
   transferables,
@@ -12,6 +13,7 @@ import {
   type EngineOptions,
   type EngineRequest,
   type EngineResponse,
+  type LocatorName,
 } from './protocol.js';
 import { detectRuntime } from './runtime.js';
 
@@ -19,6 +21,21 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 let engine: FaceEngine | undefined;
 let sessions: WebSessionProvider | undefined;
 let canvas: OffscreenCanvas | undefined;
+let locators: Record<LocatorName, FaceLocator> | undefined;
+
+/** The live-video locators: the engine's detector for scans, the 128 px front model for crops (when built). */
+async function openLocators(
+  s: WebSessionProvider,
+  detector: string | undefined,
+): Promise<Record<LocatorName, FaceLocator>> {
+  const scanId = detector ?? 'blazeface-back';
+  const followId = s.catalog.models['blazeface-front'] ? 'blazeface-front' : scanId;
+  const [scan, follow] = [
+    await FaceLocator.open(s, s.catalog, scanId),
+    await FaceLocator.open(s, s.catalog, followId),
+  ];
+  return { scan, follow };
+}
 
 async function init(options: EngineOptions): Promise<EngineInfo> {
   const t0 = performance.now();
@@ -34,6 +51,15 @@ async function init(options: EngineOptions): Promise<EngineInfo> {
   });
   sessions = opened.sessions;
   engine = opened.value;
+  locators = await openLocators(sessions, options.config?.detector);
+  // Warm the landmark and embedding models too (their first run allocates): a grey chip, no detection.
+  const grey = {
+    data: new Uint8Array(112 * 112 * 3).fill(128),
+    width: 112,
+    height: 112,
+    channels: 3 as const,
+  };
+  await engine.analyze(grey, { detectFaces: false, embed: true });
   // Plugin models load on first use; a faceless frame asking for them loads them now.
   if (options.preload?.length) {
     const blank = {
@@ -52,6 +78,7 @@ async function init(options: EngineOptions): Promise<EngineInfo> {
     versions: engine.versions,
     runtime: sessions.choice,
     startMs: performance.now() - t0,
+    locators: { scan: locators.scan.inputSize, follow: locators.follow.inputSize },
   };
 }
 
@@ -94,10 +121,20 @@ async function handle(req: EngineRequest): Promise<void> {
         reply({ id: req.id, type: 'result', result }, transferables(result));
         return;
       }
+      case 'locate': {
+        if (!locators) throw new Error('the engine is not initialised');
+        const t = performance.now();
+        const faces = [];
+        for (const bitmap of req.bitmaps)
+          faces.push(await locators[req.locator].locate(bitmap, req.minScore));
+        reply({ id: req.id, type: 'located', faces, ms: performance.now() - t });
+        return;
+      }
       case 'dispose':
         await sessions?.dispose();
         engine = undefined;
         sessions = undefined;
+        locators = undefined;
         reply({ id: req.id, type: 'disposed' });
         return;
     }

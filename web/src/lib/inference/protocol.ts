@@ -2,6 +2,7 @@
 // the worker answers each with exactly one response of the same id.
 import type { RawImage } from '../../../../shared/image.js';
 import type { EngineConfig } from '../../../../shared/engine/engine.js';
+import type { Candidate } from '../../../../shared/engine/nms.js';
 import type { AnalyzeOptions, AnalyzeResult, PluginName } from '../../../../shared/engine/types.js';
 import type { BackendPreference, OrtChoice } from './ort.js';
 
@@ -23,7 +24,14 @@ export type EngineImage = { kind: 'raw'; image: RawImage } | { kind: 'bitmap'; b
 export type EngineRequest =
   | { id: number; type: 'init'; options: EngineOptions }
   | { id: number; type: 'analyze'; input: EngineImage; options: AnalyzeOptions }
+  | { id: number; type: 'locate'; locator: LocatorName; bitmaps: ImageBitmap[]; minScore: number }
   | { id: number; type: 'dispose' };
+
+/**
+ * The worker's quick face locators for live video (locate.ts): `scan` is the engine's detector model (the whole
+ * frame, letterboxed), `follow` the 128 px front-camera BlazeFace (a crop around a tracked face).
+ */
+export type LocatorName = 'scan' | 'follow';
 
 export interface EngineInfo {
   embedderId: string;
@@ -34,6 +42,8 @@ export interface EngineInfo {
   runtime: OrtChoice;
   /** Milliseconds from init to ready (runtime + core models, cold or from the cache). */
   startMs: number;
+  /** Input side of each locator: the page sends `locate` bitmaps at this size. */
+  locators: Record<LocatorName, number>;
 }
 
 export interface SerializedError {
@@ -45,6 +55,8 @@ export interface SerializedError {
 export type EngineResponse =
   | { id: number; type: 'ready'; info: EngineInfo }
   | { id: number; type: 'result'; result: AnalyzeResult }
+  /** Per bitmap its faces (input pixels, best first); milliseconds spent in the worker. */
+  | { id: number; type: 'located'; faces: Candidate[][]; ms: number }
   | { id: number; type: 'disposed' }
   | { id: number; type: 'error'; error: SerializedError };
 

@@ -1,0 +1,136 @@
+// Quick face location for live video (the kiosk's tracker, web/src/kiosk/tracked.ts), in the engine worker: one
+// BlazeFace model on a bitmap the page has already cropped and resized to the model's input with createImageBitmap,
+// so there is no resampling here; no verification, landmarks or embedding. The canvas and the input tensor are
+// allocated once and reused for every frame. Candidates come back in input pixels, best first.
+// Reads the few fields it needs of the manifest entry itself (a BlazeFace model with separate scores [1,N,1] and
+// boxes [1,N,16] outputs, NHWC or NCHW RGB input), apart from the full detector (shared/engine/detector.ts).
+import { blazeFaceAnchors, decodeBlazeFace, type BlazeFaceRaw } from '../../../../shared/engine/blazeface.js';
+import type { ModelCatalog, ModelInfo } from '../../../../shared/engine/manifest.js';
+import { weightedNms, type Candidate } from '../../../../shared/engine/nms.js';
+import type { ModelSession, SessionProvider, Tensor } from '../../../../shared/engine/session.js';
+
+/** The detector's NMS overlap (shared/engine/detector.ts DEFAULT_DETECTOR_SETTINGS.nmsIou). */
+const NMS_IOU = 0.3;
+
+export interface LocatorInput {
+  side: number;
+  layout: 'NHWC' | 'NCHW';
+  colorOrder: 'RGB' | 'BGR';
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+}
+
+interface Layout {
+  input: LocatorInput;
+  anchors: Float32Array;
+  split: (out: Record<string, Tensor>) => BlazeFaceRaw;
+}
+
+/** A square BlazeFace model's input, anchors and outputs from its manifest entry. */
+function layoutOf(info: ModelInfo): Layout {
+  const s = info.input.shape.map(Number);
+  const side = info.input.layout === 'NHWC' ? s[1] : s[2];
+  const extra = (info.extra ?? {}) as {
+    anchors?: { strides?: number[]; anchorsPerCell?: number[] };
+    keypoints?: number;
+  };
+  const anchors = blazeFaceAnchors({
+    inputSize: side,
+    strides: extra.anchors?.strides ?? [side / 16, side / 8],
+    anchorsPerCell: extra.anchors?.anchorsPerCell ?? [2, 6],
+  });
+  const last = (t: Tensor) => t.dims[t.dims.length - 1];
+  const split = (out: Record<string, Tensor>): BlazeFaceRaw => {
+    const ts = info.outputs.map((o) => out[o.name]).filter(Boolean);
+    const reg = ts.find((t) => last(t) > 1);
+    const cls = ts.find((t) => last(t) === 1);
+    if (!reg || !cls) throw new Error(`model ${info.file} lacks separate scores and boxes outputs`);
+    const keypoints = extra.keypoints ?? 6;
+    return {
+      regressors: reg.data,
+      regStride: last(reg),
+      regOffset: 0,
+      logits: cls.data,
+      logitStride: 1,
+      logitOffset: 0,
+      keypoints,
+    };
+  };
+  const { layout, colorOrder, mean, std } = info.input;
+  return { input: { side, layout, colorOrder, mean, std }, anchors, split };
+}
+
+export class FaceLocator {
+  readonly #canvas: OffscreenCanvas;
+  readonly #ctx: OffscreenCanvasRenderingContext2D;
+  readonly #tensor: Float32Array;
+  readonly #dims: number[];
+  private constructor(
+    private readonly session: ModelSession,
+    private readonly layout: Layout,
+  ) {
+    const { side, layout: order } = layout.input;
+    this.#canvas = new OffscreenCanvas(side, side);
+    const ctx = this.#canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('OffscreenCanvas 2d context is unavailable');
+    this.#ctx = ctx;
+    this.#tensor = new Float32Array(side * side * 3);
+    this.#dims = order === 'NHWC' ? [1, side, side, 3] : [1, 3, side, side];
+  }
+
+  /** Opens a BlazeFace-family model of the catalog and runs it once on a blank input (warm before the first frame). */
+  static async open(sessions: SessionProvider, catalog: ModelCatalog, modelId: string): Promise<FaceLocator> {
+    const info = catalog.models[modelId];
+    if (!info) throw new Error(`model ${modelId} is not in the manifest`);
+    const locator = new FaceLocator(await sessions.load(modelId), layoutOf(info));
+    await locator.#run(0.99);
+    return locator;
+  }
+
+  /** The square input side bitmaps must have. */
+  get inputSize(): number {
+    return this.layout.input.side;
+  }
+
+  /** Faces over `minScore` (raw) in the bitmap (closed here), merged, best first, in input pixels. */
+  async locate(bitmap: ImageBitmap, minScore: number): Promise<Candidate[]> {
+    const { side } = this.layout.input;
+    this.#ctx.clearRect(0, 0, side, side);
+    this.#ctx.drawImage(bitmap, 0, 0, side, side);
+    bitmap.close();
+    fillTensor(this.#ctx.getImageData(0, 0, side, side).data, this.layout.input, this.#tensor);
+    return this.#run(minScore);
+  }
+
+  async #run(minScore: number): Promise<Candidate[]> {
+    const out = await this.session.run({
+      [this.session.inputNames[0]]: { data: this.#tensor, dims: this.#dims },
+    });
+    const found = decodeBlazeFace(this.layout.split(out), this.layout.anchors, minScore);
+    return weightedNms(found, NMS_IOU).sort((a, b) => b.score - a.score);
+  }
+}
+
+/** RGBA pixels → the model's input (colour order, (v - mean) / std, layout) into `tensor`. */
+export function fillTensor(rgba: Uint8ClampedArray, spec: LocatorInput, tensor: Float32Array): void {
+  const plane = spec.side * spec.side;
+  const [m0, m1, m2] = spec.mean;
+  const [i0, i1, i2] = spec.std.map((s) => 1 / s);
+  const c0 = spec.colorOrder === 'RGB' ? 0 : 2;
+  const c2 = 2 - c0;
+  const nchw = spec.layout === 'NCHW';
+  for (let p = 0; p < plane; p++) {
+    const r = rgba[4 * p + c0];
+    const g = rgba[4 * p + 1];
+    const b = rgba[4 * p + c2];
+    if (nchw) {
+      tensor[p] = (r - m0) * i0;
+      tensor[plane + p] = (g - m1) * i1;
+      tensor[2 * plane + p] = (b - m2) * i2;
+    } else {
+      tensor[3 * p] = (r - m0) * i0;
+      tensor[3 * p + 1] = (g - m1) * i1;
+      tensor[3 * p + 2] = (b - m2) * i2;
+    }
+  }
+}
