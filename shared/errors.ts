@@ -2,7 +2,7 @@
 
 export abstract class VisorError extends Error {
   abstract readonly code: number;
-  abstract readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503 | 507;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -107,6 +107,8 @@ export class TooManyJobs extends define('TooManyJobs', 45, 429) {
 export class JobTimedOut extends define('JobTimedOut', 46, 503) {}
 /** 47: the client went away before its image was analysed; the job was dropped and nobody reads this answer. */
 export class RequestCancelled extends define('RequestCancelled', 47, 503) {}
+/** 48: an image file could not be stored (disk full, folder read-only or not writable); nothing was saved. */
+export class StorageUnavailable extends define('StorageUnavailable', 48, 507) {}
 
 // Administration (users, applications, members, face services): codes 100 and up, clear of CompreFace's.
 /** 101: no valid session (not logged in, expired, or wrong credentials). */

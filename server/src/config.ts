@@ -12,6 +12,10 @@ export interface Config {
   dataDir: string;
   /** Store example images in the database (SAVE_IMAGES_TO_DB, default true, as CompreFace) or under `dataDir/images`. */
   saveImagesToDb: boolean;
+  /** Seconds between sweeps of orphan image files in file mode (IMAGE_SWEEP_INTERVAL, default 900, 0 = only at start). */
+  imageSweepInterval: number;
+  /** Seconds an image file without a row must be old before a sweep removes it (IMAGE_ORPHAN_AGE, default 900). */
+  imageOrphanAge: number;
   /** Largest accepted image file in bytes (MAX_FILE_SIZE, default 5 MB). */
   maxFileSize: number;
   /** Largest accepted request body in bytes (MAX_REQUEST_SIZE, default 10 MB). */
@@ -157,6 +161,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl,
     dataDir: resolve(env.VISOR_DATA_DIR || 'data'),
     saveImagesToDb: bool('SAVE_IMAGES_TO_DB', true),
+    imageSweepInterval: int('IMAGE_SWEEP_INTERVAL', 900, 0, 7 * 86_400),
+    imageOrphanAge: int('IMAGE_ORPHAN_AGE', 900, 0, 7 * 86_400),
     maxFileSize: int('MAX_FILE_SIZE', 5 * MB, 1),
     maxBodySize: int('MAX_REQUEST_SIZE', 10 * MB, 1),
     maxImagePixels: int('MAX_IMAGE_PIXELS', 40_000_000, 1),

@@ -59,7 +59,11 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
       config,
       services: running.services,
       logger,
-      ready: async () => engine.ready && (await db.query('select 1'), true),
+      // Ready = models loaded, database answering, images folder writable (a full disk flips it until fixed).
+      ready: async () =>
+        engine.ready &&
+        (await db.query('select 1'), true) &&
+        (await running.services?.storageReady()) !== false,
       metrics: running.metrics,
       // Cross-origin isolation lets the browser engine use WASM threads.
       web: webApp(undefined, {

@@ -1,9 +1,11 @@
 // Example images: bytes in the database (SAVE_IMAGES_TO_DB, the default) or files under VISOR_DATA_DIR/images.
-// Files are written before the row's transaction and removed if it fails; files left by a crash are swept at start.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// Files are written before the row's transaction and removed if it fails (image-files.ts: `.part` + rename, disk
+// faults as 507); files left by a crash are swept at start and every IMAGE_SWEEP_INTERVAL seconds.
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Queryable } from '../db/types.js';
 import { existingExampleIds } from './examples.js';
+import { probeWritable, writeImageFile, type DiskHealth } from './image-files.js';
 
 export interface StoredBytes {
   bytes: Uint8Array;
@@ -23,6 +25,8 @@ export interface ImageStore {
     exampleId: string,
     bytes: Uint8Array,
   ): Promise<{ imagePath: string | null; discard(): Promise<void> }>;
+  /** File mode: whether the images folder takes writes (false after a disk fault until a write succeeds). */
+  writable(): Promise<boolean>;
   /** Inside the example's transaction: stores the bytes (database mode; no-op in file mode). */
   saveRow(q: Queryable, exampleId: string, bytes: Uint8Array): Promise<void>;
   read(q: Queryable, serviceId: string, exampleId: string): Promise<StoredBytes | undefined>;
@@ -37,15 +41,15 @@ export interface ImageStore {
 
 export function createImageStore(opts: { dataDir: string; inDb: boolean }): ImageStore {
   const root = join(opts.dataDir, 'images');
+  const health: DiskHealth = { fault: undefined };
   return {
     inDb: opts.inDb,
+    writable: async () => opts.inDb || (await probeWritable(root, health)),
     async stage(serviceId, exampleId, bytes) {
       if (opts.inDb) return { imagePath: null, discard: async () => {} };
       const imagePath = `${serviceId}/${exampleId}`;
       const file = join(root, imagePath);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(`${file}.part`, bytes);
-      await rename(`${file}.part`, file);
+      await writeImageFile(file, bytes, health);
       return { imagePath, discard: () => rm(file, { force: true }) };
     },
     async saveRow(q, exampleId, bytes) {

@@ -21,6 +21,8 @@ export interface FaceServicesRuntime extends FaceServices {
    * (after a model change). Returns how many were re-embedded and how many failed. Safe to run in background.
    */
   reembedMissing(): Promise<{ reembedded: number; failed: number }>;
+  /** Whether example images can be stored (file mode: false after a disk fault until a write succeeds). */
+  storageReady(): Promise<boolean>;
   /** Stops listening for other processes' changes. Does not close the database or the engine. */
   close(): Promise<void>;
 }
@@ -31,7 +33,13 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
   const indexes = await createSearchIndexes(config, db, engine);
   const images = createImageStore({ dataDir: config.dataDir, inDb: config.saveImagesToDb });
   const ctx: Ctx = { ...deps, indexes, images };
-  await images.sweepOrphans(db);
+  // Files left by a crash between a file and its row: swept at start and every IMAGE_SWEEP_INTERVAL seconds.
+  const sweep = () => images.sweepOrphans(db, config.imageOrphanAge * 1000);
+  await sweep();
+  const sweeps =
+    !images.inDb && config.imageSweepInterval > 0
+      ? setInterval(() => void sweep().catch(() => {}), config.imageSweepInterval * 1000).unref()
+      : undefined;
   await indexes.start();
   return {
     resolveKey: (apiKey, type) => resolveApiKey(db, apiKey, type, config.minSimilarity),
@@ -55,6 +63,10 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
       }
       return { reembedded, failed };
     },
-    close: () => indexes.stop(),
+    storageReady: () => images.writable(),
+    close: async () => {
+      clearInterval(sweeps);
+      await indexes.stop();
+    },
   };
 }
