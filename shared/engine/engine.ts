@@ -2,7 +2,6 @@
 import type { RawImage } from '../image.js';
 import { PluginUnavailable } from '../errors.js';
 import { ChipEmbedder, Landmarker68, orientedSquare, regionFromPoints, type FaceRegion } from './align.js';
-import { calibrationFor } from './calibration.js';
 import { DEFAULT_EMBEDDER, PIPELINE_VERSION, embedderModel, listEmbedders } from './embedders.js';
 import { faceProbability, rawScoreFor, roundProbability } from './face-probability.js';
 import { BlazeFaceDetector, DEFAULT_DETECTOR_SETTINGS, type DetectorSettings } from './detector.js';
@@ -13,6 +12,7 @@ import type { Candidate } from './nms.js';
 import { maskRescue } from './mask-rescue.js';
 import { FaceVerifier } from './verify.js';
 import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
+import { profilesOf } from './profiles.js';
 import { toSourcePixels } from './rescale.js';
 import type { SessionProvider } from './session.js';
 import { calibratedSimilarity, l2distance } from './similarity.js';
@@ -89,7 +89,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
     }
     return e;
   };
-  const calibration = calibrationFor(ids.embedder);
+  // The embedder's profile: the built-in calibration (calibration.ts) or a pack's (its JSON, packs.ts).
+  const calibration = profilesOf(cfg.catalog).embedder(ids.embedder).calibration;
   const cropScale = cfg.landmarkCrop ?? 1.1;
   const refine = cfg.landmarkRefine ?? 0;
 
