@@ -55,14 +55,24 @@ function buildApp(source: InferenceMetricsSource) {
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\["\\\\n])*"`;
-const SAMPLE = new RegExp(`^(${NAME})(\\{${LABEL}(?:,${LABEL})*\\})? (-?[0-9.e+-]+|[+-]Inf|NaN)$`);
+// Prometheus reads values with Go's ParseFloat, which takes NaN in any case; prom-client writes `Nan`.
+const SAMPLE = new RegExp(`^(${NAME})(\\{${LABEL}(?:,${LABEL})*\\})? (-?[0-9.e+-]+|[+-]Inf|NaN|Nan)$`);
 
-/** Parses the exposition strictly: every line a HELP, a TYPE or a sample of a declared family. */
+/** Label order means nothing in the format: samples are keyed with their labels sorted, `le` last. */
+function canonical(labels: string | undefined): string {
+  if (!labels) return '';
+  const pairs = labels.slice(1, -1).match(new RegExp(LABEL, 'g'))!;
+  const rank = (p: string) => (p.startsWith('le=') ? `~${p}` : p);
+  return `{${pairs.sort((a, b) => (rank(a) < rank(b) ? -1 : 1)).join(',')}}`;
+}
+
+/** Parses the exposition strictly: every line a HELP, a TYPE, a sample of a declared family or empty (ignored). */
 function parse(text: string): Map<string, number> {
   expect(text.endsWith('\n')).toBe(true);
   const types = new Map<string, string>();
   const samples = new Map<string, number>();
   for (const line of text.slice(0, -1).split('\n')) {
+    if (line === '') continue;
     const meta = /^# (HELP|TYPE) (\S+) (.+)$/.exec(line);
     if (meta) {
       expect(meta[2]).toMatch(new RegExp(`^${NAME}$`));
@@ -77,7 +87,7 @@ function parse(text: string): Map<string, number> {
     expect(m, line).not.toBeNull();
     const family = m![1].replace(/_(bucket|sum|count)$/, '');
     expect(types.has(m![1]) || types.get(family) === 'histogram', line).toBe(true);
-    samples.set(`${m![1]}${m![2] ?? ''}`, Number(m![3]));
+    samples.set(`${m![1]}${canonical(m![2])}`, Number(m![3]));
   }
   return samples;
 }
@@ -145,15 +155,16 @@ describe('metrics', () => {
     expect(s.get('visor_inference_job_seconds_count{kind="analyzeBytes",outcome="ok"}')).toBe(1);
     metrics.close();
     emit({ kind: 'analyze', outcome: 'ok', waitMs: 0, runMs: 80, stages: { detector: 30 } });
-    expect(parse(metrics.render()).get('visor_inference_stage_seconds_count{stage="detector"}')).toBe(2);
+    expect(parse(await metrics.render()).get('visor_inference_stage_seconds_count{stage="detector"}')).toBe(
+      2,
+    );
   });
 
   it('escapes label values', async () => {
     const { app, metrics } = buildApp(fakePool().source);
     app.get('/odd/"quoted"', (c) => c.text('ok'));
     expect((await app.request('/odd/%22quoted%22')).status).toBe(200);
-    const line = metrics
-      .render()
+    const line = (await metrics.render())
       .split('\n')
       .find((l) => l.startsWith('visor_http_requests_total') && l.includes('odd'));
     expect(line).toBe('visor_http_requests_total{method="GET",route="/odd/\\"quoted\\"",status="200"} 1');

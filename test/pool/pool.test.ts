@@ -92,7 +92,7 @@ describe('createPooledEngine', () => {
   it('feeds per-stage times to the metrics', async () => {
     const metrics = createMetrics({ pool });
     await pool.analyzeBytes(bytes.get('009_C.jpg')!, { embed: true });
-    const text = metrics.render();
+    const text = await metrics.render();
     metrics.close();
     for (const stage of ['decode', 'detector', 'landmarks68', 'calculator'])
       expect(text).toMatch(new RegExp(`^visor_inference_stage_seconds_count\\{stage="${stage}"\\} 1$`, 'm'));

@@ -1,7 +1,9 @@
-// Prometheus metrics at /metrics, hand-written text exposition (format 0.0.4): request counts and latency per
-// route pattern and status, the inference pool's queue and workers, per-stage inference time, process memory.
+// Prometheus metrics at /metrics, exposed by prom-client: request counts and latency per route pattern and status,
+// the inference pool's queue and workers, per-stage inference time, and prom-client's process and Node.js metrics
+// (memory, CPU, event-loop lag, GC).
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobEvent, PoolStats } from '../inference/pool/index.js';
 
 /** What the metrics read from the inference pool (`createPooledEngine()`'s engine has both). */
@@ -14,9 +16,9 @@ export interface Metrics {
   /** Records every request: mount first (`app.use(m.middleware)`) so the time includes every other layer. */
   middleware: MiddlewareHandler;
   /** Answers the exposition (`app.get('/metrics', m.handler)`). */
-  handler: (c: Context) => Response;
-  /** The exposition text. */
-  render(): string;
+  handler: (c: Context) => Promise<Response>;
+  /** The exposition text (format 0.0.4). */
+  render(): Promise<string>;
   /** Stops listening to the pool. */
   close(): void;
 }
@@ -25,63 +27,14 @@ export interface Metrics {
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-type Labels = Record<string, string>;
-
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const fmtLabels = (l: Labels) => {
-  const parts = Object.entries(l).map(([k, v]) => `${k}="${escape(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-};
-const fmt = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN');
-
-/** A counter or histogram family: series keyed by their label set. */
-class Family {
-  private readonly series = new Map<
-    string,
-    { labels: Labels; count: number; sum: number; buckets: number[] }
-  >();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: 'counter' | 'histogram',
-  ) {}
-
-  /** Counter: adds `value`; histogram: observes `value`. */
-  add(labels: Labels, value = 1): void {
-    const key = fmtLabels(labels);
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
-    s.count++;
-    s.sum += value;
-    if (this.type === 'histogram')
-      for (let i = 0; i < BUCKETS.length; i++) if (value <= BUCKETS[i]) s.buckets[i]++;
+let processRegistry: Registry | undefined;
+/** prom-client's process and Node.js metrics: one set per process, however many apps are built (tests build many). */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
   }
-
-  render(out: string[]): void {
-    out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`);
-    for (const [key, s] of this.series) {
-      if (this.type === 'counter') {
-        out.push(`${this.name}${key} ${fmt(s.sum)}`);
-        continue;
-      }
-      BUCKETS.forEach((le, i) =>
-        out.push(`${this.name}_bucket${fmtLabels({ ...s.labels, le: String(le) })} ${s.buckets[i]}`),
-      );
-      out.push(`${this.name}_bucket${fmtLabels({ ...s.labels, le: '+Inf' })} ${s.count}`);
-      out.push(`${this.name}_sum${key} ${fmt(s.sum)}`, `${this.name}_count${key} ${s.count}`);
-    }
-  }
-}
-
-function single(
-  out: string[],
-  name: string,
-  type: 'gauge' | 'counter',
-  help: string,
-  series: [Labels, number][],
-) {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  for (const [labels, v] of series) out.push(`${name}${fmtLabels(labels)} ${fmt(v)}`);
+  return processRegistry;
 }
 
 /** The route pattern that answered (`/api/v1/recognition/subjects/:subject`), never the raw path. */
@@ -93,81 +46,103 @@ function routeOf(c: Context): string {
   return route.path;
 }
 
+/** The pool's gauges and counters, read from its stats at each scrape. */
+function poolMetrics(registers: Registry[], pool: InferenceMetricsSource): void {
+  const gauge = (name: string, help: string, read: (s: PoolStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read(pool.stats()));
+      },
+    });
+  gauge('visor_inference_ready', '1 when the models are loaded.', (s) => (s.ready ? 1 : 0));
+  gauge('visor_inference_queue_depth', 'Jobs waiting for a worker.', (s) => s.queued);
+  gauge('visor_inference_queue_limit', 'Jobs allowed to wait before 503.', (s) => s.queueLimit);
+  new Gauge({
+    name: 'visor_inference_workers',
+    help: 'Inference worker threads by state.',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const s = pool.stats();
+      this.set({ state: 'busy' }, s.busy);
+      this.set({ state: 'idle' }, s.loaded - s.busy);
+      this.set({ state: 'loading' }, s.workers - s.loaded);
+    },
+  });
+  /** A counter the pool keeps: prom-client shows the pool's own running totals. */
+  const total = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: (s: PoolStats) => [object, number][],
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const [labels, value] of read(pool.stats())) this.inc(labels, value);
+      },
+    });
+  total('visor_inference_jobs_total', 'Inference jobs by outcome.', ['outcome'], (s) => [
+    [{ outcome: 'ok' }, s.completed],
+    [{ outcome: 'error' }, s.failed],
+    [{ outcome: 'overloaded' }, s.overloaded],
+    [{ outcome: 'throttled' }, s.throttled],
+    [{ outcome: 'timed_out' }, s.timedOut],
+    [{ outcome: 'cancelled' }, s.cancelled],
+  ]);
+  total('visor_inference_worker_crashes_total', 'Worker threads that died.', [], (s) => [[{}, s.crashes]]);
+}
+
 /** Builds the metrics; pass the pooled engine as `pool` for the inference series. */
 export function createMetrics(opts: { pool?: InferenceMetricsSource } = {}): Metrics {
-  const requests = new Family(
-    'visor_http_requests_total',
-    'HTTP requests by route pattern and status.',
-    'counter',
-  );
-  const latency = new Family(
-    'visor_http_request_duration_seconds',
-    'HTTP request time by route pattern and status.',
-    'histogram',
-  );
-  const stages = new Family(
-    'visor_inference_stage_seconds',
-    'Inference time per stage and image (detector, landmarks68, calculator, plugins; decode when in the worker).',
-    'histogram',
-  );
-  const wait = new Family(
-    'visor_inference_queue_wait_seconds',
-    'Time jobs waited for a worker.',
-    'histogram',
-  );
-  const jobs = new Family(
-    'visor_inference_job_seconds',
-    'Time jobs spent on a worker, message round trip included, by kind and outcome.',
-    'histogram',
-  );
-  const unsubscribe = opts.pool?.onJob((e) => {
-    wait.add({}, e.waitMs / 1000);
-    jobs.add({ kind: e.kind, outcome: e.outcome }, e.runMs / 1000);
-    if (e.decodeMs !== undefined) stages.add({ stage: 'decode' }, e.decodeMs / 1000);
-    for (const [stage, ms] of Object.entries(e.stages ?? {})) stages.add({ stage }, ms / 1000);
+  const own = new Registry();
+  const registers = [own];
+  const requests = new Counter({
+    name: 'visor_http_requests_total',
+    help: 'HTTP requests by route pattern and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'visor_http_request_duration_seconds',
+    help: 'HTTP request time by route pattern and status.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: BUCKETS,
+    registers,
   });
 
-  const render = (): string => {
-    const out: string[] = [];
-    requests.render(out);
-    latency.render(out);
-    if (opts.pool) {
-      const s = opts.pool.stats();
-      single(out, 'visor_inference_ready', 'gauge', '1 when the models are loaded.', [[{}, s.ready ? 1 : 0]]);
-      single(out, 'visor_inference_workers', 'gauge', 'Inference worker threads by state.', [
-        [{ state: 'busy' }, s.busy],
-        [{ state: 'idle' }, s.loaded - s.busy],
-        [{ state: 'loading' }, s.workers - s.loaded],
-      ]);
-      single(out, 'visor_inference_queue_depth', 'gauge', 'Jobs waiting for a worker.', [[{}, s.queued]]);
-      single(out, 'visor_inference_queue_limit', 'gauge', 'Jobs allowed to wait before 503.', [
-        [{}, s.queueLimit],
-      ]);
-      single(out, 'visor_inference_jobs_total', 'counter', 'Inference jobs by outcome.', [
-        [{ outcome: 'ok' }, s.completed],
-        [{ outcome: 'error' }, s.failed],
-        [{ outcome: 'overloaded' }, s.overloaded],
-        [{ outcome: 'throttled' }, s.throttled],
-        [{ outcome: 'timed_out' }, s.timedOut],
-        [{ outcome: 'cancelled' }, s.cancelled],
-      ]);
-      single(out, 'visor_inference_worker_crashes_total', 'counter', 'Worker threads that died.', [
-        [{}, s.crashes],
-      ]);
-      stages.render(out);
-      wait.render(out);
-      jobs.render(out);
-    }
-    const mem = process.memoryUsage();
-    const cpu = process.cpuUsage();
-    single(out, 'process_resident_memory_bytes', 'gauge', 'Resident memory.', [[{}, mem.rss]]);
-    single(out, 'nodejs_heap_used_bytes', 'gauge', 'V8 heap in use (main thread).', [[{}, mem.heapUsed]]);
-    single(out, 'nodejs_external_memory_bytes', 'gauge', 'Memory outside the V8 heap.', [[{}, mem.external]]);
-    single(out, 'process_cpu_seconds_total', 'counter', 'CPU time, user and system.', [
-      [{}, (cpu.user + cpu.system) / 1e6],
-    ]);
-    return `${out.join('\n')}\n`;
-  };
+  let unsubscribe: (() => void) | undefined;
+  if (opts.pool) {
+    poolMetrics(registers, opts.pool);
+    const histogram = (name: string, help: string, labelNames: string[]) =>
+      new Histogram({ name, help, labelNames, buckets: BUCKETS, registers });
+    const stages = histogram(
+      'visor_inference_stage_seconds',
+      'Inference time per stage and image (detector, landmarks68, calculator, plugins; decode when in the worker).',
+      ['stage'],
+    );
+    const wait = histogram('visor_inference_queue_wait_seconds', 'Time jobs waited for a worker.', []);
+    const jobs = histogram(
+      'visor_inference_job_seconds',
+      'Time jobs spent on a worker, message round trip included, by kind and outcome.',
+      ['kind', 'outcome'],
+    );
+    unsubscribe = opts.pool.onJob((e) => {
+      wait.observe(e.waitMs / 1000);
+      jobs.observe({ kind: e.kind, outcome: e.outcome }, e.runMs / 1000);
+      if (e.decodeMs !== undefined) stages.observe({ stage: 'decode' }, e.decodeMs / 1000);
+      for (const [stage, ms] of Object.entries(e.stages ?? {})) stages.observe({ stage }, ms / 1000);
+    });
+  }
+
+  const render = () => Registry.merge([own, processMetrics()]).metrics();
 
   return {
     middleware: async (c, next) => {
@@ -180,11 +155,11 @@ export function createMetrics(opts: { pool?: InferenceMetricsSource } = {}): Met
           route: routeOf(c),
           status: String(c.res.status),
         };
-        requests.add(labels);
-        latency.add(labels, (performance.now() - start) / 1000);
+        requests.inc(labels);
+        latency.observe(labels, (performance.now() - start) / 1000);
       }
     },
-    handler: (c) => c.body(render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    handler: async (c) => c.body(await render(), 200, { 'content-type': own.contentType }),
     render,
     close: () => unsubscribe?.(),
   };
