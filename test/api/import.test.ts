@@ -18,6 +18,7 @@ import { decodeImage } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { sample } from './harness.js';
+import { seedPglite } from '../storage/backends.js';
 
 interface Server {
   url: string;
@@ -32,6 +33,7 @@ interface Server {
 async function startServer(engine: FaceEngine, env: Record<string, string>, overrides: Partial<Config> = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-import-'));
   const config = { ...loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env }), ...overrides };
+  if (!config.databaseUrl) await seedPglite(dataDir);
   const db = await openDatabase(config);
   const services = await createFaceServices({ config, db, engine, decode: decodeImage });
   const key = (await services.createService({ type: 'recognition', name: 'import-test' })).apiKey;

@@ -17,6 +17,7 @@ import { createFaceServices } from '../../server/src/services/face-services.js';
 import { createSyncService } from '../../server/src/services/sync.js';
 import type { FaceServices } from '../../server/src/services/types.js';
 import { SAMPLES, pageServer } from './harness.js';
+import { seedPglite } from '../storage/backends.js';
 
 export interface SyncServer {
   app: Hono;
@@ -35,6 +36,7 @@ export interface SyncServer {
 export async function startSyncServer(pagesDir?: string): Promise<SyncServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-sync-'));
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  await seedPglite(dataDir);
   const db = await openDatabase({ databaseUrl: undefined, dataDir });
   const engine = await createServerEngine({ intraOpThreads: 1 });
   const services = await createFaceServices({ config, db, engine, decode: decodeImage });

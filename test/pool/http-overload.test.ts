@@ -11,6 +11,7 @@ import { createLogger } from '../../server/src/http/logger.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import { createPooledEngine, type PooledEngine } from '../../server/src/inference/pool/index.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
+import { seedPglite } from '../storage/backends.js';
 
 let dataDir: string;
 let engine: PooledEngine;
@@ -24,6 +25,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'visor-overload-'));
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
   engine = await createPooledEngine({ workers: 1, queueLimit: 1 });
+  await seedPglite(dataDir);
   db = await openDatabase(config);
   services = await createFaceServices({ config, db, engine, decode: decodeImage });
   apiKey = (await services.createService({ type: 'recognition', name: 'door' })).apiKey;

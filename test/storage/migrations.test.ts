@@ -1,4 +1,8 @@
-// Migrations: applied once, idempotent on every start, safe when several processes start together.
+// Migrations: applied once, idempotent on every start, safe when several processes start together. The PGlite
+// suites start from a copy of the migrated template (backends.ts), so one test here migrates an empty directory.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { migrate } from '../../server/src/db/migrate.js';
 import { openDatabase } from '../../server/src/db/open.js';
@@ -56,5 +60,18 @@ it('a PGlite directory has one owner at a time', async () => {
     await again.close();
   } finally {
     await cleanup();
+  }
+});
+
+it('an empty PGlite directory is migrated from nothing, as on a first start', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'visor-fresh-'));
+  try {
+    const db = await openDatabase({ databaseUrl: undefined, dataDir });
+    const applied = await db.query<{ name: string }>('select name from visor_migrations order by name');
+    expect(applied.map((r) => r.name)).toContain('001_init.sql');
+    expect(await migrate(db)).toEqual([]);
+    await db.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
