@@ -1,6 +1,7 @@
 // Child process for the HTTP section: the real app (engine, embedded PGlite in a temp dir, face services)
 // on a loopback port, with three enrolled subjects. Talks to the parent over IPC:
-// sends {port, apiKey} when listening, answers 'rss' with the peak RSS since the last ask, exits on 'stop'.
+// sends {port, apiKey} when listening, answers 'rss' with the peak RSS since the last ask, 'mem' with
+// process.memoryUsage() after a full GC, exits on 'stop'.
 import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,11 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info
 
 process.on('message', (m) => {
   if (m === 'rss') void sampler.peak(true).then((peak) => send({ peak }));
+  // Memory now, after a full garbage collection (the child runs with --expose-gc): JS heap vs native memory.
+  if (m === 'mem') {
+    (globalThis as { gc?: () => void }).gc?.();
+    send({ mem: process.memoryUsage() });
+  }
   if (m === 'stop') {
     server.close();
     void (async () => {

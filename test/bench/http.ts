@@ -27,7 +27,7 @@ export const QUERY = '002_A.jpg';
 export function startServer(): { child: ChildProcess; ready: Promise<ServerReady> } {
   const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [], {
     cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let err = '';

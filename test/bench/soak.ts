@@ -2,7 +2,11 @@
 // loopback for the whole duration, the server in its own process (http-server.ts, inference pool as `npm start`).
 // Requests/s, latency and errors per window; server RSS sampled every 5 s with its least-squares slope, so flat
 // memory (or a leak) shows; then a burst beyond the inference queue, which must be answered 503 + Retry-After.
+// Before the soak, a fuzz burst (fuzz-burst.ts: 20 MP photos, crowd mode, a 36 MP PNG, broken images) with the
+// server's memory after a full GC before it, after it, after 10 s idle and after the soak (issue 19.6): RSS that
+// stays up while the JS heap and external buffers come back is native memory kept, not a JavaScript leak.
 import autocannon from 'autocannon';
+import { fuzzBurst, type BurstResult } from './fuzz-burst.js';
 import { ask, QUERY, recognizeRequest, startServer, stopServer } from './http.js';
 import { MB, now, quantile } from './stats.js';
 import { mb, printTable, type Cell } from './table.js';
@@ -11,6 +15,16 @@ const CLIENTS = 16;
 const RSS_EVERY_MS = 5000;
 /** Simultaneous requests of the overload burst: well past the default queue (32) plus workers. */
 const BURST = 96;
+/** Requests of the fuzz burst before the soak. */
+const FUZZ = 300;
+
+export interface MemoryPoint {
+  label: string;
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
 
 export interface SoakResult {
   seconds: number;
@@ -23,6 +37,9 @@ export interface SoakResult {
   slopeMbPerMin: number;
   lateSlopeMbPerMin: number;
   burst: { sent: number; ok: number; overloaded: number; withRetryAfter: number; other: number };
+  fuzz: BurstResult;
+  /** Server memory after a full GC at each phase. */
+  memory: MemoryPoint[];
 }
 
 /** Least-squares slope of y over x. */
@@ -39,12 +56,22 @@ function slope(points: { x: number; y: number }[]): number {
 export async function runSoak(seconds: number): Promise<SoakResult> {
   const { child, ready } = startServer();
   try {
-    const { url, headers, body } = await recognizeRequest(await ready);
+    const server = await ready;
+    const { url, headers, body } = await recognizeRequest(server);
     const post = () => fetch(url, { method: 'POST', headers, body: new Uint8Array(body) });
     for (let i = 0; i < 3; i++) {
       const res = await post();
       if (res.status !== 200) throw new Error(`warm-up request answered ${res.status}: ${await res.text()}`);
     }
+
+    const memory: MemoryPoint[] = [];
+    const snap = async (label: string) =>
+      memory.push({ label, ...(await ask<NodeJS.MemoryUsage>(child, 'mem', 'mem')) });
+    await snap('fresh, after 3 warm-up requests');
+    const fuzz = await fuzzBurst(server.port, server.apiKey, FUZZ);
+    await snap(`after a fuzz burst of ${FUZZ} requests`);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await snap('after 10 s idle');
 
     await ask<number>(child, 'rss', 'peak');
     const start = now();
@@ -74,6 +101,7 @@ export async function runSoak(seconds: number): Promise<SoakResult> {
     });
     clearInterval(sampler);
     rss.push({ t: (now() - start) / 1000, bytes: await ask<number>(child, 'rss', 'peak') });
+    await snap(`after the ${seconds} s soak`);
 
     // overload: every request beyond the queue is refused at once with 503 and Retry-After
     const responses = await Promise.all(Array.from({ length: BURST }, () => post()));
@@ -100,6 +128,8 @@ export async function runSoak(seconds: number): Promise<SoakResult> {
       slopeMbPerMin: perMinute(after.length >= 2 ? after : rss),
       lateSlopeMbPerMin: perMinute(late),
       burst,
+      fuzz,
+      memory,
     };
     printSoak(soak, answers, window);
     return soak;
@@ -127,6 +157,19 @@ function printSoak(r: SoakResult, answers: { t: number; ok: boolean; ms: number 
   }
   const at = (f: number) =>
     r.rss[Math.min(r.rss.length - 1, Math.floor(f * (r.rss.length - 1)))]?.bytes ?? NaN;
+  printTable({
+    title: `7a. Server memory around a fuzz burst (${r.fuzz.sent} requests in ${r.fuzz.seconds.toFixed(0)} s: ${Object.entries(
+      r.fuzz.statuses,
+    )
+      .map(([s, n]) => `${n}x ${s}`)
+      .join(', ')})`,
+    headers: ['after a full GC', 'RSS', 'JS heap used', 'external', 'array buffers'],
+    rows: r.memory.map((m) => [m.label, mb(m.rss), mb(m.heapUsed), mb(m.external), mb(m.arrayBuffers)]),
+    notes: [
+      'RSS is the whole process (inference worker threads included); heap, external and array buffers are the main',
+      "thread's JavaScript memory: RSS that stays up while they come back is native memory kept after the peak.",
+    ],
+  });
   printTable({
     title: `7. Soak: ${CLIENTS} clients on POST /api/v1/recognition/recognize for ${Math.round(r.seconds)} s`,
     headers: ['window', 'requests/s', 'p50 ms', 'p95 ms', 'non-2xx', 'server RSS'],
