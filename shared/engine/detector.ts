@@ -45,7 +45,9 @@ export interface DetectorSettings {
  * The accurate plan: the whole image, then levels of overlapping tiles, each half the previous one's side, for as
  * long as the previous level could still have missed a face the photo may hold: one smaller than `minInputFace`
  * detector pixels there, but at least `minFace` image pixels and `relative` times the smallest face found so far.
- * A selfie stops after the whole-image view; a crowd goes down to tiles of one image pixel per detector pixel.
+ * Adaptive: only confirmed faces (the engine's face-mesh check) size the search, and once faces are known a level
+ * that confirms no new one ends it: a one-face photo stops one level below the level that found its face, a crowd
+ * goes on while each level finds more, down to tiles of one image pixel per detector pixel.
  */
 export interface PyramidPlan {
   /** Smallest face side, in detector-input pixels, the model finds reliably. */
@@ -59,7 +61,15 @@ export interface PyramidPlan {
   foundScore: number;
   /** Overlap between neighbouring tiles. */
   overlap: number;
+  /**
+   * Only confirmed faces size the search, and once faces are known a level that confirms no new one ends it
+   * (false: the plan before issue 14's second step: every candidate over `foundScore` sizes it, every level runs).
+   */
+  adaptive: boolean;
 }
+
+/** Which of a level's candidates are faces (the engine's face-mesh check); without one every candidate counts. */
+export type ConfirmFaces = (candidates: Candidate[]) => Promise<Candidate[]>;
 
 export const DEFAULT_PYRAMID_PLAN: PyramidPlan = {
   minInputFace: 24,
@@ -68,6 +78,7 @@ export const DEFAULT_PYRAMID_PLAN: PyramidPlan = {
   relative: 0.4,
   foundScore: 0.5,
   overlap: 0.25,
+  adaptive: true,
 };
 
 export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
@@ -230,8 +241,16 @@ export class BlazeFaceDetector {
     this.layout = detectorDecoder(detectorProfile(info.id ?? info.file, info));
   }
 
-  /** Every face over `minScore`, merged across views, in image pixels, best first. */
-  async detect(full: RawImage, minScore: number, mode: DetectMode = 'accurate'): Promise<Candidate[]> {
+  /**
+   * Every face over `minScore`, merged across views, in image pixels, best first. `confirm` tells the accurate
+   * plan which candidates are faces when it sizes its pyramid; the caller still checks what this returns.
+   */
+  async detect(
+    full: RawImage,
+    minScore: number,
+    mode: DetectMode = 'accurate',
+    confirm?: ConfirmFaces,
+  ): Promise<Candidate[]> {
     const { spec } = this.layout;
     const sampler = new ViewSampler(full, spec);
     // every candidate with the scale (image pixels per detector pixel) of the view that found it
@@ -256,7 +275,7 @@ export class BlazeFaceDetector {
       await look(tiles, true);
       return this.merge([...all.keys()]);
     }
-    await this.pyramid(full, look);
+    await this.pyramid(full, look, confirm);
     // Faces smaller than minInputFace detector pixels come out of a coarse view displaced and mis-sized (boxes on
     // collars, between heads): once a finer level has looked at the same place, only its boxes count.
     const finest = Math.min(...all.values());
@@ -274,24 +293,37 @@ export class BlazeFaceDetector {
   private async pyramid(
     full: RawImage,
     look: (views: readonly View[], isTile: boolean) => Promise<Candidate[]>,
+    confirmFaces?: ConfirmFaces,
   ): Promise<void> {
     const p = this.settings.pyramid;
+    const confirm: ConfirmFaces = confirmFaces ?? (async (c) => c);
     const input = this.layout.spec.width;
     const { width, height } = full;
-    let smallest = Infinity;
-    const note = (found: Candidate[]) => {
-      for (const c of found)
-        if (c.score >= p.foundScore) smallest = Math.min(smallest, Math.max(c.x2 - c.x1, c.y2 - c.y1));
+    // confirmed faces so far; a level's candidates whose centre lies in one of them are not new
+    const faces: Candidate[] = [];
+    const inFace = (c: Candidate) => {
+      const [x, y] = [(c.x1 + c.x2) / 2, (c.y1 + c.y2) / 2];
+      return faces.some((f) => x >= f.x1 && x <= f.x2 && y >= f.y1 && y <= f.y2);
+    };
+    const note = async (found: Candidate[]): Promise<number> => {
+      const strong = found.filter((c) => c.score >= p.foundScore);
+      if (!p.adaptive) return faces.push(...strong);
+      const fresh = await confirm(weightedNms(strong, this.settings.nmsIou).filter((c) => !inFace(c)));
+      faces.push(...fresh);
+      return fresh.length;
     };
     let scale = Math.max(width, height) / input;
-    note(await look([wholeView(width, height, input)], false));
+    await note(await look([wholeView(width, height, input)], false));
     for (const side of pyramidSides(width, height, input)) {
       // the last level (`scale` image pixels per detector pixel) found faces down to minInputFace·scale
       const floor = Math.max(p.minFace, p.minFaceFraction * Math.max(width, height));
-      const target = smallest < Infinity ? Math.max(floor, p.relative * smallest) : floor;
+      const smallest = Math.min(...faces.map((c) => Math.max(c.x2 - c.x1, c.y2 - c.y1)));
+      const target = faces.length ? Math.max(floor, p.relative * smallest) : floor;
       if (p.minInputFace * scale <= target) return;
       scale = side / input;
-      note(await look(tileViews(width, height, side, p.overlap, input), true));
+      const known = faces.length;
+      const added = await note(await look(tileViews(width, height, side, p.overlap, input), true));
+      if (p.adaptive && known > 0 && added === 0) return;
     }
   }
 

@@ -10,7 +10,7 @@ import { dlibFivePointTemplate, fivePointsFrom68, fivePointsFromKeypoints } from
 import type { ModelCatalog } from './manifest.js';
 import type { Candidate } from './nms.js';
 import { maskRescue } from './mask-rescue.js';
-import { FaceVerifier } from './verify.js';
+import { FaceVerifier, rememberedCheck } from './verify.js';
 import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
 import { profilesOf } from './profiles.js';
 import { toSourcePixels } from './rescale.js';
@@ -158,13 +158,15 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       candidates = [{ x1: 0, y1: 0, x2: raw.width, y2: raw.height, score: 1, keypoints: [] }];
     } else {
       const t0 = now();
-      candidates = (await detector.detect(image, Math.max(threshold, 1e-4), opts.detectMode)).filter(
+      // the accurate plan sizes its pyramid by the faces the verifier confirms
+      const confirm = verifier && rememberedCheck(verifier, image, maskRescue(image, embedder));
+      candidates = (await detector.detect(image, Math.max(threshold, 1e-4), opts.detectMode, confirm)).filter(
         (c) => c.score > threshold,
       );
       execution_time.detector = now() - t0;
-      if (verifier) {
+      if (confirm) {
         const t1 = now();
-        candidates = await verifier.filter(image, candidates, maskRescue(image, embedder));
+        candidates = await confirm(candidates);
         execution_time.verifier = now() - t1;
       }
     }

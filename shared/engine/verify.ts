@@ -60,3 +60,23 @@ export class FaceVerifier {
     return kept;
   }
 }
+
+/**
+ * One photo's check with its verdicts remembered by box: the accurate plan confirms each pyramid level's new
+ * candidates with it, and the final check of the merged candidates does not run facemesh again on the same boxes
+ * (a one-face photo's merged box is the whole-image view's).
+ */
+export function rememberedCheck(
+  verifier: FaceVerifier,
+  image: RawImage,
+  rescue?: (c: Candidate, presence: number) => Promise<boolean>,
+): (candidates: readonly Candidate[]) => Promise<Candidate[]> {
+  const verdicts = new Map<string, boolean>();
+  const key = (c: Candidate) => `${c.x1},${c.y1},${c.x2},${c.y2}`;
+  return async (candidates) => {
+    const unseen = candidates.filter((c) => !verdicts.has(key(c)));
+    const kept = new Set(await verifier.filter(image, unseen, rescue));
+    for (const c of unseen) verdicts.set(key(c), kept.has(c));
+    return candidates.filter((c) => verdicts.get(key(c)));
+  };
+}
