@@ -261,3 +261,49 @@ export class FaceTracker {
     this.tracks.length = 0;
   }
 }
+
+/**
+ * The best of one track's frames (webcam enrolment): the first frame offered opens a window of `windowMs` or
+ * `maxFrames` frames; a frame whose box is not the same face's (neither IoU ≥ 0.3 nor centre shift < 0.5 against
+ * the last one) starts a new window; when the window closes, `offer` answers the best frame (highest quality).
+ */
+export class BestOfTrack<T> {
+  #best: { item: T; quality: number } | undefined;
+  #box: TrackBox | undefined;
+  #openedAt = 0;
+  #frames = 0;
+
+  constructor(
+    readonly windowMs = 1500,
+    readonly maxFrames = 5,
+  ) {}
+
+  /** Frames offered in the open window. */
+  get frames(): number {
+    return this.#frames;
+  }
+
+  offer(item: T, box: TrackBox, quality: number, now: number): T | undefined {
+    if (!this.#best || !this.#sameFace(box)) {
+      this.#best = { item, quality };
+      this.#openedAt = now;
+      this.#frames = 0;
+    } else if (quality > this.#best.quality) this.#best = { item, quality };
+    this.#box = box;
+    this.#frames++;
+    if (this.#frames < this.maxFrames && now - this.#openedAt < this.windowMs) return undefined;
+    const best = this.#best.item;
+    this.reset();
+    return best;
+  }
+
+  reset(): void {
+    this.#best = undefined;
+    this.#box = undefined;
+    this.#frames = 0;
+  }
+
+  #sameFace(box: TrackBox): boolean {
+    return !!this.#box && (iou(this.#box, box) >= 0.3 || centreShift(this.#box, box) < 0.5);
+  }
+}

@@ -58,17 +58,25 @@ async function openKiosk(browser: Browser, origin: string, dir: string, loop: Lo
   await context.grantPermissions(['camera'], { origin });
   await routePages(context, origin, dir);
   const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(`${origin}/kiosk-track.html?collection=bench&loop=${loop}&enrol=A:/photos/002_A.jpg`);
-  await page.waitForFunction(() => document.getElementById('setup')?.textContent === 'enrolled', null, {
-    timeout: 180_000,
-  });
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=fps]')?.textContent !== '0.0 fps',
-    null,
-    {
+  try {
+    await page.waitForFunction(() => document.getElementById('setup')?.textContent === 'enrolled', null, {
       timeout: 180_000,
-    },
-  );
+    });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=fps]')?.textContent !== '0.0 fps',
+      null,
+      { timeout: 180_000 },
+    );
+  } catch (e) {
+    const state = await page
+      .evaluate(() => document.body.innerText.slice(0, 600))
+      .catch(() => 'no page text');
+    throw new Error(`${(e as Error).message}; the page shows: ${state}; errors: ${errors.join(' | ')}`);
+  }
   await page.waitForTimeout(3000); // warm-up
   return page;
 }

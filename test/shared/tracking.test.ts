@@ -1,6 +1,7 @@
 // shared/tracking.ts: association, track birth and death, re-embedding decisions and fused identities.
 import { describe, expect, it } from 'vitest';
 import {
+  BestOfTrack,
   FaceTracker,
   associate,
   centreShift,
@@ -151,5 +152,27 @@ describe('FaceTracker', () => {
     t.addEmbedding(track, unit(0, 1), 20, same);
     expect(track.embeddings).toBe(1);
     expect(Array.from(track.identity!)).toEqual([0, 1]);
+  });
+});
+
+describe('BestOfTrack', () => {
+  it('answers the best frame once the window has its frames, and restarts for another face', () => {
+    const b = new BestOfTrack<string>(10_000, 3);
+    expect(b.offer('a', box(0, 0), 5, 0)).toBeUndefined();
+    expect(b.offer('b', box(2, 0), 9, 1)).toBeUndefined();
+    expect(b.offer('c', box(4, 0), 7, 2)).toBe('b');
+    // a face elsewhere restarts the window: the earlier face's frames do not count
+    expect(b.offer('d', box(0, 0), 50, 3)).toBeUndefined();
+    expect(b.offer('e', box(500, 0), 1, 4)).toBeUndefined();
+    expect(b.frames).toBe(1);
+    expect(b.offer('f', box(502, 0), 2, 5)).toBeUndefined();
+    expect(b.offer('g', box(504, 0), 1.5, 6)).toBe('f');
+  });
+
+  it('closes the window after windowMs with fewer frames', () => {
+    const b = new BestOfTrack<string>(100, 10);
+    expect(b.offer('a', box(0, 0), 1, 0)).toBeUndefined();
+    expect(b.offer('b', box(0, 0), 3, 50)).toBeUndefined();
+    expect(b.offer('c', box(0, 0), 2, 100)).toBe('b');
   });
 });

@@ -1,7 +1,8 @@
 // The webcam recognition loop: grabs a frame, runs the in-browser engine on it (worker), names each face
 // from the local collection when the similarity clears the threshold, draws the frame it analysed with the
 // boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating.
-import type { AnalyzeResult } from '../../../shared/engine/types.js';
+import type { AnalyzeResult, FaceAnalysis } from '../../../shared/engine/types.js';
+import { BestOfTrack } from '../../../shared/tracking.js';
 import { CALIBRATED_THRESHOLD } from '../../../shared/match.js';
 import { BrowserEngine, describeChoice, type EngineOptions } from '../lib/inference/browser-engine.js';
 import { addDeviceExample } from '../lib/db/examples.js';
@@ -78,6 +79,8 @@ export class KioskState {
 
   #engine: BrowserEngine | undefined;
   #tracked: TrackedRecogniser | undefined;
+  /** Enrolment keeps the best gated frame of one face over a short window (shared/tracking.ts). */
+  readonly #enrolBest = new BestOfTrack<{ face: FaceAnalysis; thumbnail: Blob }>(1500, 5);
   /** The loop in force ('tracked' or 'every-frame'). */
   readonly loop: KioskLoop;
   #gallery: Gallery | undefined;
@@ -174,6 +177,7 @@ export class KioskState {
       return;
     }
     this.enrolling = true;
+    this.#enrolBest.reset();
     this.enrolMessage = 'Look at the camera…';
   }
 
@@ -216,14 +220,15 @@ export class KioskState {
       const t1 = performance.now();
       drawFaces(canvas, frame, seen.overlay);
       this.faces = seen.faces;
-      this.stages = {
+      const stages = {
         ...result.execution_time,
         ...(result.faces[0]?.execution_time ?? {}),
         grab: t0 - start,
         frame: roundTrip,
         draw: performance.now() - t1,
       };
-      reportFrame(start, this.stages);
+      this.stages = stages;
+      reportFrame(start, stages); // the plain object: a $state proxy cannot be cloned into a measure
       this.#tick();
       await this.#record(result, seen.matches);
     } finally {
@@ -278,25 +283,38 @@ export class KioskState {
     if (added) this.queued = await countQueuedEvents(this.options.collection);
   }
 
+  /**
+   * Offers the frame's gated face to the enrolment window: the best frame (quality score) of the same face over
+   * 1.5 s or 5 passing frames is enrolled, with its thumbnail.
+   */
   async #tryEnrol(result: AnalyzeResult, frame: ImageBitmap): Promise<void> {
     const gate = gateEnrolment(result, this.options.minLiveness);
     if (!gate.ok) {
       this.enrolMessage = `Not yet: ${gate.reasons.join('; ')}.`;
       return;
     }
+    const { face } = gate;
+    const score = face.quality?.score ?? 0;
+    const best = this.#enrolBest;
+    const offered = { face, thumbnail: await thumbnail(frame, face.box) };
+    const chosen = best.offer(offered, face.box, score, performance.now());
+    if (!chosen) {
+      this.enrolMessage = `Hold still… (${best.frames} of ${best.maxFrames} frames)`;
+      return;
+    }
     const subject = this.enrolName.trim();
-    const embedding = gate.face.embedding!;
+    const embedding = chosen.face.embedding!;
     await addDeviceExample({
       collection: this.options.collection,
       subject,
       embedding,
       model: this.#engine!.embedderId,
-      thumbnail: await thumbnail(frame, gate.face.box),
+      thumbnail: chosen.thumbnail,
     });
     this.#gallery?.add(subject, embedding);
     this.enrolled++;
     this.enrolling = false;
-    this.enrolMessage = `Enrolled ${subject} (quality ${gate.face.quality?.score ?? '?'}).`;
+    this.enrolMessage = `Enrolled ${subject} (quality ${chosen.face.quality?.score ?? '?'}, the best of ${best.maxFrames} frames).`;
   }
 }
 
