@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string;
   /** Store example images in the database (SAVE_IMAGES_TO_DB, default true, as CompreFace) or under `dataDir/images`. */
   saveImagesToDb: boolean;
+  /** Your own ONNX models: a folder with one sub-folder per pack (VISOR_MODELS_DIR; unset = the built-in models only; README "Your own models"). */
+  modelsDir: string | undefined;
   /** Seconds between sweeps of orphan image files in file mode (IMAGE_SWEEP_INTERVAL, default 900, 0 = only at start). */
   imageSweepInterval: number;
   /** Seconds an image file without a row must be old before a sweep removes it (IMAGE_ORPHAN_AGE, default 900). */
@@ -161,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl,
     dataDir: resolve(env.VISOR_DATA_DIR || 'data'),
     saveImagesToDb: bool('SAVE_IMAGES_TO_DB', true),
+    modelsDir: env.VISOR_MODELS_DIR ? resolve(env.VISOR_MODELS_DIR) : undefined,
     imageSweepInterval: int('IMAGE_SWEEP_INTERVAL', 900, 0, 7 * 86_400),
     imageOrphanAge: int('IMAGE_ORPHAN_AGE', 900, 0, 7 * 86_400),
     maxFileSize: int('MAX_FILE_SIZE', 5 * MB, 1),

@@ -1,11 +1,13 @@
 // Files the in-browser engine downloads once and caches: GET /models/manifest.json and /models/<file>.onnx
-// (modelRoutes), and onnxruntime-web's runtime — GET /ort/index.json, /ort/<file> (ortRoutes). Indexes are
+// (modelRoutes; with model packs the manifest is the built-in one plus the valid packs, whose files are served from
+// the models folder as /models/pack.<pack>.<file>, and /models/packs.json says what became of each pack file), and onnxruntime-web's runtime — GET /ort/index.json, /ort/<file> (ortRoutes). Indexes are
 // revalidated on every load; files are cached for a year when the URL carries a version (`?v=`), a day otherwise.
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono, type Context } from 'hono';
+import type { ModelSet } from '../inference/packs.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const DAY = 'public, max-age=86400';
@@ -55,13 +57,23 @@ async function sendFile(c: Context, path: string, cacheControl: string): Promise
 
 const cacheFor = (c: Context): string => (c.req.query('v') ? IMMUTABLE : DAY);
 
-/** Mount with `app.route('/models', modelRoutes(modelsDir))`; `modelsDir` holds manifest.json and the .onnx files. */
-export function modelRoutes(modelsDir: string) {
+/**
+ * Mount with `app.route('/models', modelRoutes(modelsDir, models))`; `modelsDir` holds manifest.json and the .onnx
+ * files, `models` (loadModelSet) adds the valid packs.
+ */
+export function modelRoutes(modelsDir: string, models?: ModelSet) {
+  const headers = { 'Cache-Control': REVALIDATE, 'Cross-Origin-Resource-Policy': 'same-origin' };
   return new Hono()
-    .get('/manifest.json', (c) => sendFile(c, join(modelsDir, 'manifest.json'), REVALIDATE))
-    .get('/:file{[a-z0-9][a-z0-9._-]*\\.onnx}', (c) =>
-      sendFile(c, join(modelsDir, c.req.param('file')), cacheFor(c)),
-    );
+    .get('/manifest.json', (c) =>
+      models?.packs.length
+        ? c.json(models.catalog, 200, headers)
+        : sendFile(c, join(modelsDir, 'manifest.json'), REVALIDATE),
+    )
+    .get('/packs.json', (c) => c.json({ packs: models?.packs ?? [] }, 200, headers))
+    .get('/:file{[a-z0-9][a-z0-9._-]*\\.onnx}', (c) => {
+      const file = c.req.param('file');
+      return sendFile(c, models?.files[file] ?? join(modelsDir, file), cacheFor(c));
+    });
 }
 
 /** Mount with `app.route('/ort', ortRoutes())`: onnxruntime-web's runtime files from node_modules. */

@@ -1,6 +1,7 @@
 // The server's face engine run off the request thread: the FaceEngine contract over a pool of worker threads,
 // each with its own onnxruntime-node engine, plus decode-and-analyse in the worker (`analyzeBytes`).
 import { calibrationFor } from '../../../../shared/engine/calibration.js';
+import { profilesOf } from '../../../../shared/engine/profiles.js';
 import { calibratedSimilarity, l2distance } from '../../../../shared/engine/similarity.js';
 import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../../../shared/engine/types.js';
 import type { RawImage } from '../../../../shared/image.js';
@@ -42,8 +43,11 @@ export async function createPooledEngine(opts: PoolOptions): Promise<PooledEngin
   const pool = new InferencePool(opts);
   await pool.start();
   const info = pool.info!;
-  // `model@pipelineVersion`: the calibration is the model's (shared/engine/engine.ts names it so).
-  const calibration = calibrationFor(info.embedderId.replace(/@[^@]*$/, ''));
+  // `model@pipelineVersion`: the calibration is the model's (shared/engine/engine.ts names it so), a pack's from its profile.
+  const model = info.embedderId.replace(/@[^@]*$/, '');
+  const calibration = opts.models
+    ? profilesOf(opts.models.catalog).embedder(model).calibration
+    : calibrationFor(model);
   // libvips stops a decode itself at half the job's limit (a clean 400); the pool's limit replaces the worker.
   const decodeTimeoutSeconds = opts.jobTimeoutMs ? Math.max(1, Math.floor(opts.jobTimeoutMs / 2000)) : 0;
   return {

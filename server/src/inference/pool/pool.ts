@@ -38,6 +38,8 @@ export interface PoolOptions {
   intraOpThreads?: number;
   /** Directory holding manifest.json and the models (default: the repository's models/). */
   modelsDir?: string;
+  /** The catalog with the valid model packs and their files (loadModelSet, packs.ts); default: the built-in manifest. */
+  models?: WorkerInit['models'];
   /** The worker module (file URL); tests substitute one that wraps the real worker. */
   workerEntry?: string | URL;
   /** Told about each worker crash and restart failure (the pool goes on). */
@@ -156,6 +158,7 @@ export class InferencePool {
       entry: String(opts.workerEntry ?? WORKER),
       intraOpThreads: opts.intraOpThreads || Math.max(1, Math.floor(availableParallelism() / opts.workers)),
       modelsDir: opts.modelsDir,
+      models: opts.models,
     };
   }
 

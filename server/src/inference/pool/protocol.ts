@@ -4,6 +4,7 @@ import * as errors from '../../../../shared/errors.js';
 import type { EmbedderInfo } from '../../../../shared/engine/embedders.js';
 import type { AnalyzeOptions, AnalyzeResult } from '../../../../shared/engine/types.js';
 import type { RawImage } from '../../../../shared/image.js';
+import type { ModelSet } from '../packs.js';
 
 /** What the pool puts in `workerData`. */
 export interface WorkerInit {
@@ -11,6 +12,8 @@ export interface WorkerInit {
   entry: string;
   intraOpThreads: number;
   modelsDir?: string;
+  /** The catalog with the valid model packs and where their files are (validated once, by the main thread). */
+  models?: Pick<ModelSet, 'catalog' | 'files'>;
 }
 
 export type Job =

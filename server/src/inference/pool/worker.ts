@@ -19,7 +19,11 @@ const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage
 
 let engine: FaceEngine;
 try {
-  engine = await createServerEngine({ intraOpThreads: init.intraOpThreads, modelsDir: init.modelsDir });
+  engine = await createServerEngine({
+    intraOpThreads: init.intraOpThreads,
+    modelsDir: init.modelsDir,
+    models: init.models,
+  });
   post({
     type: 'ready',
     info: {
