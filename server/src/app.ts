@@ -29,6 +29,7 @@ import type { FaceServices } from './services/types.js';
 import type { Metrics } from './http/metrics.js';
 import { metricsAccess } from './http/metrics-access.js';
 import { modelRoutes, ortRoutes } from './routes/models.js';
+import type { ModelSet } from './inference/packs.js';
 import { syncRoutes } from './routes/sync.js';
 import type { SyncService } from './services/sync.js';
 import { adminRoutes, countRequests } from './routes/admin/index.js';
@@ -46,7 +47,7 @@ export interface AppDeps {
   /** Administration (users, applications, roles, service keys) under /admin; absent = face-service API only. */
   admin?: { services: AdminServices; counter?: RequestCounter };
   /** Serves models/ and onnxruntime-web's files to the browser engine. */
-  models?: { dir: string };
+  models?: { dir: string; set?: ModelSet };
   /** Browser sync (pull/push) for recognition services. */
   sync?: SyncService;
   /** Prometheus metrics: recorded for every request and exposed at /metrics. */
@@ -120,7 +121,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/demo', demoRoutes());
   if (deps.admin) app.route('/admin', adminRoutes({ config: deps.config, admin: deps.admin.services }));
   if (deps.models) {
-    app.route('/models', modelRoutes(deps.models.dir));
+    app.route('/models', modelRoutes(deps.models.dir, deps.models.set));
     app.route('/ort', ortRoutes());
   }
   if (deps.sync) app.route('/api/v1/recognition/sync', syncRoutes(routeDeps, deps.sync));

@@ -9,6 +9,7 @@ import type { AppEnv } from './http/env.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { decodeImage } from './image/decode.js';
 import { createPooledEngine, type PooledEngine } from './inference/pool/index.js';
+import { loadModelSet } from './inference/packs.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createFaceServices, type FaceServicesRuntime } from './services/face-services.js';
 import { webApp } from './web/index.js';
@@ -21,6 +22,9 @@ import {
   type RequestCounter,
 } from './services/admin/index.js';
 
+/** The built models (manifest.json and the .onnx files). */
+const MODELS_DIR = fileURLToPath(new URL('../../models', import.meta.url));
+
 interface Running {
   engine?: PooledEngine;
   metrics?: Metrics;
@@ -32,7 +36,14 @@ interface Running {
 
 async function start(config: Config, logger: Logger, running: Running, setApp: (app: Hono<AppEnv>) => void) {
   // Models load once per inference worker at start: no slow first request.
+  // The built-in models plus the valid packs of VISOR_MODELS_DIR, checked once here: a bad pack file is logged and
+  // skipped (GET /models/packs.json lists it with what is wrong), the built-in models serve regardless.
+  const models = await loadModelSet(MODELS_DIR, config.modelsDir, (message, fields) =>
+    logger.warn(message, fields),
+  );
+  for (const p of models.packs) if (p.status === 'valid') logger.info('model pack', { ...p });
   running.engine = await createPooledEngine({
+    models,
     workers: config.inferenceWorkers,
     queueLimit: config.inferenceQueue,
     jobTimeoutMs: config.inferenceTimeout * 1000,
@@ -72,7 +83,7 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
           'Cross-Origin-Embedder-Policy': 'require-corp',
         },
       }),
-      models: { dir: fileURLToPath(new URL('../../models', import.meta.url)) },
+      models: { dir: MODELS_DIR, set: models },
       sync: createSyncService({ db, engine }),
       admin: { services: running.admin, counter },
     }),
