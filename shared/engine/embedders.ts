@@ -3,7 +3,8 @@
 // `<model>@<pipeline version>` stored with every embedding, with its size and similarity calibration.
 import type { ModelCatalog } from './manifest.js';
 import { PIPELINE_VERSION, availableModels, profilesOf } from './profiles.js';
-import { calibratedSimilarity, l2distance, type Calibration } from './similarity.js';
+import { calibratedSimilarity, l2distance } from './similarity.js';
+import type { EmbedderInfo } from './types.js';
 
 export { PIPELINE_VERSION };
 
@@ -13,21 +14,8 @@ export { PIPELINE_VERSION };
  */
 export const DEFAULT_EMBEDDER = 'faceplugin-recognition';
 
-export interface EmbedderInfo {
-  /** Manifest model id, e.g. `faceapi-recognition`. */
-  model: string;
-  /** Pipeline version its embeddings were made with. */
-  version: number;
-  /** `<model>@<version>`: what embeddings, sync and the search index are keyed by. */
-  key: string;
-  /** Embedding size. */
-  dim: number;
-  description: string;
-  /** Similarity 0.5 at this model's equal-error distance (shared/engine/calibration.ts or the pack's JSON). */
-  calibration: Calibration;
-  /** The embedder a service gets when none is chosen. */
-  default: boolean;
-}
+/** What a service may choose (defined with the engine's contract, types.ts, which must not import this file). */
+export type { EmbedderInfo } from './types.js';
 
 /** The model id of an embedder key (`faceapi-recognition@1` → `faceapi-recognition`); a bare id is returned as is. */
 export const embedderModel = (keyOrModel: string): string => keyOrModel.replace(/@[^@]*$/, '');

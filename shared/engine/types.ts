@@ -1,8 +1,25 @@
 // The face engine's public contract: what the server, the CLI and the browser call. Pure types, no runtime.
 import type { RawImage } from '../image.js';
-import type { EmbedderInfo } from './embedders.js';
+import type { Calibration } from './similarity.js';
 
 export type Point = [number, number];
+
+/** An embedder a face service may choose (shared/engine/embedders.ts lists them). */
+export interface EmbedderInfo {
+  /** Manifest model id, e.g. `faceapi-recognition`. */
+  model: string;
+  /** Pipeline version its embeddings were made with. */
+  version: number;
+  /** `<model>@<version>`: what embeddings, sync and the search index are keyed by. */
+  key: string;
+  /** Embedding size. */
+  dim: number;
+  description: string;
+  /** Similarity 0.5 at this model's equal-error distance (shared/engine/calibration.ts or the pack's JSON). */
+  calibration: Calibration;
+  /** The embedder a service gets when none is chosen. */
+  default: boolean;
+}
 
 /** A face box in original-image pixels (CompreFace's field names). */
 export interface FaceBox {
