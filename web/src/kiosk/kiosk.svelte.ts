@@ -8,6 +8,7 @@ import { BrowserEngine, describeChoice, type EngineOptions } from '../lib/infere
 import { addDeviceExample } from '../lib/db/examples.js';
 import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
 import { syncCollection, type SyncTarget } from '../lib/db/sync.js';
+import { serviceEngineOptions } from './service-engine.js';
 import { drawFaces } from '../lib/overlay/draw.js';
 import type { OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
@@ -79,6 +80,8 @@ export class KioskState {
 
   #engine: BrowserEngine | undefined;
   #tracked: TrackedRecogniser | undefined;
+  /** The video frame grabbed for the next iteration of the loop. */
+  #next: Promise<ImageBitmap> | undefined;
   /** Enrolment keeps the best gated frame of one face over a short window (shared/tracking.ts). */
   readonly #enrolBest = new BestOfTrack<{ face: FaceAnalysis; thumbnail: Blob }>(1500, 5);
   /** The loop in force ('tracked' or 'every-frame'). */
@@ -126,7 +129,10 @@ export class KioskState {
     this.status = 'loading';
     try {
       const [engine, stream] = await Promise.all([
-        BrowserEngine.create({ ...this.options.engine, preload: [...ENROL_PLUGINS] }),
+        // a synced kiosk loads the embedder its service compares (issue 17.1)
+        serviceEngineOptions(this.options.engine, this.options.collection, this.options.sync).then((o) =>
+          BrowserEngine.create({ ...o, preload: [...ENROL_PLUGINS] }),
+        ),
         navigator.mediaDevices.getUserMedia({
           video: { width: { ideal: 640 }, height: { ideal: 480 } },
           audio: false,
@@ -160,6 +166,11 @@ export class KioskState {
 
   async stop(): Promise<void> {
     this.#running = false;
+    void this.#next?.then(
+      (f) => f.close(),
+      () => undefined,
+    );
+    this.#next = undefined;
     clearInterval(this.#timer);
     removeEventListener('online', this.#onOnline);
     removeEventListener('offline', this.#onOffline);
@@ -201,7 +212,12 @@ export class KioskState {
   async #frame(engine: BrowserEngine, video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
     if (video.readyState < 2) return new Promise((r) => setTimeout(r, 50));
     const start = performance.now();
-    const frame = await createImageBitmap(video);
+    const pending = this.#next;
+    this.#next = undefined;
+    const frame = await (pending ?? createImageBitmap(video));
+    // The next frame is grabbed while this one is analysed: the grab overlaps the worker's time.
+    this.#next = createImageBitmap(video);
+    this.#next.catch(() => undefined); // a failed grab is met (and reported) when awaited
     try {
       const enrol = this.enrolling;
       const t0 = performance.now();

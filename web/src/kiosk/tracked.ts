@@ -6,7 +6,8 @@
 //   holds starts a new track;
 // - confirm and embed: a new track, one whose quality improved by 25 %, or one whose identity is 3 s old goes
 //   through the full engine on a crop around it (detector, facemesh verification, 68 landmarks, embedding); a new
-//   track that the engine does not confirm is dropped and its place ignored for a second.
+//   track that the engine does not confirm is dropped and its place ignored for a second. New tracks are embedded
+//   at once, known ones at most one per frame; an identity is refreshed after 5 s (TrackerOptions.reembedAfterMs).
 // Only confirmed tracks are shown, each named by the fused identity of its embeddings.
 import type { AnalyzeResult, FaceAnalysis, Point } from '../../../shared/engine/types.js';
 import { faceProbability, roundProbability } from '../../../shared/engine/face-probability.js';
@@ -72,7 +73,7 @@ export class TrackedRecogniser {
     private readonly engine: Engine,
     options: TrackedOptions = {},
   ) {
-    this.tracker = new FaceTracker(options);
+    this.tracker = new FaceTracker({ reembedAfterMs: 5000, ...options });
     this.#o = {
       fullEvery: options.fullEvery ?? 10,
       margin: options.margin ?? 0.6,
@@ -95,9 +96,15 @@ export class TrackedRecogniser {
     const seen = new Map<Track, Seen>();
     if (scan) await this.#scan(frame, now, seen, stages);
     else await this.#follow(frame, now, seen, stages);
+    // New tracks are confirmed and embedded at once (time to name); at most one known track is re-embedded per
+    // frame, so that no frame waits for several.
+    let reembedded = false;
     for (const track of [...this.tracker.tracks]) {
       if (!seen.has(track) || !this.tracker.needsEmbedding(track, now)) continue;
+      if (track.identity && reembedded) continue;
+      reembedded ||= !!track.identity;
       await this.#embed(frame, track, now, sameFace, stages);
+      add(stages, 'embeds', 1);
     }
     stages.tracks = this.tracker.tracks.length;
     const faces: FaceAnalysis[] = [];
