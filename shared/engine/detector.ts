@@ -307,7 +307,10 @@ export class BlazeFaceDetector {
     };
     const note = async (found: Candidate[]): Promise<number> => {
       const strong = found.filter((c) => c.score >= p.foundScore);
-      if (!p.adaptive) return faces.push(...strong);
+      if (!p.adaptive) {
+        faces.push(...strong);
+        return strong.length;
+      }
       const fresh = await confirm(weightedNms(strong, this.settings.nmsIou).filter((c) => !inFace(c)));
       faces.push(...fresh);
       return fresh.length;

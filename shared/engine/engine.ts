@@ -158,7 +158,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       candidates = [{ x1: 0, y1: 0, x2: raw.width, y2: raw.height, score: 1, keypoints: [] }];
     } else {
       const t0 = now();
-      // the accurate plan sizes its pyramid by the faces the verifier confirms
+      // the accurate plan sizes its pyramid by the faces the verifier confirms (their checks count as detector time;
+      // the final check below reuses their verdicts)
       const confirm = verifier && rememberedCheck(verifier, image, maskRescue(image, embedder));
       candidates = (await detector.detect(image, Math.max(threshold, 1e-4), opts.detectMode, confirm)).filter(
         (c) => c.score > threshold,
