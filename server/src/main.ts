@@ -64,7 +64,14 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
   const db = running.db;
   running.counter = createRequestCounter(db);
   const counter = running.counter;
-  running.admin = createAdminServices({ config, db, logger, flushRequestCounts: () => counter.flush() });
+  const collections = running.services.collections;
+  running.admin = createAdminServices({
+    config,
+    db,
+    logger,
+    flushRequestCounts: () => counter.flush(),
+    collections,
+  });
   setApp(
     createApp({
       config,
@@ -84,7 +91,7 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
         },
       }),
       models: { dir: MODELS_DIR, set: models },
-      sync: createSyncService({ db, engine }),
+      sync: createSyncService({ db, engine, collections }),
       admin: { services: running.admin, counter },
     }),
   );

@@ -14,8 +14,8 @@ import { openPostgres } from '../../server/src/db/postgres.js';
 import { createLogger } from '../../server/src/http/logger.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
-import { createFaceServices } from '../../server/src/services/face-services.js';
-import type { FaceServices, ServiceType } from '../../server/src/services/types.js';
+import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
+import type { ServiceType } from '../../server/src/services/types.js';
 import { seedPglite } from '../storage/backends.js';
 
 const root = new URL('../../', import.meta.url);
@@ -36,7 +36,7 @@ type App = ReturnType<typeof createApp>;
 export interface ApiContext {
   app: App;
   config: Config;
-  services: FaceServices;
+  services: FaceServicesRuntime;
   db: Db;
   /** The suite's engine (shared by both database runs of the file). */
   engine: FaceEngine;

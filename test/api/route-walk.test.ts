@@ -55,7 +55,7 @@ describeApi('route walk: no input gives a 500', (ctx) => {
       config,
       services,
       logger: quiet,
-      sync: createSyncService({ db, engine }),
+      sync: createSyncService({ db, engine, collections: services.collections }),
       admin: { services: admin },
     });
     const { user } = await admin.accounts.createAccount(

@@ -48,7 +48,10 @@ export async function startSyncServer(pagesDir?: string): Promise<SyncServer> {
   // As createApp does: domain errors become {message, code} with their status.
   app.onError(errorHandler(logger) as never);
   function mountApi(a: Hono) {
-    a.route('/api/v1/recognition/sync', syncRoutes({ services }, createSyncService({ db, engine })) as never);
+    a.route(
+      '/api/v1/recognition/sync',
+      syncRoutes({ services }, createSyncService({ db, engine, collections: services.collections })) as never,
+    );
     a.all('/api/*', (c) => api.fetch(c.req.raw));
   }
   const withKey = async (path: string, init: RequestInit = {}) =>

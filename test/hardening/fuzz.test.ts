@@ -183,7 +183,7 @@ describe('HTTP fuzz: no input gives a 5xx or a reset connection [pglite]', () =>
       config,
       services,
       logger: quiet,
-      sync: createSyncService({ db, engine }),
+      sync: createSyncService({ db, engine, collections: services.collections }),
       admin: { services: admin },
     });
     port = await new Promise<number>((ok) => {

@@ -1,13 +1,10 @@
 // Search indexes of several server processes on one database stay in step through LISTEN/NOTIFY
 // (on PostgreSQL each instance has its own connection pool; PGlite is one process, one connection).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Db } from '../../server/src/db/types.js';
+import { createCollectionStore, type CollectionStore } from '../../server/src/collections/index.js';
 import { insertApplication } from '../../server/src/repositories/applications.js';
-import { insertEmbedding } from '../../server/src/repositories/embeddings.js';
-import { insertExample } from '../../server/src/repositories/examples.js';
 import { createImageStore } from '../../server/src/repositories/images.js';
 import { insertService } from '../../server/src/repositories/services.js';
-import { findOrInsertSubject } from '../../server/src/repositories/subjects.js';
 import { SearchIndexes } from '../../server/src/search/service-indexes.js';
 import { normalize } from '../../server/src/search/vector-index.js';
 import { subjectServices } from '../../server/src/services/subjects.js';
@@ -20,38 +17,31 @@ const unit = (i: number) => normalize(Array.from({ length: DIM }, (_, j) => (j =
 describeStorage('index sync', (get) => {
   let a: SearchIndexes;
   let b: SearchIndexes;
-  let dbA: Db;
+  /** Instance A's collection store: writes, notifies, then updates A's own index. */
+  let storeA: CollectionStore;
   let svc: ServiceRef;
 
-  /** Adds an example through instance A the way the example service does: commit, then apply locally. */
+  /** Adds an example (no image) through instance A. */
   async function addThroughA(subject: string, vector: Float32Array) {
     const id = crypto.randomUUID();
-    const s = await dbA.transaction(async (tx) => {
-      const row = await findOrInsertSubject(tx, svc.id, subject);
-      await insertExample(tx, {
-        id,
-        serviceId: svc.id,
-        subjectId: row.id,
-        contentType: 'image/jpeg',
-        imagePath: null,
-      });
-      await insertEmbedding(tx, id, 'model@1', vector);
-      await a.publish(tx, svc.id, { op: 'add', ids: [id] });
-      return row;
-    });
-    await a.apply(svc.id, (index) => index.add([{ id, subjectId: s.id, subject: s.name, vector }]));
+    await storeA.addExamples(svc.id, [{ id, subject, embedder: 'model@1', vector }]);
     return id;
   }
 
   beforeAll(async () => {
     const t = get();
-    dbA = t.db;
+    const dbA = t.db;
     const dbB = t.backend === 'postgres' ? await t.openAnother() : t.db;
     const app = await insertApplication(dbA, 'app');
     const row = await insertService(dbA, { applicationId: app.id, type: 'recognition', name: 'svc' });
     svc = { id: row.id, apiKey: row.apiKey, type: 'recognition', name: 'svc', minSimilarity: 0 };
     a = new SearchIndexes({ db: dbA, embedder: 'model@1', dim: DIM });
     await a.start();
+    storeA = createCollectionStore({
+      db: dbA,
+      images: createImageStore({ dataDir: t.config.dataDir, inDb: true }),
+      indexes: a,
+    });
     await addThroughA('before-start', unit(0));
     b = new SearchIndexes({ db: dbB, embedder: 'model@1', dim: DIM });
     await b.start();
@@ -77,22 +67,14 @@ describeStorage('index sync', (get) => {
         .map((h) => b.get(svc.id).names.get(h.subjectId)),
     ).toEqual(['bob']);
 
-    await dbA.transaction(async (tx) => {
-      await tx.query('delete from examples where id = $1', [ids[0]]);
-      await a.publish(tx, svc.id, { op: 'remove', ids: [ids[0]] });
-    });
-    await a.apply(svc.id, (index) => index.vectors.remove(ids[0]));
+    await storeA.deleteExamples(svc.id, [ids[0]]);
     await expect.poll(() => b.get(svc.id).vectors.has(ids[0])).toBe(false);
     expect(a.get(svc.id).vectors.size).toBe(2);
     expect(b.get(svc.id).vectors.size).toBe(2);
   });
 
   it('sees subject renames, merges and deletions', async () => {
-    const subjects = subjectServices({
-      db: dbA,
-      indexes: a,
-      images: createImageStore({ dataDir: get().config.dataDir, inDb: true }),
-    });
+    const subjects = subjectServices({ db: get().db, collections: storeA });
     await subjects.renameSubject(svc, 'bob', 'Robert');
     await expect.poll(() => [...b.get(svc.id).names.values()].sort()).toEqual(['Robert', 'before-start']);
     await subjects.renameSubject(svc, 'before-start', 'robert');

@@ -7,6 +7,7 @@ import {
   SubjectNotFound,
   ValidationError,
 } from '../../shared/errors.js';
+import { createCollectionStore } from '../../server/src/collections/index.js';
 import { serviceCommand } from '../../server/src/cli/service-commands.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { createImageStore } from '../../server/src/repositories/images.js';
@@ -25,8 +26,11 @@ describeStorage('service keys and subjects', (get) => {
   const subjects = () =>
     subjectServices({
       db: get().db,
-      indexes,
-      images: createImageStore({ dataDir: get().config.dataDir, inDb: true }),
+      collections: createCollectionStore({
+        db: get().db,
+        indexes,
+        images: createImageStore({ dataDir: get().config.dataDir, inDb: true }),
+      }),
     });
 
   it('resolves an API key to a service of the path type only', async () => {

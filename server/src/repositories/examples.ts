@@ -83,6 +83,19 @@ export async function deleteExamplesOf(
   );
 }
 
+/** Ids among `ids` that exist in any service, with the service they belong to. */
+export async function exampleOwners(
+  q: Queryable,
+  exampleIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (!exampleIds.length) return new Map();
+  const rows = await q.query<{ id: string; serviceId: string }>(
+    `select id, service_id as "serviceId" from examples where id = any(string_to_array($1, ',')::uuid[])`,
+    [ids(exampleIds)],
+  );
+  return new Map(rows.map((r) => [r.id, r.serviceId]));
+}
+
 /** Which of `exampleIds` exist (any service); used to sweep orphan image files. */
 export async function existingExampleIds(q: Queryable, exampleIds: readonly string[]): Promise<Set<string>> {
   if (!exampleIds.length) return new Set();

@@ -32,6 +32,8 @@ export interface ImageStore {
   read(q: Queryable, serviceId: string, exampleId: string): Promise<StoredBytes | undefined>;
   /** After a delete committed: removes the files of the deleted examples. */
   removeFiles(paths: readonly (string | null)[]): Promise<void>;
+  /** After deleting services: removes their folders (file mode; nothing to do in database mode). */
+  removeServiceDirs(serviceIds: readonly string[]): Promise<void>;
   /**
    * Deletes image files, older than `olderThanMs` (default 15 min), whose example row does not exist
    * (left by a crash between writing the file and committing the row). Returns how many.
@@ -75,6 +77,11 @@ export function createImageStore(opts: { dataDir: string; inDb: boolean }): Imag
     },
     async removeFiles(paths) {
       await Promise.all(paths.filter((p): p is string => !!p).map((p) => rm(join(root, p), { force: true })));
+    },
+    async removeServiceDirs(ids) {
+      await Promise.all(
+        ids.filter((id) => UUID.test(id)).map((id) => rm(join(root, id), { recursive: true, force: true })),
+      );
     },
     async sweepOrphans(q, olderThanMs = 15 * 60_000) {
       let removed = 0;

@@ -4,20 +4,35 @@ import type { Db, Queryable } from '../db/types.js';
 
 const CHANNEL = 'visor_index';
 
-/** What changed in one service's collection; receivers re-read the rows they need. */
+/**
+ * What changed in one service's collection (receivers re-read the rows they need), or which services are gone
+ * (`drop`; `resync`: too many to name, re-read every service).
+ */
 export type IndexChange =
   | { origin: string; service: string; op: 'add' | 'remove'; ids: string[] }
-  | { origin: string; service: string; op: 'reload' };
+  | { origin: string; service: string; op: 'reload' }
+  | { origin: string; op: 'drop'; services: string[] }
+  | { origin: string; op: 'resync' };
 
-/** NOTIFY payloads are limited to 8000 bytes: long id lists become a reload. */
+/** NOTIFY payloads are limited to 8000 bytes: long id lists become a reload (a resync for services). */
 const MAX_IDS = 150;
 
+/** The change as it goes on the wire: long lists shortened; undefined when there is nothing to say. */
+export function wireIndexChange(change: IndexChange): IndexChange | undefined {
+  if (change.op === 'drop') {
+    if (!change.services.length) return undefined;
+    return change.services.length > MAX_IDS ? { origin: change.origin, op: 'resync' } : change;
+  }
+  if (change.op !== 'add' && change.op !== 'remove') return change;
+  if (!change.ids.length) return undefined;
+  return change.ids.length > MAX_IDS
+    ? { origin: change.origin, service: change.service, op: 'reload' }
+    : change;
+}
+
 export async function publishIndexChange(q: Queryable, change: IndexChange): Promise<void> {
-  const c: IndexChange =
-    'ids' in change && change.ids.length > MAX_IDS
-      ? { origin: change.origin, service: change.service, op: 'reload' }
-      : change;
-  if ('ids' in c && !c.ids.length) return;
+  const c = wireIndexChange(change);
+  if (!c) return;
   await q.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(c)]);
 }
 

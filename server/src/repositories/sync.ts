@@ -1,5 +1,6 @@
 // Device sync storage: the change log (sync_changes, filled by the triggers of 003_sync.sql), snapshots of a
-// service's subjects and embedded examples, device-made examples, and pushed recognition events.
+// service's subjects and embedded examples, and pushed recognition events (device-made examples are written by
+// the collection store, server/src/collections).
 import type { Queryable } from '../db/types.js';
 
 export interface ChangeRow {
@@ -78,21 +79,6 @@ export async function embeddedExamples(
       order by e.created_at, e.id`,
     ids ? [serviceId, embedder, list(ids)] : [serviceId, embedder],
   );
-}
-
-/** Ids among `ids` that exist in any service, with the service they belong to. */
-export async function exampleOwners(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await q.query<{ id: string; serviceId: string }>(
-    `select id, service_id as "serviceId" from examples where id = any(string_to_array($1, ',')::uuid[])`,
-    [list(ids)],
-  );
-  return new Map(rows.map((r) => [r.id, r.serviceId]));
-}
-
-/** Stores the image a device sent with its example (in the database, whatever the image mode). */
-export async function insertExampleImage(q: Queryable, exampleId: string, bytes: Uint8Array): Promise<void> {
-  await q.query('insert into example_images (example_id, data) values ($1, $2)', [exampleId, bytes]);
 }
 
 /** Inserts events, skipping those already received; returns how many were new. */

@@ -10,7 +10,7 @@ import { readJsonObject } from '../http/json.js';
 import { intParam } from '../http/query.js';
 import type { SyncService } from '../services/sync.js';
 
-/** Mount with `app.route('/api/v1/recognition/sync', syncRoutes(routeDeps, createSyncService({db, engine})))`. */
+/** Mount with `app.route('/api/v1/recognition/sync', syncRoutes(routeDeps, createSyncService({db, engine, collections})))`. */
 export function syncRoutes({ services }: Pick<RouteDeps, 'services'>, sync: SyncService) {
   return new Hono<AppEnv>()
     .use('*', apiKey(services, 'recognition'))

@@ -10,13 +10,8 @@ import {
   loadServiceEmbeddings,
   type StoredEmbedding,
 } from '../repositories/embeddings.js';
-import {
-  publishIndexChange,
-  subscribeIndexChanges,
-  type IndexChange,
-} from '../repositories/index-changes.js';
+import { subscribeIndexChanges, type IndexChange } from '../repositories/index-changes.js';
 import { listServiceIds } from '../repositories/services.js';
-import type { Queryable } from '../db/types.js';
 import { VectorIndex } from './vector-index.js';
 
 /** One service's collection: vectors plus the names of their subjects. */
@@ -114,7 +109,7 @@ export class SearchIndexes {
       this.unsubscribe = await subscribeIndexChanges(
         this.opts.db,
         (change) => {
-          if (change.origin !== this.origin) void this.serial(() => this.applyRemote(change)).catch(() => {});
+          if (change.origin !== this.origin) void this.serial(() => this.applyChange(change)).catch(() => {});
         },
         () => void this.serial(() => this.loadAll()).catch(() => {}),
       );
@@ -138,13 +133,13 @@ export class SearchIndexes {
     return s;
   }
 
-  /** Inside a write transaction: tells other processes what changed once it commits. */
-  publish(
-    q: Queryable,
-    service: string,
-    change: { op: 'add' | 'remove'; ids: string[] } | { op: 'reload' },
-  ): Promise<void> {
-    return publishIndexChange(q, { origin: this.origin, service, ...change } as IndexChange);
+  /**
+   * After a commit: applies a change this process made (and published: server/src/collections) the way other
+   * processes apply it when they hear of it.
+   */
+  applyOwn(change: IndexChange): Promise<void> {
+    if (this.opts.external) return Promise.resolve();
+    return this.serial(() => this.applyChange(change));
   }
 
   /** After a commit: applies a local change to this process's index, in order with every other change. */
@@ -187,7 +182,7 @@ export class SearchIndexes {
     return new ServiceIndex(new VectorIndex(this.opts.dim, { quantiseFrom: this.opts.quantiseFrom }));
   }
 
-  private async applyRemote(change: IndexChange): Promise<void> {
+  private async applyChange(change: IndexChange): Promise<void> {
     switch (change.op) {
       case 'add': {
         const rows = await loadEmbeddingsByIds(this.opts.db, change.service, this.opts.embedder, change.ids);
@@ -199,6 +194,14 @@ export class SearchIndexes {
         return;
       case 'reload':
         return this.loadService(change.service);
+      case 'drop':
+        for (const id of change.services) {
+          this.services.get(id)?.vectors.clear();
+          this.services.delete(id);
+        }
+        return;
+      case 'resync':
+        return this.loadAll();
     }
   }
 }

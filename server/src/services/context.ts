@@ -1,6 +1,8 @@
-// What every face-service module shares: injected dependencies plus the search indexes and image store.
+// What every face-service module shares: injected dependencies plus the search indexes, the image store and the
+// collection store (the one writer of subjects and examples).
 import type { RawImage } from '../../../shared/image.js';
 import type { FaceEngine } from '../../../shared/engine/types.js';
+import type { CollectionStore } from '../collections/index.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/types.js';
 import type { ImageStore } from '../repositories/images.js';
@@ -22,4 +24,5 @@ export interface FaceServicesDeps {
 export interface Ctx extends FaceServicesDeps {
   indexes: SearchIndexes;
   images: ImageStore;
+  collections: CollectionStore;
 }

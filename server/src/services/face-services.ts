@@ -1,5 +1,6 @@
 // Builds the face services (FaceServices) over one database and one engine: loads the search indexes,
 // sweeps orphan image files, and wires the subject, example, recognition and embedding modules.
+import { createCollectionStore, type CollectionStore } from '../collections/index.js';
 import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
 import { createImageStore } from '../repositories/images.js';
 import { listServiceIds } from '../repositories/services.js';
@@ -16,6 +17,8 @@ import type { FaceServices } from './types.js';
 export type { DecodeImage, FaceServicesDeps } from './context.js';
 
 export interface FaceServicesRuntime extends FaceServices {
+  /** The collection store these services write through (give it to the sync and admin services too). */
+  collections: CollectionStore;
   /**
    * Embeds, with the current model, every stored example that only has embeddings by another model
    * (after a model change). Returns how many were re-embedded and how many failed. Safe to run in background.
@@ -32,7 +35,8 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
   const { config, db, engine } = deps;
   const indexes = await createSearchIndexes(config, db, engine);
   const images = createImageStore({ dataDir: config.dataDir, inDb: config.saveImagesToDb });
-  const ctx: Ctx = { ...deps, indexes, images };
+  const collections = createCollectionStore({ db, images, indexes });
+  const ctx: Ctx = { ...deps, indexes, images, collections };
   // Files left by a crash between a file and its row: swept at start and every IMAGE_SWEEP_INTERVAL seconds.
   const sweep = () => images.sweepOrphans(db, config.imageOrphanAge * 1000);
   await sweep();
@@ -42,6 +46,7 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
       : undefined;
   await indexes.start();
   return {
+    collections,
     resolveKey: (apiKey, type) => resolveApiKey(db, apiKey, type, config.minSimilarity),
     createService: (input) => createServiceRecord(db, input, config.minSimilarity),
     ...subjectServices(ctx),

@@ -1,7 +1,6 @@
 // Similarity search over a service's collection: nearest distinct subjects, and the vector of one stored example.
 import { ImageNotFound } from '../../../shared/errors.js';
 import { findExample } from '../repositories/examples.js';
-import { insertEmbedding } from '../repositories/embeddings.js';
 import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
 import type { Ctx } from './context.js';
 import { round5 } from './shape.js';
@@ -45,21 +44,14 @@ export async function exampleVector(
   return { subject: row.subject, vector: await reembed(ctx, svc.id, id) };
 }
 
-/** Computes and stores the current model's embedding of a stored example, and indexes it. */
+/** Computes and stores (through the collection store) the current model's embedding of a stored example. */
 export async function reembed(ctx: Ctx, serviceId: string, exampleId: string): Promise<Float32Array> {
   const stored = await ctx.images.read(ctx.db, serviceId, exampleId);
   if (!stored) throw new ImageNotFound(exampleId);
   const vector = embeddingOf(singleFace(await analyzeImage(ctx, { bytes: stored.bytes }, { embed: true })));
-  const row = await ctx.db.transaction(async (tx) => {
-    const r = await findExample(tx, serviceId, exampleId);
-    if (!r) return undefined;
-    await insertEmbedding(tx, exampleId, ctx.engine.embedderId, vector);
-    await ctx.indexes.publish(tx, serviceId, { op: 'add', ids: [exampleId] });
-    return r;
-  });
-  if (!row) throw new ImageNotFound(exampleId);
-  await ctx.indexes.apply(serviceId, (index) =>
-    index.add([{ id: exampleId, subjectId: row.subjectId, subject: row.subject, vector }]),
-  );
+  const done = await ctx.collections.replaceEmbeddings(serviceId, ctx.engine.embedderId, [
+    { exampleId, vector },
+  ]);
+  if (!done.length) throw new ImageNotFound(exampleId);
   return vector;
 }

@@ -11,20 +11,16 @@ import {
   type SyncPushResult,
 } from '../../../shared/sync.js';
 import type { FaceEngine } from '../../../shared/engine/types.js';
+import type { CollectionStore, NewExample } from '../collections/index.js';
 import type { Db } from '../db/types.js';
 import { sniffFormat } from '../image/sniff.js';
-import { insertEmbedding } from '../repositories/embeddings.js';
-import { insertExample } from '../repositories/examples.js';
-import { publishIndexChange } from '../repositories/index-changes.js';
-import { findOrInsertSubject } from '../repositories/subjects.js';
+import { exampleOwners } from '../repositories/examples.js';
 import * as repo from '../repositories/sync.js';
 import type { ServiceRef } from './types.js';
 import { checkSubjectName, isUuid } from './validate.js';
 
 export const PULL_LIMIT = 1000;
 const MAX_BIGINT = 2n ** 63n - 1n;
-/** Origin of the index-change notifications sync publishes (every process's search index applies them). */
-const ORIGIN = 'device-sync';
 
 const toVector = (bytes: Uint8Array): number[] => {
   const v = new Float32Array(bytes.byteLength / 4);
@@ -35,8 +31,10 @@ const toVector = (bytes: Uint8Array): number[] => {
 export function createSyncService(deps: {
   db: Db;
   engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize'>;
+  /** Pushed examples are written through it (with their images, as SAVE_IMAGES_TO_DB says). */
+  collections: CollectionStore;
 }) {
-  const { db, engine } = deps;
+  const { db, engine, collections } = deps;
   const embedder = engine.embedderId;
 
   async function pull(svc: ServiceRef, cursor: string | undefined, limit = PULL_LIMIT): Promise<SyncPull> {
@@ -74,7 +72,7 @@ export function createSyncService(deps: {
       const current = new Set(subjects.map((s) => s.toLowerCase()));
       const examples = await repo.embeddedExamples(tx, svc.id, embedder, exampleIds);
       const found = new Set(examples.map((e) => e.id));
-      const owners = await repo.exampleOwners(
+      const owners = await exampleOwners(
         tx,
         exampleIds.filter((id) => !found.has(id)),
       );
@@ -110,35 +108,37 @@ export function createSyncService(deps: {
     return undefined;
   }
 
-  async function pushExample(
-    svc: ServiceRef,
-    e: SyncPushExample,
-  ): Promise<SyncPushResult['examples'][number]> {
+  /** A valid pushed example as the collection store takes it, or why it is rejected. */
+  function toNewExample(e: SyncPushExample): NewExample | string {
+    if (typeof e !== 'object' || e === null) return 'example must be an object';
     const bad = checkExample(e);
-    if (bad) return { image_id: String(e.image_id), status: 'rejected', message: bad };
+    if (bad) return bad;
     let image: Uint8Array | undefined;
     if (e.image !== undefined) {
       image = typeof e.image === 'string' ? new Uint8Array(Buffer.from(e.image, 'base64')) : undefined;
       const format = image && sniffFormat(image);
-      if (format !== 'jpeg' && format !== 'png')
-        return { image_id: e.image_id, status: 'rejected', message: 'image must be a Base64 JPEG or PNG' };
+      if (format !== 'jpeg' && format !== 'png') return 'image must be a Base64 JPEG or PNG';
     }
-    return db.transaction(async (tx) => {
-      const owner = (await repo.exampleOwners(tx, [e.image_id])).get(e.image_id);
-      if (owner === svc.id) return { image_id: e.image_id, status: 'exists' as const };
-      if (owner) return { image_id: e.image_id, status: 'rejected' as const, message: 'image_id is taken' };
-      const subject = await findOrInsertSubject(tx, svc.id, e.subject);
-      await insertExample(tx, {
-        id: e.image_id,
-        serviceId: svc.id,
-        subjectId: subject.id,
-        contentType: image ? `image/${sniffFormat(image)}` : 'application/octet-stream',
-        imagePath: null,
-      });
-      if (image) await repo.insertExampleImage(tx, e.image_id, image);
-      await insertEmbedding(tx, e.image_id, embedder, Float32Array.from(e.embedding));
-      await publishIndexChange(tx, { origin: ORIGIN, service: svc.id, op: 'add', ids: [e.image_id] });
-      return { image_id: e.image_id, status: 'created' as const };
+    const id = e.image_id.toLowerCase();
+    return { id, subject: e.subject, image, embedder, vector: Float32Array.from(e.embedding) };
+  }
+
+  /** Writes the valid examples in one collection-store operation; answers each example's status, in order. */
+  async function pushExamples(
+    svc: ServiceRef,
+    examples: readonly SyncPushExample[],
+  ): Promise<SyncPushResult['examples']> {
+    const parsed = examples.map(toNewExample);
+    const valid = parsed.filter((p): p is NewExample => typeof p !== 'string');
+    const statuses = valid.length ? await collections.addExamples(svc.id, valid) : [];
+    let next = 0;
+    return parsed.map((p, i) => {
+      const imageId = String((examples[i] as Partial<SyncPushExample> | null)?.image_id);
+      if (typeof p === 'string') return { image_id: imageId, status: 'rejected', message: p };
+      const status = statuses[next++];
+      return status === 'taken'
+        ? { image_id: imageId, status: 'rejected', message: 'image_id is taken' }
+        : { image_id: imageId, status };
     });
   }
 
@@ -167,8 +167,7 @@ export function createSyncService(deps: {
         box: { x_min, y_min, x_max, y_max },
       };
     });
-    const results: SyncPushResult['examples'] = [];
-    for (const e of examples) results.push(await pushExample(svc, e));
+    const results = await pushExamples(svc, examples);
     const received = rows.length ? await db.transaction((tx) => repo.insertEvents(tx, svc.id, rows)) : 0;
     return { examples: results, events: { received, duplicates: rows.length - received } };
   }

@@ -3,7 +3,6 @@
 // users see but do not change. Non-members get "not found" (global owners/administrators see everything).
 import { AdminNotFound, Conflict, Forbidden, ValidationError } from '../../../../shared/errors.js';
 import {
-  deleteApplication,
   findApplication,
   insertApplication,
   listApplications,
@@ -20,7 +19,6 @@ import {
 } from '../../repositories/members.js';
 import { findUserByEmail, type UserRow } from '../../repositories/users.js';
 import type { AdminCtx } from './context.js';
-import { notifyServicesGone } from './face-services.js';
 import { canInApp, canManageMember, effectiveAppRole, isRole, type AppAction, type Role } from './roles.js';
 import { checkEmail, checkId, checkName } from './validate.js';
 
@@ -33,7 +31,7 @@ export interface AppView {
 }
 
 export function applicationServices(ctx: AdminCtx) {
-  const { db, images } = ctx;
+  const { db, collections } = ctx;
 
   /** The application as `user` sees it, if they may do `action` there (404 if not visible, 403 if not allowed). */
   async function access(user: UserRow, appId: string, action: AppAction): Promise<AppView> {
@@ -84,13 +82,7 @@ export function applicationServices(ctx: AdminCtx) {
     /** Deletes the application with its services, collections, image files and memberships. */
     async remove(user: UserRow, appId: string): Promise<void> {
       const app = await access(user, appId, 'delete');
-      const gone = await db.transaction(async (tx) => {
-        const r = await deleteApplication(tx, app.id);
-        await notifyServicesGone(tx, r.services);
-        return r;
-      });
-      await images.removeFiles(gone.imagePaths);
-      await images.removeServiceDirs(gone.services.map((s) => s.id));
+      await collections.deleteApplication(app.id);
     },
 
     async members(user: UserRow, appId: string): Promise<MemberRow[]> {

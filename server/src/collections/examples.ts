@@ -1,0 +1,120 @@
+// Example writes of the collection store: add (image + embedding), delete, and replace embeddings (re-embed).
+import type { Queryable } from '../db/types.js';
+import { sniffFormat } from '../image/sniff.js';
+import { insertEmbedding } from '../repositories/embeddings.js';
+import * as examples from '../repositories/examples.js';
+import { deleteSubject, findOrInsertSubject, findSubject } from '../repositories/subjects.js';
+import { write, type StoreCtx } from './write.js';
+
+/** An example to add: its id (a UUID), subject name (created if missing), optional image and one embedding. */
+export interface NewExample {
+  id: string;
+  subject: string;
+  /** The image bytes, stored as SAVE_IMAGES_TO_DB says (database row or file). */
+  image?: Uint8Array;
+  /** The embedder key of `vector`. */
+  embedder: string;
+  vector: Float32Array;
+}
+
+/** Per example added: created, already in this service (left as it is), or the id belongs to another service. */
+export type AddStatus = 'created' | 'exists' | 'taken';
+
+export const contentTypeOf = (bytes: Uint8Array | undefined): string => {
+  const f = bytes && sniffFormat(bytes);
+  return f ? (f === 'ico' ? 'image/x-icon' : `image/${f}`) : 'application/octet-stream';
+};
+
+async function ownerOf(q: Queryable, id: string): Promise<string | undefined> {
+  return (await examples.exampleOwners(q, [id])).get(id);
+}
+
+export function exampleWrites(ctx: StoreCtx) {
+  const removal = (serviceId: string, rows: examples.ExampleRow[]) => ({
+    value: rows,
+    change: { service: serviceId, op: 'remove' as const, ids: rows.map((r) => r.id) },
+    removedFiles: rows.map((r) => r.imagePath),
+  });
+
+  return {
+    /** Adds examples in one transaction; returns each one's status, in order. */
+    addExamples: (serviceId: string, list: readonly NewExample[]) =>
+      write(ctx, async (tx, stage) => {
+        const statuses: AddStatus[] = [];
+        const created: string[] = [];
+        for (const e of list) {
+          const owner = await ownerOf(tx, e.id);
+          if (owner) {
+            statuses.push(owner === serviceId ? 'exists' : 'taken');
+            continue;
+          }
+          const subject = await findOrInsertSubject(tx, serviceId, e.subject);
+          await examples.insertExample(tx, {
+            id: e.id,
+            serviceId,
+            subjectId: subject.id,
+            contentType: contentTypeOf(e.image),
+            imagePath: e.image ? await stage(serviceId, e.id, e.image) : null,
+          });
+          if (e.image) await ctx.images.saveRow(tx, e.id, e.image);
+          await insertEmbedding(tx, e.id, e.embedder, e.vector);
+          statuses.push('created');
+          created.push(e.id);
+        }
+        return {
+          value: statuses,
+          change: created.length ? { service: serviceId, op: 'add', ids: created } : undefined,
+        };
+      }),
+
+    /** Deletes those of `ids` (lower-case UUIDs) that belong to the service; returns what was deleted. */
+    deleteExamples: (serviceId: string, ids: readonly string[]) =>
+      write(ctx, async (tx) => removal(serviceId, await examples.deleteExamples(tx, serviceId, ids))),
+
+    /**
+     * Deletes every example of the subject and the subject itself (nothing when it does not exist), or, without
+     * a subject, every example of the service (the subjects stay).
+     */
+    deleteExamplesOf: (serviceId: string, subject: string | undefined) =>
+      write(ctx, async (tx) => {
+        if (subject === undefined) return removal(serviceId, await examples.deleteExamplesOf(tx, serviceId));
+        const row = await findSubject(tx, serviceId, subject);
+        if (!row) return { value: [] };
+        const rows = await examples.deleteExamplesOf(tx, serviceId, row.id);
+        await deleteSubject(tx, row.id);
+        return {
+          ...removal(serviceId, rows),
+          local: (index) => {
+            for (const r of rows) index.vectors.remove(r.id);
+            index.names.delete(row.id);
+          },
+        };
+      }),
+
+    /**
+     * Stores new embeddings (by `embedder`, replacing that embedder's earlier ones) of existing examples of the
+     * service; returns the ids stored (an example deleted meanwhile is skipped).
+     */
+    replaceEmbeddings: (
+      serviceId: string,
+      embedder: string,
+      items: readonly { exampleId: string; vector: Float32Array }[],
+    ) =>
+      write(ctx, async (tx) => {
+        const owners = await examples.exampleOwners(
+          tx,
+          items.map((i) => i.exampleId),
+        );
+        const stored: string[] = [];
+        for (const i of items) {
+          if (owners.get(i.exampleId) !== serviceId) continue;
+          await insertEmbedding(tx, i.exampleId, embedder, i.vector);
+          stored.push(i.exampleId);
+        }
+        return {
+          value: stored,
+          change: stored.length ? { service: serviceId, op: 'add', ids: stored } : undefined,
+        };
+      }),
+  };
+}

@@ -1,0 +1,50 @@
+// Whole-collection writes of the collection store: clone a service with its collection, delete services.
+import type { ServiceType } from '../services/types.js';
+import { deleteApplication } from '../repositories/applications.js';
+import { copyCollection, deleteService, insertService } from '../repositories/services.js';
+import { write, type StoreCtx } from './write.js';
+
+const recognitionIds = (services: readonly { id: string; type: ServiceType }[]) =>
+  services.filter((s) => s.type === 'recognition').map((s) => s.id);
+
+export function serviceWrites(ctx: StoreCtx) {
+  return {
+    /** Creates the service `to` with a copy of `fromId`'s collection (new ids; images copied in either mode). */
+    cloneService: (fromId: string, to: Parameters<typeof insertService>[1]) =>
+      write(ctx, async (tx, stage) => {
+        const svc = await insertService(tx, to);
+        for (const f of await copyCollection(tx, fromId, svc.id)) {
+          const stored = await ctx.images.read(tx, fromId, f.fromExampleId);
+          if (stored) await stage(svc.id, f.toExampleId, stored.bytes);
+        }
+        return {
+          value: svc,
+          change: svc.type === 'recognition' ? { service: svc.id, op: 'reload' as const } : undefined,
+        };
+      }),
+
+    /** Deletes the service with its collection and image files. */
+    deleteService: (service: { id: string; type: ServiceType }) =>
+      write(ctx, async (tx) => {
+        const { imagePaths } = await deleteService(tx, service.id);
+        return {
+          value: undefined,
+          change: { op: 'drop' as const, services: recognitionIds([service]) },
+          removedFiles: imagePaths,
+          removedServices: [service.id],
+        };
+      }),
+
+    /** Deletes the application with its services, collections, image files and members. */
+    deleteApplication: (applicationId: string) =>
+      write(ctx, async (tx) => {
+        const { services, imagePaths } = await deleteApplication(tx, applicationId);
+        return {
+          value: undefined,
+          change: { op: 'drop' as const, services: recognitionIds(services) },
+          removedFiles: imagePaths,
+          removedServices: services.map((s) => s.id),
+        };
+      }),
+  };
+}

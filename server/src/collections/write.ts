@@ -1,0 +1,68 @@
+// The one way the collection store writes: a database transaction that may stage image files, publishes exactly
+// one index notification inside it (so listeners hear of the change only once it is committed), then removes
+// the files of what was deleted and updates this process's own search index.
+import type { Db, Queryable } from '../db/types.js';
+import { publishIndexChange, type IndexChange } from '../repositories/index-changes.js';
+import type { ImageStore } from '../repositories/images.js';
+import type { SearchIndexes, ServiceIndex } from '../search/service-indexes.js';
+
+/** A change as an operation describes it; the store adds its origin. */
+export type Change =
+  | { service: string; op: 'add' | 'remove'; ids: string[] }
+  | { service: string; op: 'reload' }
+  | { op: 'drop'; services: string[] };
+
+export interface StoreCtx {
+  db: Db;
+  images: ImageStore;
+  /** This process's search indexes, updated after each commit; absent where none are held (CLI, tests). */
+  indexes?: Pick<SearchIndexes, 'apply' | 'applyOwn'>;
+  origin: string;
+}
+
+/** What one operation did inside its transaction. */
+export interface Done<T> {
+  value: T;
+  /** The one notification (none when the index is not affected, e.g. an empty subject). */
+  change?: Change;
+  /** Files of deleted examples, removed after the commit. */
+  removedFiles?: readonly (string | null)[];
+  /** Folders of deleted services, removed after the commit. */
+  removedServices?: readonly string[];
+  /** A cheaper local update than re-reading (e.g. a rename); otherwise `change` is applied as others apply it. */
+  local?: (index: ServiceIndex) => void;
+}
+
+/** Writes an example's image file inside the operation; the file is removed again if the transaction fails. */
+export type Stage = (serviceId: string, exampleId: string, bytes: Uint8Array) => Promise<string | null>;
+
+export async function write<T>(
+  ctx: StoreCtx,
+  work: (tx: Queryable, stage: Stage) => Promise<Done<T>>,
+): Promise<T> {
+  const discards: (() => Promise<void>)[] = [];
+  const stage: Stage = async (serviceId, exampleId, bytes) => {
+    const staged = await ctx.images.stage(serviceId, exampleId, bytes);
+    discards.push(staged.discard);
+    return staged.imagePath;
+  };
+  let done: Done<T>;
+  try {
+    done = await ctx.db.transaction(async (tx) => {
+      const d = await work(tx, stage);
+      if (d.change) await publishIndexChange(tx, { ...d.change, origin: ctx.origin } as IndexChange);
+      return d;
+    });
+  } catch (e) {
+    await Promise.all(discards.map((d) => d()));
+    throw e;
+  }
+  await ctx.images.removeFiles(done.removedFiles ?? []);
+  if (done.removedServices?.length) await ctx.images.removeServiceDirs(done.removedServices);
+  const { change, local } = done;
+  if (ctx.indexes && change) {
+    if (local && 'service' in change) await ctx.indexes.apply(change.service, local);
+    else await ctx.indexes.applyOwn({ ...change, origin: ctx.origin } as IndexChange);
+  }
+  return done.value;
+}
