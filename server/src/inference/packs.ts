@@ -46,6 +46,9 @@ const firstLine = (e: unknown) =>
     .split('\n')[0]
     .slice(0, 300);
 
+/** onnxruntime's message with the file's folder left out (the reasons are served at /models/packs.json). */
+const ortReason = (e: unknown, path: string, file: string) => firstLine(e).replaceAll(path, file);
+
 /** Opens, checks and test-runs one pack model; returns its finished manifest entry or throws PackError. */
 async function checkModel(path: string, file: string, draft: ModelInfo): Promise<ModelInfo> {
   const bytes = await readFile(path);
@@ -53,7 +56,7 @@ async function checkModel(path: string, file: string, draft: ModelInfo): Promise
   try {
     probe = await probeOnnx(path);
   } catch (e) {
-    throw new PackError(file, `not an ONNX model onnxruntime can open (${firstLine(e)})`);
+    throw new PackError(file, `not an ONNX model onnxruntime can open (${ortReason(e, path, file)})`);
   }
   try {
     let entry = withInput(draft, file, probe.inputs);
@@ -65,7 +68,10 @@ async function checkModel(path: string, file: string, draft: ModelInfo): Promise
         [entry.input.name]: { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims },
       });
     } catch (e) {
-      throw new PackError(file, `test run on a [${dims.join(', ')}] input failed (${firstLine(e)})`);
+      throw new PackError(
+        file,
+        `test run on a [${dims.join(', ')}] input failed (${ortReason(e, path, file)})`,
+      );
     }
     const outputs = Object.entries(out).map(([name, t]) => ({ name, dims: t.dims, data: t.data }));
     if (entry.task === 'embedder') {

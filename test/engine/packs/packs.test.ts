@@ -175,6 +175,8 @@ describe('the models folder', () => {
       /^w600k_small\.onnx: input input\.1 has shape \[1, 3, 96, 96\], expected \[1, 3, 112, 112\]/,
     );
     expect(report('det_text.onnx').reason).toMatch(/^det_text\.onnx: not an ONNX model onnxruntime can open/);
+    // the folder is not disclosed (the reasons are served at /models/packs.json)
+    for (const p of set.packs) expect(p.reason ?? '').not.toContain(dir);
     expect(report('det_nokps.onnx').reason).toMatch(
       /^det_nokps\.onnx: no kps output \[12800, 10\] for stride 8/,
     );
