@@ -29,13 +29,21 @@ export interface TestDatabase {
 const root = new URL('../../', import.meta.url);
 const MIGRATIONS = new URL('server/src/db/migrations/', root);
 
+/** What the template's content depends on besides the migrations themselves. */
+const TEMPLATE_INPUTS = [
+  'node_modules/@electric-sql/pglite/package.json',
+  'server/src/db/migrate.ts',
+  'server/src/db/open.ts',
+  'server/src/db/pglite.ts',
+];
+
 /**
- * Where the migrated PGlite template lives: keyed by the migrations and the PGlite version, so a changed
- * migration builds a new one and concurrent runs share a finished one.
+ * Where the migrated PGlite template lives: keyed by the migrations, the code that applies them and the PGlite
+ * version, so a changed migration builds a new one and concurrent runs share a finished one.
  */
 function templateDir(): string {
   const hash = createHash('sha256');
-  hash.update(readFileSync(new URL('node_modules/@electric-sql/pglite/package.json', root)));
+  for (const file of TEMPLATE_INPUTS) hash.update(readFileSync(new URL(file, root)));
   for (const file of readdirSync(MIGRATIONS).sort())
     hash.update(file).update(readFileSync(new URL(file, MIGRATIONS)));
   return join(tmpdir(), `visor-pglite-template-${hash.digest('hex').slice(0, 16)}`);
