@@ -24,6 +24,18 @@ export interface SyncPull {
   removed_examples: string[];
 }
 
+/** `GET sync/config`: what a device needs before it starts its engine (issue 17.1). */
+export interface SyncConfig {
+  /** The embedder key the service compares (`faceapi-recognition@1`): pushed embeddings must come from it. */
+  embedder: string;
+  /** Its manifest model id, which the device's engine loads. */
+  model: string;
+  /** Embedding size. */
+  dim: number;
+  /** As in a pull. */
+  threshold: number | null;
+}
+
 export interface SyncPushExample {
   image_id: string;
   subject: string;

@@ -119,7 +119,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', healthRoutes(deps.ready));
   app.route('/api', openapiRoutes());
   app.route('/demo', demoRoutes());
-  if (deps.admin) app.route('/admin', adminRoutes({ config: deps.config, admin: deps.admin.services }));
+  if (deps.admin)
+    app.route(
+      '/admin',
+      adminRoutes({ config: deps.config, admin: deps.admin.services, embedders: deps.services }),
+    );
   if (deps.models) {
     app.route('/models', modelRoutes(deps.models.dir, deps.models.set));
     app.route('/ort', ortRoutes());

@@ -33,14 +33,22 @@ export interface SyncServer {
   close(): Promise<void>;
 }
 
-export async function startSyncServer(pagesDir?: string): Promise<SyncServer> {
+/** `opts.embedder`: the service's embedder (issue 17.1; default: the server's). */
+export async function startSyncServer(
+  pagesDir?: string,
+  opts: { embedder?: string } = {},
+): Promise<SyncServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-sync-'));
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
   await seedPglite(dataDir);
   const db = await openDatabase({ databaseUrl: undefined, dataDir });
   const engine = await createServerEngine({ intraOpThreads: 1 });
   const services = await createFaceServices({ config, db, engine, decode: decodeImage });
-  const { apiKey } = await services.createService({ type: 'recognition', name: 'Kiosk sync' });
+  const { apiKey } = await services.createService({
+    type: 'recognition',
+    name: 'Kiosk sync',
+    embedder: opts.embedder,
+  });
   const logger = createLogger('error', () => {});
   const api = createApp({ config, services, logger });
   const app = pagesDir ? pageServer(pagesDir, (a) => mountApi(a)) : new Hono();

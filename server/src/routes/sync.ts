@@ -1,4 +1,5 @@
 // /api/v1/recognition/sync: device sync for a recognition service, authorised by its x-api-key.
+//   GET  /config          the service's embedder (the model a device's engine loads) and threshold
 //   GET  /pull?cursor=…   subjects and embeddings changed since the cursor (a snapshot without one)
 //   POST /push            {device_id, examples: [...], events: [...]} enrolled examples and queued events
 //   GET  /events?limit=…  the newest events devices pushed
@@ -14,6 +15,7 @@ import type { SyncService } from '../services/sync.js';
 export function syncRoutes({ services }: Pick<RouteDeps, 'services'>, sync: SyncService) {
   return new Hono<AppEnv>()
     .use('*', apiKey(services, 'recognition'))
+    .get('/config', (c) => c.json(sync.config(c.get('service'))))
     .get('/pull', async (c) => c.json(await sync.pull(c.get('service'), c.req.query('cursor') || undefined)))
     .post('/push', async (c) => c.json(await sync.push(c.get('service'), await readJsonObject(c))))
     .get('/events', async (c) =>

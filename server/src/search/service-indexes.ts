@@ -11,16 +11,22 @@ import {
   type StoredEmbedding,
 } from '../repositories/embeddings.js';
 import { subscribeIndexChanges, type IndexChange } from '../repositories/index-changes.js';
-import { listServiceIds } from '../repositories/services.js';
+import { listServiceEmbedders, serviceEmbedder } from '../repositories/embedder-jobs.js';
 import { VectorIndex } from './vector-index.js';
 
-/** One service's collection: vectors plus the names of their subjects. */
+/** One service's collection: vectors of its embedder (issue 17.1) plus the names of their subjects. */
 export class ServiceIndex {
   readonly names = new Map<string, string>();
-  constructor(readonly vectors: VectorIndex) {}
+  constructor(
+    readonly vectors: VectorIndex,
+    /** The embedder key whose vectors these are (the service's when it was loaded). */
+    readonly embedder = '',
+  ) {}
 
+  /** Adds rows of this index's size (a vector of another embedder's size, racing a switch, is left out). */
   add(rows: readonly StoredEmbedding[]): void {
     for (const r of rows) {
+      if (r.vector.length !== this.vectors.dim) continue;
       this.vectors.add(r.id, r.subjectId, r.vector);
       this.names.set(r.subjectId, r.subject);
     }
@@ -47,15 +53,17 @@ export interface IndexedExample {
 /** Search answered outside this process (the database's pgvector index). */
 export interface ExternalSearch {
   /** The `k` nearest distinct subjects of the service, best first. */
-  searchSubjects(serviceId: string, query: Float32Array, k: number): Promise<SubjectHit[]>;
-  example(serviceId: string, exampleId: string): Promise<IndexedExample | undefined>;
+  searchSubjects(serviceId: string, query: Float32Array, k: number, embedder?: string): Promise<SubjectHit[]>;
+  example(serviceId: string, exampleId: string, embedder?: string): Promise<IndexedExample | undefined>;
 }
 
 export interface SearchIndexesOptions {
   db: Db;
-  /** Embedder model id: only embeddings it produced are searchable. */
+  /** The default embedder key (services created before embedders were chosen per service) and its size. */
   embedder: string;
   dim: number;
+  /** The size of another embedder key (a service's own, issue 17.1); undefined: this server does not run it. */
+  dimOf?: (embedder: string) => number | undefined;
   /** Collection size from which a service's index is quantised (VectorIndex's quantiseFrom; default its own). */
   quantiseFrom?: number;
   /** Search there instead of in memory (nothing is loaded). */
@@ -76,10 +84,19 @@ export class SearchIndexes {
     return this.opts.external ? 'external' : 'memory';
   }
 
-  /** The `k` nearest distinct subjects to the unit vector `query` in the service, best first. */
-  async searchSubjects(serviceId: string, query: Float32Array, k: number): Promise<SubjectHit[]> {
-    if (this.opts.external) return this.opts.external.searchSubjects(serviceId, query, k);
-    const index = this.get(serviceId);
+  /**
+   * The `k` nearest distinct subjects to the unit vector `query` in the service, best first. `embedder`: the
+   * service's (its key); an index of another embedder (the service switched meanwhile) is reloaded first.
+   */
+  async searchSubjects(
+    serviceId: string,
+    query: Float32Array,
+    k: number,
+    embedder = this.opts.embedder,
+  ): Promise<SubjectHit[]> {
+    if (this.opts.external) return this.opts.external.searchSubjects(serviceId, query, k, embedder);
+    const index = await this.current(serviceId, embedder);
+    if (index.vectors.dim !== query.length) return [];
     const hits: SubjectHit[] = [];
     for (const hit of index.vectors.searchSubjects(query, k)) {
       const vector = index.vectors.vector(hit.id);
@@ -91,15 +108,28 @@ export class SearchIndexes {
   }
 
   /** The subject and vector of an indexed example (undefined: not in the service, or not embedded by this model). */
-  async example(serviceId: string, exampleId: string): Promise<IndexedExample | undefined> {
-    if (this.opts.external) return this.opts.external.example(serviceId, exampleId);
-    const index = this.get(serviceId);
+  async example(
+    serviceId: string,
+    exampleId: string,
+    embedder = this.opts.embedder,
+  ): Promise<IndexedExample | undefined> {
+    if (this.opts.external) return this.opts.external.example(serviceId, exampleId, embedder);
+    const index = await this.current(serviceId, embedder);
+    if (index.embedder !== embedder) return undefined;
     const vector = index.vectors.vector(exampleId);
     const subjectId = index.vectors.subjectOf(exampleId);
     const subject = subjectId === undefined ? undefined : index.names.get(subjectId);
     return vector && subjectId !== undefined && subject !== undefined
       ? { subjectId, subject, vector }
       : undefined;
+  }
+
+  /** The service's index, re-read from the database when it holds another embedder's vectors than `embedder`. */
+  private async current(serviceId: string, embedder: string): Promise<ServiceIndex> {
+    const index = this.services.get(serviceId);
+    if (index?.embedder === embedder) return index;
+    await this.reload(serviceId);
+    return this.get(serviceId);
   }
 
   /** Subscribes to other processes' changes, then loads every recognition service (not with an external search). */
@@ -127,7 +157,7 @@ export class SearchIndexes {
   get(serviceId: string): ServiceIndex {
     let s = this.services.get(serviceId);
     if (!s) {
-      s = this.fresh();
+      s = this.fresh(this.opts.embedder);
       this.services.set(serviceId, s);
     }
     return s;
@@ -145,7 +175,10 @@ export class SearchIndexes {
   /** After a commit: applies a local change to this process's index, in order with every other change. */
   apply(serviceId: string, fn: (index: ServiceIndex) => void): Promise<void> {
     if (this.opts.external) return Promise.resolve();
-    return this.serial(() => fn(this.get(serviceId)));
+    // A service not loaded yet (created since) is read whole: the database knows its embedder.
+    return this.serial(() =>
+      this.services.has(serviceId) ? fn(this.get(serviceId)) : this.loadService(serviceId),
+    );
   }
 
   /** After a commit: re-reads one service from the database. */
@@ -161,32 +194,41 @@ export class SearchIndexes {
   }
 
   private async loadAll(): Promise<void> {
-    const ids = await listServiceIds(this.opts.db, 'recognition');
+    const list = await listServiceEmbedders(this.opts.db);
+    const ids = new Set(list.map((s) => s.id));
     for (const [id, s] of this.services)
-      if (!ids.includes(id)) {
+      if (!ids.has(id)) {
         s.vectors.clear(); // closes a quantised index's file now rather than at garbage collection
         this.services.delete(id);
       }
-    for (const id of ids) await this.loadService(id);
+    for (const s of list) await this.loadService(s.id, s.embedder);
   }
 
-  private async loadService(serviceId: string): Promise<void> {
-    const rows = await loadServiceEmbeddings(this.opts.db, serviceId, this.opts.embedder);
-    const s = this.fresh();
-    s.add(rows.filter((r) => r.vector.length === this.opts.dim));
+  /** Reads the service's embeddings by its embedder (read from the database unless given). */
+  private async loadService(serviceId: string, embedder?: string): Promise<void> {
+    const key = embedder ?? (await serviceEmbedder(this.opts.db, serviceId)) ?? this.opts.embedder;
+    const s = this.fresh(key);
+    // An embedder this server does not run leaves the index empty (searches find nothing, as its size differs).
+    if (this.dimOf(key) !== undefined) s.add(await loadServiceEmbeddings(this.opts.db, serviceId, key));
     this.services.get(serviceId)?.vectors.clear();
     this.services.set(serviceId, s);
   }
 
-  private fresh(): ServiceIndex {
-    return new ServiceIndex(new VectorIndex(this.opts.dim, { quantiseFrom: this.opts.quantiseFrom }));
+  private dimOf(embedder: string): number | undefined {
+    return embedder === this.opts.embedder ? this.opts.dim : this.opts.dimOf?.(embedder);
+  }
+
+  private fresh(embedder: string): ServiceIndex {
+    const dim = this.dimOf(embedder) ?? this.opts.dim;
+    return new ServiceIndex(new VectorIndex(dim, { quantiseFrom: this.opts.quantiseFrom }), embedder);
   }
 
   private async applyChange(change: IndexChange): Promise<void> {
     switch (change.op) {
       case 'add': {
-        const rows = await loadEmbeddingsByIds(this.opts.db, change.service, this.opts.embedder, change.ids);
-        this.get(change.service).add(rows.filter((r) => r.vector.length === this.opts.dim));
+        const index = this.services.get(change.service);
+        if (!index) return this.loadService(change.service);
+        index.add(await loadEmbeddingsByIds(this.opts.db, change.service, index.embedder, change.ids));
         return;
       }
       case 'remove':

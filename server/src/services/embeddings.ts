@@ -4,7 +4,8 @@ import type { Ctx } from './context.js';
 import { exampleVector, matchSubjects } from './matching.js';
 import { checkMinSimilarity } from './recognition.js';
 import { round5 } from './shape.js';
-import type { FaceServices } from './types.js';
+import { embedderOf } from './service-embedder.js';
+import type { FaceServices, ServiceRef } from './types.js';
 import { checkEmbeddings, checkPredictionCount } from './validate.js';
 
 type EmbeddingServices = Pick<
@@ -13,18 +14,24 @@ type EmbeddingServices = Pick<
 >;
 
 export function embeddingServices(ctx: Ctx): EmbeddingServices {
-  const dim = ctx.engine.embeddingSize;
-  const scored = (embeddings: number[][], against: Float32Array) =>
+  // The service's embedder: its size, its model's name in errors, its calibration (issue 17.1).
+  const embedderFor = (svc: ServiceRef) => embedderOf(ctx.engine, svc.embedder ?? ctx.engine.embedderId);
+  const check = (svc: ServiceRef, embeddings: number[][]) => {
+    const e = embedderFor(svc);
+    checkEmbeddings(embeddings, e.dim, e.key);
+    return e;
+  };
+  const scored = (svc: ServiceRef, embeddings: number[][], against: Float32Array) =>
     embeddings
       .map((embedding) => ({
         embedding,
-        similarity: round5(ctx.engine.similarity(normalize(embedding), against)),
+        similarity: round5(embedderFor(svc).similarity(normalize(embedding), against)),
       }))
       .sort((a, b) => b.similarity - a.similarity);
 
   return {
     async recognizeEmbeddings(svc, embeddings, q) {
-      checkEmbeddings(embeddings, dim);
+      check(svc, embeddings);
       checkPredictionCount(q.predictionCount);
       checkMinSimilarity(q.minSimilarity);
       const min = q.minSimilarity ?? svc.minSimilarity;
@@ -39,18 +46,18 @@ export function embeddingServices(ctx: Ctx): EmbeddingServices {
     },
 
     async verifyEmbeddingsAgainstExample(svc, imageId, embeddings) {
-      checkEmbeddings(embeddings, dim);
+      check(svc, embeddings);
       const { vector } = await exampleVector(ctx, svc, imageId);
-      return { result: scored(embeddings, vector) };
+      return { result: scored(svc, embeddings, vector) };
     },
 
     // Any dimension, as CompreFace (EmbeddingsVerificationProcessServiceImpl scores the vectors given): the
-    // targets must match the source's. Vectors of another embedder get Visor's calibration, so their
-    // similarity is only a ranking (README, compatibility).
-    async verifyEmbeddings(_svc, source, targets) {
+    // targets must match the source's. Vectors of another embedder get the service embedder's calibration, so
+    // their similarity is only a ranking (README, compatibility).
+    async verifyEmbeddings(svc, source, targets) {
       checkEmbeddings([source], source.length);
       checkEmbeddings(targets, source.length);
-      return { result: scored(targets, normalize(source)) };
+      return { result: scored(svc, targets, normalize(source)) };
     },
   };
 }

@@ -6,6 +6,7 @@ import * as examples from '../repositories/examples.js';
 import { findSubject } from '../repositories/subjects.js';
 import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
 import type { Ctx } from './context.js';
+import { serviceEmbedder } from './matching.js';
 import type { FaceExample, FaceServices } from './types.js';
 import { checkPaging, checkSubjectName, isUuid } from './validate.js';
 
@@ -25,17 +26,17 @@ const toExample = (r: { id: string; subject: string }): FaceExample => ({
 });
 
 export function exampleServices(ctx: Ctx): ExampleServices {
-  const { db, engine, images, collections } = ctx;
+  const { db, images, collections } = ctx;
 
   return {
     async addExample(svc, subject, image, q) {
       checkSubjectName(subject);
-      const face = singleFace(
-        await analyzeImage(ctx, image, { embed: true, detProbThreshold: q.detProbThreshold }),
-      );
+      const embedder = serviceEmbedder(ctx, svc);
+      const opts = { embed: true, embedder: embedder.model, detProbThreshold: q.detProbThreshold };
+      const face = singleFace(await analyzeImage(ctx, image, opts));
       const id = randomUUID();
       await collections.addExamples(svc.id, [
-        { id, subject, image: image.bytes, embedder: engine.embedderId, vector: embeddingOf(face) },
+        { id, subject, image: image.bytes, embedder: embedder.key, vector: embeddingOf(face) },
       ]);
       // The name as the client sent it, as CompreFace answers (the stored subject may differ in case).
       return { image_id: id, subject };

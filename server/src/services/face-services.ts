@@ -3,25 +3,28 @@
 import { createCollectionStore, type CollectionStore } from '../collections/index.js';
 import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
 import { createImageStore } from '../repositories/images.js';
-import { listServiceIds } from '../repositories/services.js';
+import { listServiceEmbedders } from '../repositories/embedder-jobs.js';
 import type { Ctx, FaceServicesDeps } from './context.js';
+import { embedderJobs, type EmbedderJobs } from './embedder-jobs.js';
 import { embeddingServices } from './embeddings.js';
 import { exampleServices } from './examples.js';
 import { createServiceRecord, resolveApiKey } from './keys.js';
 import { reembed } from './matching.js';
 import { recognitionServices } from './recognition.js';
+import { chooseEmbedder, offeredEmbedders } from './service-embedder.js';
 import { createSearchIndexes } from './search-backend.js';
 import { subjectServices } from './subjects.js';
 import type { FaceServices } from './types.js';
 
 export type { DecodeImage, FaceServicesDeps } from './context.js';
 
-export interface FaceServicesRuntime extends FaceServices {
+export interface FaceServicesRuntime
+  extends FaceServices, Pick<EmbedderJobs, 'resumeEmbedderJobs' | 'embedderJobsIdle'> {
   /** The collection store these services write through (give it to the sync and admin services too). */
   collections: CollectionStore;
   /**
-   * Embeds, with the current model, every stored example that only has embeddings by another model
-   * (after a model change). Returns how many were re-embedded and how many failed. Safe to run in background.
+   * Embeds, with its service's embedder, every stored example that only has embeddings by another model
+   * (after a model change, or an enrolment that raced a change of the service's embedder). Returns how many were re-embedded and how many failed. Safe to run in background.
    */
   reembedMissing(): Promise<{ reembedded: number; failed: number }>;
   /** Whether example images can be stored (file mode: false after a disk fault until a write succeeds). */
@@ -48,7 +51,14 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
   return {
     collections,
     resolveKey: (apiKey, type) => resolveApiKey(db, apiKey, type, config.minSimilarity),
-    createService: (input) => createServiceRecord(db, input, config.minSimilarity),
+    createService: async (input) =>
+      createServiceRecord(
+        db,
+        { ...input, embedder: chooseEmbedder(engine, config, input.embedder) },
+        config.minSimilarity,
+      ),
+    chooseEmbedder: (id) => chooseEmbedder(engine, config, id),
+    ...embedderJobs(ctx),
     ...subjectServices(ctx),
     ...exampleServices(ctx),
     ...recognitionServices(ctx),
@@ -56,10 +66,12 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
     async reembedMissing() {
       let reembedded = 0;
       let failed = 0;
-      for (const serviceId of await listServiceIds(db, 'recognition')) {
-        for (const id of await listExamplesWithoutEmbedding(db, serviceId, engine.embedderId)) {
+      for (const s of await listServiceEmbedders(db)) {
+        const embedder = offeredEmbedders(engine).find((e) => e.key === s.embedder);
+        if (!embedder) continue; // not run by this server: its requests say so (embedderOf)
+        for (const id of await listExamplesWithoutEmbedding(db, s.id, s.embedder)) {
           try {
-            await reembed(ctx, serviceId, id);
+            await reembed(ctx, s.id, id, embedder);
             reembedded++;
           } catch {
             failed++;

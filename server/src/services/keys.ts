@@ -14,6 +14,7 @@ const toRef = (row: ServiceRow, defaultMinSimilarity: number): ServiceRef => ({
   type: row.type,
   name: row.name,
   minSimilarity: row.minSimilarity ?? defaultMinSimilarity,
+  embedder: row.embedder,
 });
 
 /** The service of `type` behind `apiKey`; throws ValidationError (not a UUID) or ServiceNotFound. */
@@ -32,7 +33,14 @@ export async function resolveApiKey(
 /** Creates an application (named `application`, default the service name) holding one new service. */
 export async function createServiceRecord(
   db: Db,
-  input: { type: ServiceType; name: string; application?: string; minSimilarity?: number },
+  input: {
+    type: ServiceType;
+    name: string;
+    application?: string;
+    minSimilarity?: number;
+    /** Embedder model and pipeline version (services/service-embedder.ts chooseEmbedder); absent = the default. */
+    embedder?: { model: string; version: number };
+  },
   defaultMinSimilarity = 0,
 ): Promise<ServiceRef> {
   if (!SERVICE_TYPES.includes(input.type))
@@ -44,7 +52,13 @@ export async function createServiceRecord(
     throw new ValidationError('min similarity must be between 0 and 1');
   const row = await db.transaction(async (tx) => {
     const app = await insertApplication(tx, input.application?.trim() || name);
-    return insertService(tx, { applicationId: app.id, type: input.type, name, minSimilarity: ms });
+    return insertService(tx, {
+      applicationId: app.id,
+      type: input.type,
+      name,
+      minSimilarity: ms,
+      embedder: input.embedder,
+    });
   });
   return toRef(row, defaultMinSimilarity);
 }

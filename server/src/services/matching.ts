@@ -3,9 +3,14 @@ import { ImageNotFound } from '../../../shared/errors.js';
 import { findExample } from '../repositories/examples.js';
 import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
 import type { Ctx } from './context.js';
+import { embedderOf, type EngineView, type ServiceEmbedder } from './service-embedder.js';
 import { round5 } from './shape.js';
 import type { ServiceRef, SubjectMatch } from './types.js';
 import { isUuid } from './validate.js';
+
+/** The service's embedder (issue 17.1): its key, model, size and calibration. */
+export const serviceEmbedder = (ctx: { engine: EngineView }, svc: ServiceRef): ServiceEmbedder =>
+  embedderOf(ctx.engine, svc.embedder ?? ctx.engine.embedderId);
 
 /**
  * The `count` most similar subjects to `query` (a unit vector), each once with its best example, best first.
@@ -19,8 +24,9 @@ export async function matchSubjects(
   minSimilarity: number,
 ): Promise<SubjectMatch[]> {
   const out: SubjectMatch[] = [];
-  for (const hit of await ctx.indexes.searchSubjects(svc.id, query, count)) {
-    const similarity = round5(ctx.engine.similarity(query, hit.vector));
+  const embedder = serviceEmbedder(ctx, svc);
+  for (const hit of await ctx.indexes.searchSubjects(svc.id, query, count, embedder.key)) {
+    const similarity = round5(embedder.similarity(query, hit.vector));
     if (similarity >= minSimilarity) out.push({ subject: hit.subject, similarity });
   }
   return out.sort((a, b) => b.similarity - a.similarity);
@@ -37,21 +43,29 @@ export async function exampleVector(
 ): Promise<{ subject: string; vector: Float32Array }> {
   if (!isUuid(imageId)) throw new ImageNotFound(imageId);
   const id = imageId.toLowerCase();
-  const indexed = await ctx.indexes.example(svc.id, id);
+  const embedder = serviceEmbedder(ctx, svc);
+  const indexed = await ctx.indexes.example(svc.id, id, embedder.key);
   if (indexed) return { subject: indexed.subject, vector: indexed.vector };
   const row = await findExample(ctx.db, svc.id, id);
   if (!row) throw new ImageNotFound(imageId);
-  return { subject: row.subject, vector: await reembed(ctx, svc.id, id) };
+  return { subject: row.subject, vector: await reembed(ctx, svc.id, id, embedder) };
 }
 
-/** Computes and stores (through the collection store) the current model's embedding of a stored example. */
-export async function reembed(ctx: Ctx, serviceId: string, exampleId: string): Promise<Float32Array> {
+/**
+ * Computes and stores (through the collection store) the embedding by `embedder` (the service's) of a stored
+ * example. Throws ImageNotFound when the example or its image is gone, NoFaceFound / TooManyFaces.
+ */
+export async function reembed(
+  ctx: Ctx,
+  serviceId: string,
+  exampleId: string,
+  embedder: { key: string; model: string },
+): Promise<Float32Array> {
   const stored = await ctx.images.read(ctx.db, serviceId, exampleId);
   if (!stored) throw new ImageNotFound(exampleId);
-  const vector = embeddingOf(singleFace(await analyzeImage(ctx, { bytes: stored.bytes }, { embed: true })));
-  const done = await ctx.collections.replaceEmbeddings(serviceId, ctx.engine.embedderId, [
-    { exampleId, vector },
-  ]);
+  const opts = { embed: true, embedder: embedder.model };
+  const vector = embeddingOf(singleFace(await analyzeImage(ctx, { bytes: stored.bytes }, opts)));
+  const done = await ctx.collections.replaceEmbeddings(serviceId, embedder.key, [{ exampleId, vector }]);
   if (!done.length) throw new ImageNotFound(exampleId);
   return vector;
 }

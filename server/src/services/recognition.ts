@@ -5,13 +5,16 @@ import { analyzeImage, embeddingOf, singleFace, someFaces } from './analyze.js';
 import type { Ctx } from './context.js';
 import { exampleVector, matchSubjects } from './matching.js';
 import { pluginsVersions, round5, shapeFace } from './shape.js';
-import type { FaceServices, ImageQuery } from './types.js';
+import { embedderOf } from './service-embedder.js';
+import type { FaceServices, ImageQuery, ServiceRef } from './types.js';
 import { checkPredictionCount } from './validate.js';
 
 type RecognitionServices = Pick<FaceServices, 'recognize' | 'verifyExample' | 'detect' | 'verifyImages'>;
 
-const analyzeOptions = (q: ImageQuery, embed: boolean) => ({
+/** The engine's options for a query of a service whose embedder is `embedder` (a model id). */
+const analyzeOptions = (q: ImageQuery, embed: boolean, embedder: string) => ({
   embed,
+  embedder,
   detProbThreshold: q.detProbThreshold,
   limit: q.limit,
   plugins: q.plugins,
@@ -28,14 +31,14 @@ const bySimilarity = (a: { similarity: number }, b: { similarity: number }) => b
 
 export function recognitionServices(ctx: Ctx): RecognitionServices {
   const { engine } = ctx;
-  const similarity = (a: Float32Array, b: Float32Array) => round5(engine.similarity(a, b));
+  const embedderFor = (svc: ServiceRef) => embedderOf(engine, svc.embedder ?? engine.embedderId);
 
   return {
     async recognize(svc, image, q) {
       checkPredictionCount(q.predictionCount);
       checkMinSimilarity(q.minSimilarity);
       const min = q.minSimilarity ?? svc.minSimilarity;
-      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true));
+      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true, embedderFor(svc).model));
       const result = await Promise.all(
         someFaces(analysis).map(async (face) => ({
           ...shapeFace(face, analysis, q),
@@ -48,32 +51,38 @@ export function recognitionServices(ctx: Ctx): RecognitionServices {
 
     async verifyExample(svc, imageId, image, q) {
       const { subject, vector } = await exampleVector(ctx, svc, imageId);
-      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true));
+      const emb = embedderFor(svc);
+      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true, emb.model));
       const result = someFaces(analysis)
         .map((face) => ({
           ...shapeFace(face, analysis, q),
           subject,
-          similarity: similarity(embeddingOf(face), vector),
+          similarity: round5(emb.similarity(embeddingOf(face), vector)),
         }))
         .sort(bySimilarity);
       const versions = pluginsVersions(engine, q, true);
       return versions ? { result, plugins_versions: versions } : { result };
     },
 
-    async detect(_svc, image, q) {
+    async detect(svc, image, q) {
       const embed = q.plugins?.includes('calculator') ?? false;
-      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, embed));
+      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, embed, embedderFor(svc).model));
       // No face is 400/28, as CompreFace's detector raises NoFaceFoundError.
       const result = someFaces(analysis).map((face: FaceAnalysis) => shapeFace(face, analysis, q));
       const versions = pluginsVersions(engine, q, embed);
       return versions ? { result, plugins_versions: versions } : { result };
     },
 
-    async verifyImages(_svc, source, target, q) {
-      const src = await analyzeImage(ctx, source, { ...analyzeOptions(q, true), limit: undefined });
+    async verifyImages(svc, source, target, q) {
+      const emb = embedderFor(svc);
+      const similarity = (a: Float32Array, b: Float32Array) => round5(emb.similarity(a, b));
+      const src = await analyzeImage(ctx, source, {
+        ...analyzeOptions(q, true, emb.model),
+        limit: undefined,
+      });
       const srcFace = singleFace(src);
       const srcVector = embeddingOf(srcFace);
-      const tgt = await analyzeImage(ctx, target, analyzeOptions(q, true));
+      const tgt = await analyzeImage(ctx, target, analyzeOptions(q, true, emb.model));
       const face_matches = someFaces(tgt)
         .map((face) => ({ ...shapeFace(face, tgt, q), similarity: similarity(embeddingOf(face), srcVector) }))
         .sort(bySimilarity);

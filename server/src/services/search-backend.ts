@@ -8,14 +8,15 @@ import type { Db } from '../db/types.js';
 import { loadEmbeddingsByIds } from '../repositories/embeddings.js';
 import { hasVectorTable, searchNearestExamples } from '../repositories/vectors.js';
 import { SearchIndexes, type ExternalSearch, type SubjectHit } from '../search/service-indexes.js';
+import { PGVECTOR_DIM } from './service-embedder.js';
 
-/** The dimension of `example_vectors.embedding` (db/pgvector/002_vectors_512.sql). */
-const PGVECTOR_DIM = 512;
-
-/** Nearest distinct subjects through pgvector: the best `m` examples, deduplicated, `m` growing ×4 as needed. */
-export function pgvectorSearch(db: Db, embedder: string): ExternalSearch {
+/**
+ * Nearest distinct subjects through pgvector: the best `m` examples, deduplicated, `m` growing ×4 as needed.
+ * `embedder`: the default key; a service passes its own.
+ */
+export function pgvectorSearch(db: Db, defaultEmbedder: string): ExternalSearch {
   return {
-    async searchSubjects(serviceId, query, k) {
+    async searchSubjects(serviceId, query, k, embedder = defaultEmbedder) {
       if (k <= 0) return [];
       for (let m = Math.max(4 * k, 16); ; m *= 4) {
         const rows = await searchNearestExamples(db, serviceId, embedder, query, m);
@@ -30,7 +31,7 @@ export function pgvectorSearch(db: Db, embedder: string): ExternalSearch {
         if (rows.length < m) return hits;
       }
     },
-    async example(serviceId, exampleId) {
+    async example(serviceId, exampleId, embedder = defaultEmbedder) {
       const [row] = await loadEmbeddingsByIds(db, serviceId, embedder, [exampleId]);
       return row && { subjectId: row.subjectId, subject: row.subject, vector: row.vector };
     },
@@ -41,12 +42,14 @@ export function pgvectorSearch(db: Db, embedder: string): ExternalSearch {
 export async function createSearchIndexes(
   config: Pick<Config, 'searchBackend' | 'searchQuantiseFrom'>,
   db: Db,
-  engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize'>,
+  engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize' | 'embedders'>,
 ): Promise<SearchIndexes> {
   const opts = {
     db,
     embedder: engine.embedderId,
     dim: engine.embeddingSize,
+    // each service's index has its embedder's size (issue 17.1)
+    dimOf: (key: string) => engine.embedders?.find((e) => e.key === key)?.dim,
     quantiseFrom: config.searchQuantiseFrom,
   };
   switch (config.searchBackend) {

@@ -9,7 +9,9 @@ import type { Config } from '../config.js';
 /** The dimension of pgvector's `example_vectors.embedding` (db/pgvector/002_vectors_512.sql). */
 export const PGVECTOR_DIM = 512;
 
-type EngineView = Pick<FaceEngine, 'embedderId' | 'embeddingSize' | 'similarity' | 'embedders'>;
+/** What these need of an engine (sync and tests may hand in less than a whole one). */
+export type EngineView = Pick<FaceEngine, 'embedderId' | 'embeddingSize'> &
+  Partial<Pick<FaceEngine, 'similarity' | 'embedders'>>;
 
 /** The embedders this server offers: the engine's list, or just its own embedder (engines that list none). */
 export function offeredEmbedders(engine: EngineView): readonly EmbedderInfo[] {
@@ -81,6 +83,6 @@ export function embedderOf(engine: EngineView, key: string): ServiceEmbedder {
     key,
     model: info.model,
     dim: info.dim,
-    similarity: key === engine.embedderId ? engine.similarity : embedderSimilarity(info),
+    similarity: key === engine.embedderId && engine.similarity ? engine.similarity : embedderSimilarity(info),
   };
 }

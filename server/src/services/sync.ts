@@ -6,16 +6,18 @@ import {
   MAX_PUSH_EVENTS,
   MAX_PUSH_EXAMPLES,
   isSyncPushEvent,
+  type SyncConfig,
   type SyncPull,
   type SyncPushExample,
   type SyncPushResult,
 } from '../../../shared/sync.js';
-import type { FaceEngine } from '../../../shared/engine/types.js';
 import type { CollectionStore, NewExample } from '../collections/index.js';
 import type { Db } from '../db/types.js';
 import { sniffFormat } from '../image/sniff.js';
 import { exampleOwners } from '../repositories/examples.js';
 import * as repo from '../repositories/sync.js';
+import { serviceEmbedder } from './matching.js';
+import type { EngineView, ServiceEmbedder } from './service-embedder.js';
 import type { ServiceRef } from './types.js';
 import { checkSubjectName, isUuid } from './validate.js';
 
@@ -28,21 +30,31 @@ const toVector = (bytes: Uint8Array): number[] => {
   return Array.from(v);
 };
 
+const thresholdOf = (svc: ServiceRef) => (svc.minSimilarity > 0 ? svc.minSimilarity : null);
+
 export function createSyncService(deps: {
   db: Db;
-  engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize'>;
+  engine: EngineView;
   /** Pushed examples are written through it (with their images, as SAVE_IMAGES_TO_DB says). */
   collections: CollectionStore;
 }) {
   const { db, engine, collections } = deps;
-  const embedder = engine.embedderId;
+  /** The service's embedder (issue 17.1): devices pull, push and compare its embeddings only. */
+  const embedderFor = (svc: ServiceRef) => serviceEmbedder({ engine }, svc);
+
+  /** What a device needs before it starts its engine: the model to load (`GET sync/config`). */
+  function config(svc: ServiceRef): SyncConfig {
+    const e = embedderFor(svc);
+    return { embedder: e.key, model: e.model, dim: e.dim, threshold: thresholdOf(svc) };
+  }
 
   async function pull(svc: ServiceRef, cursor: string | undefined, limit = PULL_LIMIT): Promise<SyncPull> {
     // A cursor is a bigint log position: at most 2^63 - 1, or PostgreSQL refuses it (a 500).
     if (cursor !== undefined && (!/^\d{1,19}$/.test(cursor) || BigInt(cursor) > MAX_BIGINT)) {
       throw new ValidationError('cursor is not valid');
     }
-    const base = { embedder, threshold: svc.minSimilarity > 0 ? svc.minSimilarity : null };
+    const embedder = embedderFor(svc).key;
+    const base = { embedder, threshold: thresholdOf(svc) };
     return db.transaction(async (tx) => {
       if (cursor === undefined) {
         // Snapshot: the log position first, so changes made while reading are sent again next time.
@@ -93,11 +105,12 @@ export function createSyncService(deps: {
     });
   }
 
-  function checkExample(e: SyncPushExample): string | undefined {
+  function checkExample(e: SyncPushExample, embedder: ServiceEmbedder): string | undefined {
     if (typeof e.image_id !== 'string' || !isUuid(e.image_id)) return 'image_id must be a UUID';
-    if (e.embedder !== embedder) return `embedded by ${String(e.embedder)}; this server compares ${embedder}`;
-    if (!Array.isArray(e.embedding) || e.embedding.length !== engine.embeddingSize)
-      return `embedding must have ${engine.embeddingSize} values`;
+    if (e.embedder !== embedder.key)
+      return `embedded by ${String(e.embedder)}; this server compares ${embedder.key}`;
+    if (!Array.isArray(e.embedding) || e.embedding.length !== embedder.dim)
+      return `embedding must have ${embedder.dim} values`;
     if (!e.embedding.every((x) => typeof x === 'number' && Number.isFinite(x)))
       return 'embedding is not numeric';
     try {
@@ -109,9 +122,9 @@ export function createSyncService(deps: {
   }
 
   /** A valid pushed example as the collection store takes it, or why it is rejected. */
-  function toNewExample(e: SyncPushExample): NewExample | string {
+  function toNewExample(e: SyncPushExample, embedder: ServiceEmbedder): NewExample | string {
     if (typeof e !== 'object' || e === null) return 'example must be an object';
-    const bad = checkExample(e);
+    const bad = checkExample(e, embedder);
     if (bad) return bad;
     let image: Uint8Array | undefined;
     if (e.image !== undefined) {
@@ -120,7 +133,7 @@ export function createSyncService(deps: {
       if (format !== 'jpeg' && format !== 'png') return 'image must be a Base64 JPEG or PNG';
     }
     const id = e.image_id.toLowerCase();
-    return { id, subject: e.subject, image, embedder, vector: Float32Array.from(e.embedding) };
+    return { id, subject: e.subject, image, embedder: embedder.key, vector: Float32Array.from(e.embedding) };
   }
 
   /** Writes the valid examples in one collection-store operation; answers each example's status, in order. */
@@ -128,7 +141,8 @@ export function createSyncService(deps: {
     svc: ServiceRef,
     examples: readonly SyncPushExample[],
   ): Promise<SyncPushResult['examples']> {
-    const parsed = examples.map(toNewExample);
+    const embedder = embedderFor(svc);
+    const parsed = examples.map((e) => toNewExample(e, embedder));
     const valid = parsed.filter((p): p is NewExample => typeof p !== 'string');
     const statuses = valid.length ? await collections.addExamples(svc.id, valid) : [];
     let next = 0;
@@ -184,7 +198,7 @@ export function createSyncService(deps: {
     }));
   }
 
-  return { pull, push, events };
+  return { config, pull, push, events };
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;

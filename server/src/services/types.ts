@@ -1,6 +1,7 @@
 // The contract between the HTTP routes and the services: what each face-service operation takes and returns.
 // Services hold the rules and call repositories (the only SQL) and the engine; routes only translate HTTP.
 import type { AnalyzeOptions, Age, FaceBox, FaceAnalysis, Point } from '../../../shared/engine/types.js';
+import type { EmbedderInfo } from '../../../shared/engine/embedders.js';
 
 export type ServiceType = 'recognition' | 'detection' | 'verification';
 
@@ -12,6 +13,11 @@ export interface ServiceRef {
   name: string;
   /** Service-level minimum similarity for a match (0 = always return the nearest, like CompreFace). */
   minSimilarity: number;
+  /**
+   * The embedder key (`model@version`) its collection, recognition, verification and sync use (issue 17.1);
+   * absent = the engine's own (services/service-embedder.ts embedderOf).
+   */
+  embedder?: string;
 }
 
 /** Query options common to image endpoints (CompreFace names, parsed by the route). */
@@ -58,6 +64,20 @@ export interface Page<T> {
 export interface FaceExample {
   image_id: string;
   subject: string;
+}
+
+/** A service's embedder change as the admin API shows it (services/embedder-jobs.ts). */
+export interface EmbedderJobView {
+  /** The embedder key the job embeds with. */
+  embedder: string;
+  state: 'running' | 'done' | 'failed';
+  /** Examples to embed, embedded, and failed (image gone or no longer one face). */
+  total: number;
+  done: number;
+  failed: number;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 export interface StoredImage {
@@ -145,5 +165,20 @@ export interface FaceServices {
   ): Promise<{ result: { embedding: number[]; similarity: number }[] }>;
 
   /** Creates an application + service and returns its API key (bootstrap CLI; the admin issue builds on it). */
-  createService(input: { type: ServiceType; name: string; application?: string }): Promise<ServiceRef>;
+  createService(input: {
+    type: ServiceType;
+    name: string;
+    application?: string;
+    /** A model id or key of `embedders()`; absent = the default. */
+    embedder?: string;
+  }): Promise<ServiceRef>;
+
+  /** The embedders a service may choose on this server (issue 17.1). */
+  embedders(): readonly EmbedderInfo[];
+  /** The embedder a client named (id or key; undefined = the default); ValidationError names the choices. */
+  chooseEmbedder(id: unknown): EmbedderInfo;
+  /** Starts re-embedding the service's collection with another embedder (Conflict while one runs). */
+  changeEmbedder(serviceId: string, embedder: unknown): Promise<EmbedderJobView>;
+  /** The service's latest embedder job. */
+  embedderJob(serviceId: string): Promise<EmbedderJobView | undefined>;
 }

@@ -38,12 +38,14 @@ export function checkPredictionCount(n: number): void {
 }
 
 /** Every embedding must have `dim` finite numbers; at least one embedding. */
-export function checkEmbeddings(list: readonly (readonly number[])[], dim: number): void {
+/** `embedder`: the key of the model the vectors must come from, named when the size is wrong. */
+export function checkEmbeddings(list: readonly (readonly number[])[], dim: number, embedder?: string): void {
   if (!list.length) throw new WrongEmbedding('At least 1 embedding was expected, but 0 were provided');
+  const model = embedder ? ` (this service compares ${embedder} embeddings)` : '';
   for (const e of list) {
     if (!Array.isArray(e) || e.length !== dim)
       throw new WrongEmbedding(
-        `${dim} embedding values were expected, but ${Array.isArray(e) ? e.length : 0} were provided`,
+        `${dim} embedding values were expected, but ${Array.isArray(e) ? e.length : 0} were provided${model}`,
       );
     if (!e.every((x) => typeof x === 'number' && Number.isFinite(x)))
       throw new WrongEmbedding('Embedding values must be finite numbers');

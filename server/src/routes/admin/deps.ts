@@ -4,10 +4,13 @@ import type { Config } from '../../config.js';
 import { readJsonObject } from '../../http/json.js';
 import type { SessionEnv } from '../../http/session.js';
 import type { AdminServices } from '../../services/admin/index.js';
+import type { EmbedderChoice } from './embedders.js';
 
 export interface AdminRouteDeps {
   config: Config;
   admin: AdminServices;
+  /** The face services' embedder choice (issue 17.1); absent: no /embedders routes, services get the default. */
+  embedders?: EmbedderChoice;
 }
 
 export type AdminEnv = SessionEnv;

@@ -6,7 +6,7 @@ import { requireUser } from '../../http/session.js';
 import { readOptionalObject, type AdminEnv, type AdminRouteDeps } from './deps.js';
 import { serviceJson } from './views.js';
 
-export function faceServiceRoutes({ admin }: AdminRouteDeps) {
+export function faceServiceRoutes({ admin, embedders }: AdminRouteDeps) {
   const { services } = admin;
   return new Hono<AdminEnv>()
     .get('/:appId/services', async (c) =>
@@ -19,6 +19,7 @@ export function faceServiceRoutes({ admin }: AdminRouteDeps) {
         name: b.name,
         type: b.type,
         minSimilarity: b.min_similarity,
+        embedder: embedders && b.embedder !== undefined ? embedders.chooseEmbedder(b.embedder) : undefined,
       });
       return c.json(serviceJson(s), 201);
     })

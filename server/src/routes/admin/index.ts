@@ -7,6 +7,7 @@ import { csrfGuard, sessionAuth } from '../../http/session.js';
 import { applicationRoutes } from './applications.js';
 import { authRoutes } from './auth.js';
 import type { AdminEnv, AdminRouteDeps } from './deps.js';
+import { embedderListRoutes, serviceEmbedderRoutes } from './embedders.js';
 import { faceServiceRoutes } from './face-services.js';
 import { userRoutes } from './users.js';
 
@@ -36,5 +37,9 @@ export function adminRoutes(deps: AdminRouteDeps): Hono<AdminEnv> {
   app.route('/users', userRoutes(deps));
   app.route('/apps', applicationRoutes(deps));
   app.route('/apps', faceServiceRoutes(deps));
+  if (deps.embedders) {
+    app.route('/embedders', embedderListRoutes(deps.embedders));
+    app.route('/apps', serviceEmbedderRoutes(deps, deps.embedders));
+  }
   return app;
 }

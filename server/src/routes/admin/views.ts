@@ -31,6 +31,7 @@ export const serviceJson = (s: FaceServiceView) => ({
   type: s.type.toUpperCase(),
   api_key: s.apiKey,
   min_similarity: s.minSimilarity,
+  embedder: s.embedder,
   subjects: s.subjects,
   images: s.images,
   created_at: s.createdAt,

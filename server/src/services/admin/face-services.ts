@@ -1,6 +1,7 @@
 // Face services inside an application: list with collection sizes, create, rename, clone (copies the
 // collection), new API key, delete, and per-day request statistics. Members see them and their keys;
 // owners and administrators change them. Clone and delete go through the collection store (server/src/collections).
+import { embedderModel } from '../../../../shared/engine/embedders.js';
 import { AdminNotFound, ValidationError } from '../../../../shared/errors.js';
 import {
   findApplicationService,
@@ -71,7 +72,13 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
     async create(
       user: UserRow,
       appId: string,
-      input: { name: unknown; type: unknown; minSimilarity?: unknown },
+      input: {
+        name: unknown;
+        type: unknown;
+        minSimilarity?: unknown;
+        /** Checked by the face services' chooseEmbedder (issue 17.1); absent = the database default. */
+        embedder?: { model: string; version: number };
+      },
     ): Promise<FaceServiceView> {
       const app = await apps.access(user, appId, 'manage');
       const row = await insertService(db, {
@@ -79,6 +86,7 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
         type: parseType(input.type),
         name: checkName(input.name, 'name'),
         minSimilarity: input.minSimilarity === undefined ? null : parseMinSimilarity(input.minSimilarity),
+        embedder: input.embedder,
       });
       return { ...(await find(app.id, row.id)), subjects: 0, images: 0 };
     },
@@ -110,6 +118,11 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
         type: from.type,
         name: n,
         minSimilarity: from.minSimilarity,
+        // the copy's embeddings are the original's: same embedder (`model@version`)
+        embedder: {
+          model: embedderModel(from.embedder),
+          version: Number(from.embedder.split('@').at(-1)),
+        },
       });
       return this.get(user, app.id, to.id);
     },

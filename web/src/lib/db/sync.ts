@@ -4,6 +4,7 @@
 // rule: shared/sync.ts).
 import {
   MAX_PUSH_EXAMPLES,
+  type SyncConfig,
   type SyncPull,
   type SyncPushEvent,
   type SyncPushExample,
@@ -49,6 +50,15 @@ async function base64(blob: Blob): Promise<string> {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
+}
+
+/**
+ * The embedder the service compares (`GET sync/config`, issue 17.1): the browser engine must load that model, or
+ * its embeddings cannot be compared with the service's. Returns the manifest model id, e.g. `faceapi-recognition`.
+ */
+export async function serviceEmbedder(target: SyncTarget): Promise<string> {
+  const body = await call<SyncConfig>(target, 'config');
+  return body.model;
 }
 
 /** Applies one pull page; a snapshot (no cursor before) also drops server examples the server no longer has. */

@@ -1,0 +1,152 @@
+// Changing a service's embedder (issue 17.1): a background job re-embeds the collection from its stored images
+// with the new model, recording progress in embedder_jobs, while the service keeps answering with its current
+// embedder; once every example has the new embedding the service switches in one update (and every process's
+// search index reloads it), then examples enrolled meanwhile under the old embedder are caught up.
+import type { EmbedderInfo } from '../../../shared/engine/embedders.js';
+import { Conflict } from '../../../shared/errors.js';
+import {
+  findEmbedderJob,
+  finishEmbedderJob,
+  listRunningEmbedderJobs,
+  setServiceEmbedder,
+  startEmbedderJob,
+  updateEmbedderJob,
+  type EmbedderJobRow,
+} from '../repositories/embedder-jobs.js';
+import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
+import { publishIndexChange } from '../repositories/index-changes.js';
+import type { Ctx } from './context.js';
+import { reembed } from './matching.js';
+import { chooseEmbedder, offeredEmbedders } from './service-embedder.js';
+import type { EmbedderJobView } from './types.js';
+
+/** Not a process's own origin: every process, this one included, reloads the switched service. */
+const ORIGIN = 'embedder-job';
+
+export const jobView = (j: EmbedderJobRow): EmbedderJobView => ({
+  embedder: `${j.embedder}@${j.embedderVersion}`,
+  state: j.state,
+  total: j.total,
+  done: j.done,
+  failed: j.failed,
+  error: j.error,
+  started_at: j.startedAt.toISOString(),
+  finished_at: j.finishedAt?.toISOString() ?? null,
+});
+
+/** Embeds `exampleId`'s stored image with `target`; false when the image is gone or no longer shows one face. */
+const embedInto = (ctx: Ctx, serviceId: string, exampleId: string, target: EmbedderInfo) =>
+  reembed(ctx, serviceId, exampleId, target).then(
+    () => true,
+    () => false,
+  );
+
+export function embedderJobs(ctx: Ctx) {
+  const { db } = ctx;
+  const running = new Map<string, Promise<void>>();
+
+  /** Embeds every example still without a `target` embedding; returns how many were embedded and failed. */
+  async function catchUp(
+    serviceId: string,
+    target: EmbedderInfo,
+    progress?: (d: number, f: number) => Promise<void>,
+  ) {
+    let done = 0;
+    let failed = 0;
+    const skip = new Set<string>();
+    for (;;) {
+      const ids = (await listExamplesWithoutEmbedding(db, serviceId, target.key)).filter(
+        (id) => !skip.has(id),
+      );
+      if (!ids.length) return { done, failed };
+      for (const id of ids) {
+        const ok = await embedInto(ctx, serviceId, id, target);
+        if (ok) done++;
+        else {
+          failed++;
+          skip.add(id);
+        }
+        await progress?.(done, failed);
+      }
+    }
+  }
+
+  async function run(serviceId: string, target: EmbedderInfo): Promise<void> {
+    try {
+      const pending = await listExamplesWithoutEmbedding(db, serviceId, target.key);
+      await updateEmbedderJob(db, serviceId, { total: pending.length, done: 0, failed: 0 });
+      const r = await catchUp(serviceId, target, (done, failed) =>
+        updateEmbedderJob(db, serviceId, { total: Math.max(pending.length, done + failed), done, failed }),
+      );
+      if (r.failed > 0 && r.done === 0) {
+        await finishEmbedderJob(
+          db,
+          serviceId,
+          'failed',
+          'no stored image could be embedded with the new model',
+        );
+        return;
+      }
+      await db.transaction(async (tx) => {
+        await setServiceEmbedder(tx, serviceId, target.model, target.version);
+        await publishIndexChange(tx, { origin: ORIGIN, service: serviceId, op: 'reload' });
+      });
+      await ctx.indexes.reload(serviceId);
+      // Enrolments that raced the switch were embedded by the old model.
+      const late = await catchUp(serviceId, target);
+      await updateEmbedderJob(db, serviceId, { done: r.done + late.done, failed: r.failed + late.failed });
+      await finishEmbedderJob(db, serviceId, 'done', null);
+    } catch (e) {
+      await finishEmbedderJob(db, serviceId, 'failed', (e as Error).message).catch(() => {});
+    }
+  }
+
+  function launch(serviceId: string, target: EmbedderInfo): void {
+    const p = run(serviceId, target).finally(() => running.delete(serviceId));
+    running.set(serviceId, p);
+  }
+
+  return {
+    /** The embedders a service may choose on this server. */
+    embedders: (): readonly EmbedderInfo[] => offeredEmbedders(ctx.engine),
+
+    /**
+     * Starts re-embedding the service's collection with `embedder` (a model id or key) and returns the job;
+     * Conflict (409) while one is running for the service, ValidationError for an unknown embedder.
+     */
+    async changeEmbedder(serviceId: string, embedder: unknown): Promise<EmbedderJobView> {
+      const target = chooseEmbedder(ctx.engine, ctx.config, embedder);
+      const job = await startEmbedderJob(db, serviceId, target.model, target.version, 0);
+      if (!job) throw new Conflict('the service is already re-embedding its collection; wait for that job');
+      launch(serviceId, target);
+      return jobView(job);
+    },
+
+    /** The service's latest embedder job, or undefined. */
+    async embedderJob(serviceId: string): Promise<EmbedderJobView | undefined> {
+      const j = await findEmbedderJob(db, serviceId);
+      return j && jobView(j);
+    },
+
+    /** Restarts jobs a stopped server left running (call once at start). */
+    async resumeEmbedderJobs(): Promise<number> {
+      const jobs = await listRunningEmbedderJobs(db);
+      for (const j of jobs) {
+        if (running.has(j.serviceId)) continue;
+        const target = offeredEmbedders(ctx.engine).find(
+          (e) => e.model === j.embedder && e.version === j.embedderVersion,
+        );
+        if (target) launch(j.serviceId, target);
+        else await finishEmbedderJob(db, j.serviceId, 'failed', `embedder ${j.embedder} is not available`);
+      }
+      return jobs.length;
+    },
+
+    /** Resolves when no job runs in this process (tests, shutdown). */
+    async embedderJobsIdle(): Promise<void> {
+      while (running.size) await Promise.all([...running.values()]);
+    },
+  };
+}
+
+export type EmbedderJobs = ReturnType<typeof embedderJobs>;

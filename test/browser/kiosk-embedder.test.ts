@@ -1,0 +1,97 @@
+// A kiosk synced with a service that uses face-api's 128-d embedder (issue 17.1) in real Chromium: the kiosk asks
+// the service which embedder it compares (sync/config), its browser engine loads that model, pulls the 128-d
+// example uploaded through the REST API and names person C from the fake camera; the server recognises the same
+// photo with the same embedder. (A kiosk on the default 512-d engine could not compare the pulled vectors at all.)
+import { readFile, rm } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncConfig, SyncPull } from '../../shared/sync.js';
+import { MIN_LIVENESS } from './camera.js';
+import {
+  HAVE_CHROMIUM,
+  SAMPLES,
+  SKIP_REASON,
+  buildPages,
+  listen,
+  openCameraPage,
+  type CameraPage,
+  type Served,
+} from './harness.js';
+import { startSyncServer, type SyncServer } from './server.js';
+
+let builtDir = '';
+
+describe.skipIf(!HAVE_CHROMIUM)(`kiosk on a face-api 128-d service${SKIP_REASON}`, () => {
+  let server: SyncServer;
+  let served: Served;
+  let camera: CameraPage;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    const built = await buildPages(['kiosk']);
+    builtDir = built.dir;
+    server = await startSyncServer(built.dir, { embedder: 'faceapi-recognition' });
+    served = await listen(server.app);
+    await server.upload('Person C', '009_C.jpg');
+    camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`);
+    ({ page, errors } = camera);
+  });
+
+  afterAll(async () => {
+    await camera?.close();
+    await served?.close();
+    await server?.close();
+    if (builtDir) await rm(builtDir, { recursive: true, force: true });
+  });
+
+  it('the service enrols and recognises with 128-d embeddings and says so to devices', async () => {
+    const config = (await (await server.api('/api/v1/recognition/sync/config')).json()) as SyncConfig;
+    expect(config).toEqual({
+      embedder: 'faceapi-recognition@1',
+      model: 'faceapi-recognition',
+      dim: 128,
+      threshold: null,
+    });
+    const pull = (await (await server.api('/api/v1/recognition/sync/pull')).json()) as SyncPull;
+    expect(pull.embedder).toBe('faceapi-recognition@1');
+    expect(pull.examples.map((e) => e.embedding.length)).toEqual([128]);
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(`${SAMPLES}/009_C.jpg`)], { type: 'image/jpeg' }), 'c.jpg');
+    const res = await server.api('/api/v1/recognition/recognize', { method: 'POST', body: form });
+    const body = (await res.json()) as { result: { subjects: { subject: string; similarity: number }[] }[] };
+    expect(body.result[0].subjects[0].subject).toBe('Person C');
+  });
+
+  it('the kiosk loads face-api’s embedder, pulls the collection and names person C', async () => {
+    await page.goto(
+      `${served.origin}/kiosk.html?collection=small&key=${server.apiKey}&syncEvery=5&minLiveness=${MIN_LIVENESS}`,
+    );
+    await expect
+      .poll(() => page.getByTestId('sync').innerText(), { timeout: 90_000, interval: 500 })
+      .toMatch(/^Synced at .*: 1 examples in/);
+    await expect
+      .poll(() => page.getByTestId('faces').innerText(), { timeout: 60_000, interval: 500 })
+      .toMatch(/^Person C · \d+%$/);
+    // the examples the kiosk holds are the service's 128-d ones, under its embedder key
+    const held = await page.evaluate(
+      () =>
+        new Promise<{ model: string; dim: number }[]>((resolve, reject) => {
+          const open = indexedDB.open('visor');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('examples').objectStore('examples').getAll();
+            req.onsuccess = () =>
+              resolve(
+                (req.result as { model: string; embedding: Float32Array }[]).map((e) => ({
+                  model: e.model,
+                  dim: e.embedding.length,
+                })),
+              );
+          };
+        }),
+    );
+    expect(held).toEqual([{ model: 'faceapi-recognition@1', dim: 128 }]);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+// Embedder per service (issue 17.1) with the real engine on real photos, against PGlite and PostgreSQL: a service
+// created with face-api's 128-d embedder enrols, recognises, verifies and syncs 128-d vectors (another model's are
+// refused with a message that names the model); changing its embedder re-embeds the collection in the background
+// with progress while recognition keeps answering, then switches.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FaceEngine } from '../../shared/engine/types.js';
+import { Conflict, ValidationError, WrongEmbedding } from '../../shared/errors.js';
+import { decodeImage } from '../../server/src/image/decode.js';
+import { createServerEngine } from '../../server/src/inference/engine.js';
+import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
+import { createSyncService } from '../../server/src/services/sync.js';
+import type { ServiceRef } from '../../server/src/services/types.js';
+import { describeStorage } from './backends.js';
+
+const photo = (name: string) => ({
+  bytes: new Uint8Array(
+    readFileSync(join(import.meta.dirname, '../fixtures/compreface-samples', `${name}.jpg`)),
+  ),
+});
+const FACEAPI = 'faceapi-recognition@1';
+const DEFAULT = 'faceplugin-recognition@1';
+const q = { predictionCount: 1 };
+
+let engine: FaceEngine;
+beforeAll(async () => {
+  engine = await createServerEngine();
+});
+afterAll(() => engine?.dispose());
+
+describeStorage('embedder per service', (get) => {
+  let services: FaceServicesRuntime;
+  let svc: ServiceRef;
+  const sync = () => createSyncService({ db: get().db, engine, collections: services.collections });
+  /** The service as a request sees it now (its embedder may have switched). */
+  const current = () => services.resolveKey(svc.apiKey, 'recognition');
+  const recognizeA = async () => {
+    const r = await services.recognize(await current(), photo('003_A'), q);
+    return r.result[0].subjects[0];
+  };
+
+  beforeAll(async () => {
+    const { config, db } = get();
+    services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  });
+  afterAll(() => services?.close());
+
+  it('lists the embedders with their sizes; the default is the engine’s', () => {
+    const list = services.embedders();
+    expect(list.map((e) => [e.key, e.dim, e.default])).toEqual([
+      [DEFAULT, 512, true],
+      [FACEAPI, 128, false],
+    ]);
+  });
+
+  it('creates a service with face-api’s embedder, which enrols and recognises with 128-d vectors', async () => {
+    await expect(
+      services.createService({ type: 'recognition', name: 'Bad', embedder: 'no-such-model' }),
+    ).rejects.toThrow(
+      /no-such-model is not available; choose one of faceplugin-recognition, faceapi-recognition/,
+    );
+    expect((await services.createService({ type: 'recognition', name: 'Plain' })).embedder).toBe(DEFAULT);
+    svc = await services.createService({
+      type: 'recognition',
+      name: 'Small',
+      embedder: 'faceapi-recognition',
+    });
+    expect(svc.embedder).toBe(FACEAPI);
+    await services.addExample(svc, 'Anna', photo('002_A'), {});
+    await services.addExample(svc, 'Anna', photo('005_A'), {});
+    await services.addExample(svc, 'Ben', photo('007_B'), {});
+    const best = await recognizeA();
+    expect(best.subject).toBe('Anna');
+    expect(best.similarity).toBeGreaterThan(0.5);
+    const ben = await services.recognize(svc, photo('008_B'), q);
+    expect(ben.result[0].subjects[0].subject).toBe('Ben');
+  });
+
+  it('syncs 128-d vectors, says which model, and refuses embeddings of another model or size', async () => {
+    const s = sync();
+    const snap = await s.pull(svc, undefined);
+    expect(snap.embedder).toBe(FACEAPI);
+    expect(snap.examples).toHaveLength(3);
+    for (const e of snap.examples) expect(e.embedding).toHaveLength(128);
+    expect(await s.config(svc)).toEqual({
+      embedder: FACEAPI,
+      model: 'faceapi-recognition',
+      dim: 128,
+      threshold: null,
+    });
+    const pushed = await s.push(svc, {
+      device_id: 'kiosk-1',
+      examples: [
+        {
+          image_id: crypto.randomUUID(),
+          subject: 'Cy',
+          embedding: new Array(512).fill(0.04),
+          embedder: DEFAULT,
+        },
+      ],
+    });
+    expect(pushed.examples[0]).toMatchObject({
+      status: 'rejected',
+      message: `embedded by ${DEFAULT}; this server compares ${FACEAPI}`,
+    });
+    // /embeddings/* say which model the vectors must come from
+    await expect(services.recognizeEmbeddings(svc, [new Array(512).fill(0.04)], q)).rejects.toThrow(
+      new WrongEmbedding(
+        `128 embedding values were expected, but 512 were provided (this service compares ${FACEAPI} embeddings)`,
+      ),
+    );
+    const vector = snap.examples[0].embedding;
+    const r = await services.recognizeEmbeddings(svc, [vector], q);
+    expect(r.result[0].similarities[0].similarity).toBeGreaterThan(0.99);
+  });
+
+  it('changes the embedder: re-embeds with progress, keeps recognising, then switches', async () => {
+    await expect(services.changeEmbedder(svc.id, 'nope')).rejects.toThrow(ValidationError);
+    const job = await services.changeEmbedder(svc.id, 'faceplugin-recognition');
+    expect(job).toMatchObject({ embedder: DEFAULT, state: 'running' });
+    await expect(services.changeEmbedder(svc.id, 'faceplugin-recognition')).rejects.toThrow(Conflict);
+    // whatever the job has reached, the service answers (with its old or, once switched, its new embedder)
+    expect((await recognizeA()).subject).toBe('Anna');
+    await services.embedderJobsIdle();
+    const done = await services.embedderJob(svc.id);
+    expect(done).toMatchObject({
+      embedder: DEFAULT,
+      state: 'done',
+      total: 3,
+      done: 3,
+      failed: 0,
+      error: null,
+    });
+    const now = await current();
+    expect(now.embedder).toBe(DEFAULT);
+    const best = await recognizeA();
+    expect(best.subject).toBe('Anna');
+    expect(best.similarity).toBeGreaterThan(0.5);
+    const snap = await sync().pull(now, undefined);
+    expect(snap.embedder).toBe(DEFAULT);
+    expect(snap.examples.map((e) => e.embedding.length)).toEqual([512, 512, 512]);
+    // an example enrolled after the switch uses the new embedder at once
+    await services.addExample(now, 'Ben', photo('008_B'), {});
+    expect((await services.recognize(now, photo('007_B'), q)).result[0].subjects[0].subject).toBe('Ben');
+  });
+
+  it('switches back without re-embedding what it already has', async () => {
+    await services.changeEmbedder(svc.id, 'faceapi-recognition');
+    await services.embedderJobsIdle();
+    // the three first examples kept their 128-d embeddings; only the one enrolled under 512-d is embedded
+    expect(await services.embedderJob(svc.id)).toMatchObject({
+      embedder: FACEAPI,
+      state: 'done',
+      total: 1,
+      done: 1,
+    });
+    expect((await current()).embedder).toBe(FACEAPI);
+    expect((await recognizeA()).subject).toBe('Anna');
+  });
+});
