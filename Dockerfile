@@ -12,7 +12,10 @@ RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+# Two glibc malloc arenas instead of 8 per core: libvips and onnxruntime threads otherwise keep freed memory in
+# their own arenas after a peak (README, Reliability: ~270 MB less RSS after a burst of big photos).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     PORT=8000 \
     VISOR_DATA_DIR=/data
 WORKDIR /app
