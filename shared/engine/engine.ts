@@ -11,7 +11,7 @@ import type { ModelCatalog } from './manifest.js';
 import type { Candidate } from './nms.js';
 import { maskRescue } from './mask-rescue.js';
 import { FaceVerifier, rememberedCheck } from './verify.js';
-import { PLUGIN_RUNNERS, type FaceContext, type PluginRunner } from './plugins/index.js';
+import { PLUGIN_DESCRIPTORS, type FaceContext, type PluginRunner } from './plugins/index.js';
 import { profilesOf } from './profiles.js';
 import { toSourcePixels } from './rescale.js';
 import type { SessionProvider } from './session.js';
@@ -98,7 +98,7 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
   const pluginFor = async (name: PluginName): Promise<PluginRunner> => {
     let r = runners.get(name);
     if (!r) {
-      r = await PLUGIN_RUNNERS[name]({ sessions: cfg.sessions, catalog: cfg.catalog });
+      r = await PLUGIN_DESCRIPTORS[name].create({ sessions: cfg.sessions, catalog: cfg.catalog });
       runners.set(name, r);
     }
     return r;
@@ -222,7 +222,7 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
     landmarks: `visor.${ids.landmarks}`,
     calculator: `visor.${ids.embedder}@${PIPELINE_VERSION}`,
   };
-  for (const p of PLUGINS) versions[p] ??= `visor.${p}`;
+  for (const p of PLUGINS) versions[p] ??= PLUGIN_DESCRIPTORS[p].version;
   return {
     embedderId: `${ids.embedder}@${PIPELINE_VERSION}`,
     embeddingSize: Number(info(ids.embedder).outputs[0].shape.at(-1)),

@@ -1,6 +1,6 @@
 // The plugin registry: one descriptor per plugin name (contract.ts says what a descriptor is).
 import { ageDescriptor, genderDescriptor } from './attributes.js';
-import type { PluginDescriptor, PluginFactory } from './contract.js';
+import type { PluginDescriptor } from './contract.js';
 import { memo } from './crop.js';
 import { emotionDescriptor, livenessDescriptor } from './expression.js';
 import { maskDescriptor } from './mask.js';
@@ -43,8 +43,3 @@ export const PLUGIN_DESCRIPTORS: Record<PluginName, PluginDescriptor> = {
   quality: qualityDescriptor,
   mask: maskDescriptor,
 };
-
-/** Each plugin's factory by name (what the engine calls). */
-export const PLUGIN_RUNNERS = Object.fromEntries(
-  Object.values(PLUGIN_DESCRIPTORS).map((d) => [d.name, d.create]),
-) as Record<PluginName, PluginFactory>;
