@@ -8,7 +8,7 @@ import { orientedSquare } from './align.js';
 import type { RawImage } from '../image.js';
 import { inputDims, type ModelInfo } from './manifest.js';
 import { inputProfile } from './profiles.js';
-import type { Candidate } from './nms.js';
+import { iou, type Candidate } from './nms.js';
 import { warpToTensor, type TensorSpec } from './preprocess.js';
 import type { ModelSession } from './session.js';
 
@@ -63,20 +63,33 @@ export class FaceVerifier {
 
 /**
  * One photo's check with its verdicts remembered by box: the accurate plan confirms each pyramid level's new
- * candidates with it, and the final check of the merged candidates does not run facemesh again on the same boxes
- * (a one-face photo's merged box is the whole-image view's).
+ * candidates with it, and the final check of the merged candidates takes the verdict of a checked box that overlaps
+ * one by at least `sameIou` (the merged box of a face is the score-weighted mean of its views' boxes, so it differs
+ * from the level's box by a pixel or two) instead of running facemesh again.
  */
 export function rememberedCheck(
   verifier: FaceVerifier,
   image: RawImage,
   rescue?: (c: Candidate, presence: number) => Promise<boolean>,
+  sameIou = 0.8,
 ): (candidates: readonly Candidate[]) => Promise<Candidate[]> {
-  const verdicts = new Map<string, boolean>();
-  const key = (c: Candidate) => `${c.x1},${c.y1},${c.x2},${c.y2}`;
+  const verdicts: { box: Candidate; kept: boolean }[] = [];
+  const verdict = (c: Candidate) => {
+    let best: { iou: number; kept: boolean } | undefined;
+    for (const v of verdicts) {
+      const o = iou(v.box, c);
+      if (o >= sameIou && (!best || o > best.iou)) best = { iou: o, kept: v.kept };
+    }
+    return best?.kept;
+  };
   return async (candidates) => {
-    const unseen = candidates.filter((c) => !verdicts.has(key(c)));
+    const known = new Map(candidates.map((c) => [c, verdict(c)]));
+    const unseen = candidates.filter((c) => known.get(c) === undefined);
     const kept = new Set(await verifier.filter(image, unseen, rescue));
-    for (const c of unseen) verdicts.set(key(c), kept.has(c));
-    return candidates.filter((c) => verdicts.get(key(c)));
+    for (const c of unseen) {
+      known.set(c, kept.has(c));
+      verdicts.push({ box: c, kept: kept.has(c) });
+    }
+    return candidates.filter((c) => known.get(c));
   };
 }
