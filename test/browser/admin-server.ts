@@ -1,5 +1,5 @@
-// The server as main.ts assembles it, with the administration (one in-process engine instead of the worker
-// pool), on PGlite in a temporary folder, serving a built web app: what the app's browser suites drive.
+// The server as main.ts assembles it, with the administration, device sync and the browser engine's models
+// (one in-process engine instead of the worker pool), on PGlite in a temporary folder, serving a built web app: what the app's browser suites drive.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +8,10 @@ import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { createLogger } from '../../server/src/http/logger.js';
 import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { createServerEngine, DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
 import { createAdminServices, createRequestCounter } from '../../server/src/services/admin/index.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
+import { createSyncService } from '../../server/src/services/sync.js';
 import { webApp } from '../../server/src/web/index.js';
 import { listen } from '../web/browser.js';
 import { seedPglite } from '../storage/backends.js';
@@ -37,6 +38,8 @@ export async function startAdminServer(webDir: string): Promise<AdminServer> {
     logger,
     web: webApp(webDir),
     admin: { services: admin, counter },
+    models: { dir: DEFAULT_MODELS_DIR },
+    sync: createSyncService({ db, engine, collections: services.collections }),
   });
   const served = await listen(app);
   return {

@@ -2,14 +2,13 @@
 // (global roles, a password reset without e-mail, deletion; only what the role may do is offered), deleting
 // your own account, the kiosk events (filters, CSV export), and axe-core with 0 violations on each page at
 // desktop and phone size, without sideways overflow on the phone. Screenshots go to test/artifacts/screens.
-import { mkdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, watchErrors } from '../web/browser.js';
+import { DESKTOP, watchErrors } from '../web/browser.js';
 import { startAdminServer, type AdminServer } from './admin-server.js';
-import { axeViolations } from './axe.js';
+import { auditedScreenshots, axeViolations } from './axe.js';
 import { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch } from './harness.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/screens', import.meta.url));
@@ -53,19 +52,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
     await r.close();
     return res.status();
   };
-  /** Screenshots at desktop and phone size; no sideways overflow on the phone and 0 axe violations at both. */
-  async function snap(name: string) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    expect(await axeViolations(page), `${name} (desktop)`).toEqual([]);
-    await page.screenshot({ path: `${ARTIFACTS}/${name}.desktop.png`, fullPage: true });
-    await page.setViewportSize(PHONE);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await page.screenshot({ path: `${ARTIFACTS}/${name}.phone.png`, fullPage: true });
-    const phone = await axeViolations(page);
-    await page.setViewportSize(DESKTOP);
-    expect(overflow, `${name}: page wider than the phone`).toBeLessThanOrEqual(0);
-    expect(phone, `${name} (phone)`).toEqual([]);
-  }
+  const snap = (name: string) => auditedScreenshots(page, ARTIFACTS, name);
   async function login(email: string, password: string) {
     await page.goto(`${server.origin}/#/login`);
     await page.getByLabel('E-mail').fill(email);
