@@ -59,17 +59,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk presentation mode${SKIP_REASON}`, () => {
   });
 
   it('shows the public "Not recognised" for a stranger, without header, figures or enrolment', async () => {
-    onTestFailed(async () => {
-      console.log(
-        'DIAG',
-        await page
-          .locator('main')
-          .innerText()
-          .catch((e) => String(e)),
-        camera.errors,
-      );
-      await page.screenshot({ path: '/tmp/w20/fail.png' });
-    });
     // The service's key in use (through its row), then the kiosk: Alice is not enrolled yet.
     await page.goto(`${server.origin}/#/app/${appId}`);
     await page.getByRole('link', { name: 'Test Front door' }).click();
