@@ -274,7 +274,7 @@ function printLoops(f: Record<Loop, LoopFigures>): void {
       'CPU seconds per second (100 % = one core) of the renderer (page + engine worker) and of every Chromium process.',
       'tracked (web/src/kiosk/tracked.ts): each track followed on a 128 px crop by the front BlazeFace alone; the whole',
       'frame scanned by the detector alone every 10 frames, when nothing is tracked or after a loss; the full engine',
-      '(verification, landmarks, embedding) on a crop only for a new track, a 25 % better one or a 3 s old identity.',
+      '(verification, landmarks, embedding) on a crop only for a new track, a 25 % better one or a 5 s old identity.',
       'time to name: from the first video frame showing A (requestVideoFrameCallback; the empty scene is plain grey)',
       'to A’s name in the faces list (MutationObserver); camera: nobody 3 s, A 3 s, looped; A enrolled from 002_A.',
     ],

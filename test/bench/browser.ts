@@ -206,8 +206,8 @@ function printKiosk(k: KioskFps): void {
     rows: [row('frames per second', k.fps, 1), row('frame ms (grab → result)', k.frameMs, 0)],
     notes: [
       `engine: ${k.runtime}; page cross-origin isolated (real server headers): ${k.isolated}`,
-      'fps: the page’s own 2 s sliding count, read once a second after 3 s of warm-up; every frame is detected,',
-      'embedded and matched against the (empty) device collection, then drawn with its boxes.',
+      'fps: the page’s own 2 s sliding count, read once a second after 3 s of warm-up; the kiosk’s default (tracked)',
+      'loop against the (empty) device collection, frames drawn with their boxes; the loops compared: next tables.',
     ],
   });
 }
