@@ -4,7 +4,13 @@ import type { Config } from '../../config.js';
 import { readJsonObject } from '../../http/json.js';
 import type { SessionEnv } from '../../http/session.js';
 import type { AdminServices } from '../../services/admin/index.js';
-import type { EmbedderChoice } from './embedders.js';
+import type { FaceServices } from '../../services/types.js';
+
+/** What the embedder routes use of the face services (issue 17.1). */
+export type EmbedderChoice = Pick<
+  FaceServices,
+  'embedders' | 'chooseEmbedder' | 'changeEmbedder' | 'embedderJob'
+>;
 
 export interface AdminRouteDeps {
   config: Config;

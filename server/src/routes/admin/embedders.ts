@@ -7,13 +7,7 @@ import { Hono } from 'hono';
 import type { EmbedderInfo } from '../../../../shared/engine/embedders.js';
 import { readJsonObject } from '../../http/json.js';
 import { requireUser } from '../../http/session.js';
-import type { FaceServices } from '../../services/types.js';
-import type { AdminEnv, AdminRouteDeps } from './deps.js';
-
-export type EmbedderChoice = Pick<
-  FaceServices,
-  'embedders' | 'chooseEmbedder' | 'changeEmbedder' | 'embedderJob'
->;
+import type { AdminEnv, AdminRouteDeps, EmbedderChoice } from './deps.js';
 
 export const embedderJson = (e: EmbedderInfo) => ({
   id: e.model,
