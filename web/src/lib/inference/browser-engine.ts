@@ -1,6 +1,5 @@
 // BrowserEngine: the shared FaceEngine contract on the page, with the pipeline running in engine.worker.ts.
 // One instance owns one worker; requests are answered in order over the typed protocol (protocol.ts).
-import { calibrationFor } from '../../../../shared/engine/calibration.js';
 import { calibratedSimilarity, l2distance } from '../../../../shared/engine/similarity.js';
 import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../../../shared/engine/types.js';
 import type { RawImage } from '../../../../shared/image.js';
@@ -103,7 +102,7 @@ export class BrowserEngine implements FaceEngine {
   }
 
   similarity(a: Float32Array, b: Float32Array): number {
-    return calibratedSimilarity(l2distance(a, b), calibrationFor(this.info.embedderModel));
+    return calibratedSimilarity(l2distance(a, b), this.info.calibration);
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,7 @@
 // The engine worker: runs the shared face pipeline over onnxruntime-web, off the page's main thread.
 // Speaks protocol.ts; started only by BrowserEngine.
 import { createEngine } from '../../../../shared/engine/engine.js';
+import { profilesOf } from '../../../../shared/engine/profiles.js';
 import type { FaceEngine } from '../../../../shared/engine/types.js';
 import type { RawImage } from '../../../../shared/image.js';
 import { EngineAssets } from './assets.js';
@@ -23,12 +24,16 @@ let sessions: WebSessionProvider | undefined;
 let canvas: OffscreenCanvas | undefined;
 let locators: Record<LocatorName, FaceLocator> | undefined;
 
-/** The live-video locators: the engine's detector for scans, the 128 px front model for crops (when built). */
+/**
+ * The live-video locators: the engine's detector for scans (BlazeFace's back model when it is a pack's SCRFD, which
+ * the locator does not decode), the 128 px front model for crops (when built).
+ */
 async function openLocators(
   s: WebSessionProvider,
   detector: string | undefined,
 ): Promise<Record<LocatorName, FaceLocator>> {
-  const scanId = detector ?? 'blazeface-back';
+  const scanId =
+    detector && profilesOf(s.catalog).detector(detector).format === 'blazeface' ? detector : 'blazeface-back';
   const followId = s.catalog.models['blazeface-front'] ? 'blazeface-front' : scanId;
   const [scan, follow] = [
     await FaceLocator.open(s, s.catalog, scanId),
@@ -74,6 +79,7 @@ async function init(options: EngineOptions): Promise<EngineInfo> {
     embedderId: engine.embedderId,
     // embedderId is `<manifest id>@<pipeline version>` (shared/engine/engine.ts).
     embedderModel: engine.embedderId.split('@')[0],
+    calibration: profilesOf(sessions.catalog).embedder(engine.embedderId.split('@')[0]).calibration,
     embeddingSize: engine.embeddingSize,
     versions: engine.versions,
     runtime: sessions.choice,

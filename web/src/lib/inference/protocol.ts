@@ -1,5 +1,6 @@
 // The typed message protocol between BrowserEngine (page) and engine.worker.ts. Every request carries an id;
 // the worker answers each with exactly one response of the same id.
+import type { Calibration } from '../../../../shared/engine/similarity.js';
 import type { RawImage } from '../../../../shared/image.js';
 import type { EngineConfig } from '../../../../shared/engine/engine.js';
 import type { Candidate } from '../../../../shared/engine/nms.js';
@@ -35,8 +36,10 @@ export type LocatorName = 'scan' | 'follow';
 
 export interface EngineInfo {
   embedderId: string;
-  /** The embedder's manifest id, for its similarity calibration. */
+  /** The embedder's manifest id (a built-in model or a pack's, `<pack>.<stem>`). */
   embedderModel: string;
+  /** Its similarity calibration (from its profile: calibration.ts or the pack's JSON). */
+  calibration: Calibration;
   embeddingSize: number;
   versions: Record<string, string>;
   runtime: OrtChoice;
