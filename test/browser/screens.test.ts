@@ -6,7 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, watchErrors } from '../web/browser.js';
+import { DESKTOP, PHONE, watchErrors } from '../web/browser.js';
 import { startAdminServer, type AdminServer } from './admin-server.js';
 import { auditedScreenshots, axeViolations } from './axe.js';
 import { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch } from './harness.js';
@@ -247,6 +247,31 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
       'hall-kiosk,,0.21',
     ]);
     expect(csv.at(-1)).toBe('');
+  });
+
+  it('folds the navigation behind a Menu button on a phone: one header row, closed after navigating', async () => {
+    await page.setViewportSize(PHONE);
+    await page.goto(`${server.origin}/#/apps`);
+    await expect.poll(h1).toBe('Applications');
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const users = page.getByRole('navigation').getByRole('link', { name: 'Users' });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await users.isVisible()).toBe(false);
+    const header = (await page.locator('header').boundingBox())!;
+    expect(header.height).toBeLessThan(120);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await users.click();
+    await expect.poll(h1).toBe('Users');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await page.setViewportSize(DESKTOP);
+    await snap('users-after-menu');
+  });
+
+  it('serves /api/docs without sideways overflow on a phone and with 0 axe violations', async () => {
+    await page.goto(`${server.origin}/api/docs`);
+    await page.locator('h1').first().waitFor();
+    await snap('api-docs');
   });
 
   it('ran without script errors', () => {
