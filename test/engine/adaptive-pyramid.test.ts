@@ -12,6 +12,7 @@ import {
   DEFAULT_PYRAMID_PLAN,
   type ConfirmFaces,
 } from '../../shared/engine/detector.js';
+import { createEngine } from '../../shared/engine/engine.js';
 import type { ModelSession } from '../../shared/engine/session.js';
 import { FaceVerifier } from '../../shared/engine/verify.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -22,12 +23,13 @@ import { OrtSessionProvider, readManifest } from '../../server/src/inference/ort
 const samples = join(import.meta.dirname, '../fixtures/compreface-samples');
 
 let sessions: OrtSessionProvider;
+let catalog: Awaited<ReturnType<typeof readManifest>>;
 let views = 0;
 let adaptive: BlazeFaceDetector;
 let everyLevel: BlazeFaceDetector;
 let verifier: FaceVerifier;
 beforeAll(async () => {
-  const catalog = await readManifest(DEFAULT_MODELS_DIR);
+  catalog = await readManifest(DEFAULT_MODELS_DIR);
   sessions = new OrtSessionProvider(DEFAULT_MODELS_DIR, catalog, {});
   const real = await sessions.load('blazeface-back');
   const counted: ModelSession = {
@@ -98,6 +100,28 @@ describe('adaptive pyramid', () => {
     expect(accurate.views).toBeLessThanOrEqual(fast.views);
     // the plan before sized the pyramid by unconfirmed candidates and ran every level
     expect(before.views).toBeGreaterThan(4 * accurate.views);
+  }, 120_000);
+
+  it('checks each face of a group photo with facemesh once: the final check reuses the pyramid verdicts', async () => {
+    let checks = 0;
+    const engine = await createEngine({
+      catalog,
+      sessions: {
+        load: async (id) => {
+          const real = await sessions.load(id);
+          if (id !== 'facemesh') return real;
+          return {
+            inputNames: real.inputNames,
+            outputNames: real.outputNames,
+            run: (feeds) => (checks++, real.run(feeds)),
+          };
+        },
+      },
+    });
+    const bytes = new Uint8Array(await readFile(join(samples, '000_5.jpg')));
+    const result = await engine.analyze(await decodeImage(bytes), {});
+    expect(result.faces).toHaveLength(5);
+    expect(checks).toBe(5);
   }, 120_000);
 
   it('goes on down while each level finds new faces, and finds them all', async () => {
