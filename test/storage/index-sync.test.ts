@@ -33,7 +33,14 @@ describeStorage('index sync', (get) => {
     const dbA = t.db;
     const dbB = t.backend === 'postgres' ? await t.openAnother() : t.db;
     const app = await insertApplication(dbA, 'app');
-    const row = await insertService(dbA, { applicationId: app.id, type: 'recognition', name: 'svc' });
+    // the service's embedder is the indexes' default one (issue 17.1: each index holds its service's embedder)
+    const embedder = { model: 'model', version: 1 };
+    const row = await insertService(dbA, {
+      applicationId: app.id,
+      type: 'recognition',
+      name: 'svc',
+      embedder,
+    });
     svc = { id: row.id, apiKey: row.apiKey, type: 'recognition', name: 'svc', minSimilarity: 0 };
     a = new SearchIndexes({ db: dbA, embedder: 'model@1', dim: DIM });
     await a.start();
