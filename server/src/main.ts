@@ -102,6 +102,11 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
     (r) => (r.reembedded || r.failed) && logger.info('re-embedded examples', r),
     (e: unknown) => logger.warn('re-embedding failed', { error: String(e) }),
   );
+  // A change of a service's embedder that a stopped server left half done goes on (issue 17.1).
+  void services.resumeEmbedderJobs().then(
+    (n) => n && logger.info('resumed embedder jobs', { jobs: n }),
+    (e: unknown) => logger.warn('embedder jobs not resumed', { error: String(e) }),
+  );
 }
 
 async function main(): Promise<void> {
