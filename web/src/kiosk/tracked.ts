@@ -67,6 +67,8 @@ export class TrackedRecogniser {
   /** Tracks the engine confirmed as faces (shown), and places it rejected (ignored by scans until the time). */
   readonly #confirmed = new WeakSet<Track>();
   #rejected: { box: TrackBox; until: number }[] = [];
+  /** Each track's last detection (its landmarks and probability for the overlay). */
+  readonly #last = new WeakMap<Track, Seen>();
   readonly #o: Required<Omit<TrackedOptions, keyof TrackerOptions>>;
 
   constructor(
@@ -107,15 +109,19 @@ export class TrackedRecogniser {
       add(stages, 'embeds', 1);
     }
     stages.tracks = this.tracker.tracks.length;
+    // A confirmed track stays in view at its last place while it misses (up to maxMisses frames): no flicker.
+    for (const [track, s] of seen) this.#last.set(track, s);
     const faces: FaceAnalysis[] = [];
-    for (const [track, s] of seen)
-      if (this.#confirmed.has(track) && this.tracker.tracks.includes(track))
+    for (const track of this.tracker.tracks) {
+      const s = this.#last.get(track);
+      if (s && this.#confirmed.has(track))
         faces.push({
           box: { probability: s.probability, ...roundBox(track.box) },
           landmarks: s.landmarks.map(([x, y]) => [Math.round(x), Math.round(y)]),
           embedding: track.identity,
           execution_time: {},
         });
+    }
     return { faces, execution_time: stages, width: frame.width, height: frame.height };
   }
 
