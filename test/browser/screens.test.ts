@@ -274,6 +274,26 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
     await snap('api-docs');
   });
 
+  it('explains the lockout on the log-in page: wait, reset, or use a browser you logged in from before', async () => {
+    // A fresh browser: no device cookie, so the account's limit applies (5 attempts per window).
+    const other = await browser.newContext({ viewport: DESKTOP });
+    const p = await other.newPage();
+    await p.goto(`${server.origin}/#/login`);
+    const alert = p.locator('.error').first();
+    for (let i = 0; i < 6 && !(await alert.textContent().catch(() => ''))?.includes('Too many'); i++) {
+      await p.getByLabel('E-mail').fill(bob.email);
+      await p.getByLabel('Password').fill(`wrong password ${i}`);
+      await p.getByRole('button', { name: 'Log in' }).click();
+      await p.getByRole('button', { name: 'Log in' }).waitFor();
+      await expect.poll(() => alert.count()).toBe(1);
+    }
+    expect(await alert.textContent()).toContain('Too many attempts for this account');
+    expect(await alert.textContent()).toContain(
+      'A browser you have logged in from before is limited on its own',
+    );
+    await other.close();
+  });
+
   it('ran without script errors', () => {
     expect(errors).toEqual([]);
   });
