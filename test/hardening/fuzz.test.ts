@@ -82,31 +82,23 @@ function documentedOps(): Op[] {
   return ops;
 }
 
-/** Routes the document does not list (the browser sync protocol). */
+/** Routes the document does not list: the browser sync protocol, and the embedder choice of issue 17. */
 const UNDOCUMENTED: Op[] = [
-  {
-    method: 'GET',
-    path: '/api/v1/recognition/sync/pull',
-    query: ['cursor'],
-    pathParams: [],
-    imageFields: [],
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/recognition/sync/events',
-    query: ['limit'],
-    pathParams: [],
-    imageFields: [],
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/recognition/sync/push',
-    query: [],
-    pathParams: [],
-    body: 'json',
-    imageFields: [],
-  },
-];
+  ['GET', '/api/v1/recognition/sync/pull', ['cursor']],
+  ['GET', '/api/v1/recognition/sync/events', ['limit']],
+  ['GET', '/api/v1/recognition/sync/config', []],
+  ['POST', '/api/v1/recognition/sync/push', [], 'json'],
+  ['GET', '/admin/embedders', []],
+  ['GET', '/admin/apps/{appId}/services/{serviceId}/embedder', []],
+  ['PUT', '/admin/apps/{appId}/services/{serviceId}/embedder', [], 'json'],
+].map(([method, path, query, body]) => ({
+  method: method as string,
+  path: path as string,
+  query: query as string[],
+  pathParams: [...(path as string).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
+  body: body as Op['body'],
+  imageFields: [],
+}));
 
 /** Sensible values, so a request with one odd parameter gets past the others to deeper code. */
 const GOOD: Record<string, string[]> = {
