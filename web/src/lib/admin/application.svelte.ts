@@ -4,13 +4,15 @@
 import type { Feedback } from '../feedback.js';
 import { ADMIN_CODES, adminError } from './errors.js';
 import type { AdminSession } from './session.svelte.js';
-import type { AdminApp, AdminMember, AdminService, AdminServiceType, Role } from './types.js';
+import type { AdminApp, AdminEmbedder, AdminMember, AdminService, AdminServiceType, Role } from './types.js';
 import { canManage, displayName } from './types.js';
 
 export class ApplicationStore {
   app = $state<AdminApp | undefined>();
   services = $state<AdminService[]>([]);
   members = $state<AdminMember[]>([]);
+  /** The embedders a new service may use (issue 17.1); empty until loaded or where the server offers none. */
+  embedders = $state<AdminEmbedder[]>([]);
   feedback = $state<Feedback | undefined>();
   busy = $state(false);
   readonly manage = $derived(this.app ? canManage(this.app.role) : false);
@@ -72,6 +74,12 @@ export class ApplicationStore {
       this.services = s.services;
       this.members = m.members;
       this.onservices(app, s.services, gone);
+      if (!this.embedders.length)
+        this.embedders = (
+          await this.session
+            .call<{ embedders: AdminEmbedder[] }>('GET', 'embedders')
+            .catch(() => ({ embedders: [] }))
+        ).embedders;
     } catch (err) {
       if (reportErrors) this.feedback = { at: 'page', error: adminError('Loading the application', err) };
     }
@@ -109,10 +117,11 @@ export class ApplicationStore {
     }
   }
 
-  createService(name: string, type: AdminServiceType) {
+  createService(name: string, type: AdminServiceType, embedder?: string) {
     return this.change(
       `Creating the service “${name}”`,
-      () => this.session.call('POST', this.path('services'), { name, type }),
+      () =>
+        this.session.call('POST', this.path('services'), { name, type, ...(embedder ? { embedder } : {}) }),
       `Service “${name}” created.`,
       'new-service',
       { hints: { [ADMIN_CODES.validation]: 'Give the service a name of 1 to 100 characters.' } },

@@ -43,9 +43,20 @@ export interface AdminService {
   type: AdminServiceType;
   api_key: string;
   min_similarity: number | null;
+  /** The embedder key its collection uses, e.g. `faceapi-recognition@1` (issue 17.1). */
+  embedder: string;
   subjects: number;
   images: number;
   created_at: string;
+}
+
+/** An embedder a service may choose (`GET /admin/embedders`). */
+export interface AdminEmbedder {
+  id: string;
+  version: string;
+  dims: number;
+  description: string;
+  default: boolean;
 }
 
 export interface ServiceStats {
