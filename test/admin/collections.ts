@@ -17,7 +17,8 @@ import type { RequestCounter } from '../../server/src/services/admin/index.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { quiet } from './harness.js';
 
-export const EMBEDDER = 'stub@1';
+/** The default embedder's key, which services created without a choice record (issue 17.1); 4-d stub vectors. */
+export const EMBEDDER = 'faceplugin-recognition@1';
 
 const stubEngine = {
   embedderId: EMBEDDER,
