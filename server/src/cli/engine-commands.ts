@@ -2,34 +2,18 @@
 // JSON line per image on stdout in input order; the images are decoded and analysed on the inference pool
 // (`--jobs N` workers, each loading the models once), with a progress bar on stderr when it is a terminal.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import type { FaceAnalysis } from '../../../shared/engine/types.js';
 import { loadConfig } from '../config.js';
 import { createPooledEngine } from '../inference/pool/index.js';
 import { expandInputs, readPathList } from './inputs.js';
 import { forEachOrdered } from './ordered.js';
 import { progressBar } from './progress.js';
+import { cliCommand, type CliCommand } from './program.js';
 
-export interface Command {
-  run(args: string[]): Promise<number>;
-}
-
-const INPUTS = `<images, folders...> [--files-from FILE|-] [--jobs N] [--progress|--no-progress]`;
-const usageOf = (name: string) =>
-  name === 'compare'
-    ? `usage: visor compare <reference> ${INPUTS}\n` +
-      "  one line per image: similarity of its biggest face to the reference's biggest face\n"
-    : `usage: visor ${name} ${INPUTS}\n` +
-      '  folders are searched recursively for .jpg .jpeg .png .webp .gif .bmp .tif .tiff .ico files;\n' +
-      '  --files-from reads one path per line (or NUL-separated), - for stdin; --jobs: inference workers (default 1)\n';
-
-const options = {
-  'files-from': { type: 'string', multiple: true },
-  jobs: { type: 'string', short: 'j' },
-  progress: { type: 'boolean' },
-  'no-progress': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const EXTENSIONS_NOTE =
+  'folders are searched recursively for .jpg .jpeg .png .webp .gif .bmp .tif .tiff .ico files;\n' +
+  '--files-from reads one path per line (or NUL-separated), - for stdin';
 
 interface EngineArgs {
   paths: string[];
@@ -37,27 +21,35 @@ interface EngineArgs {
   progress: boolean | undefined;
 }
 
-/** The command's arguments, or the exit code after printing usage (0 for --help, 2 for a mistake). */
-async function parse(name: string, args: string[]): Promise<EngineArgs | number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true });
-  } catch (e) {
-    process.stderr.write(`visor ${name}: ${(e as Error).message}\n${usageOf(name)}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(usageOf(name));
-    return 0;
-  }
-  const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
+interface EngineOptions {
+  filesFrom?: string[];
+  jobs?: string;
+  progress?: boolean;
+}
+
+/** The inputs and options every engine command takes. */
+function engineOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--files-from <file>',
+      'read more paths from FILE (- for stdin); repeatable',
+      (v, prev?: string[]) => [...(prev ?? []), v],
+    )
+    .option('-j, --jobs <n>', 'inference workers, 1 to 256', '1')
+    .option('--progress', 'force the progress bar on stderr on')
+    .option('--no-progress', 'force it off (default: on when stderr is a terminal)')
+    .addHelpText('after', `\n${EXTENSIONS_NOTE}`);
+}
+
+/** The command's inputs, or the exit code after saying what is wrong (2). */
+async function collect(name: string, inputs: string[], values: EngineOptions): Promise<EngineArgs | number> {
+  const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
     process.stderr.write(`visor ${name}: --jobs must be a whole number from 1 to 256\n`);
     return 2;
   }
   const listed: string[] = [];
-  for (const source of values['files-from'] ?? []) {
+  for (const source of values.filesFrom ?? []) {
     try {
       listed.push(...(await readPathList(source)));
     } catch (e) {
@@ -65,8 +57,7 @@ async function parse(name: string, args: string[]): Promise<EngineArgs | number>
       return 2;
     }
   }
-  const progress = values['no-progress'] ? false : values.progress ? true : undefined;
-  return { paths: [...positionals, ...listed], jobs, progress };
+  return { paths: [...inputs, ...listed], jobs, progress: values.progress };
 }
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -140,37 +131,44 @@ async function analyzeAll<T extends object>(
   return failed;
 }
 
-function perImage(embed: boolean): Command {
+function perImage(embed: boolean): CliCommand {
   const name = embed ? 'embed' : 'detect';
-  return {
-    async run(args) {
-      const a = await parse(name, args);
-      if (typeof a === 'number') return a;
-      const files = await expandInputs(a.paths);
-      if (!files.length) {
-        process.stderr.write(a.paths.length ? `visor ${name}: no images found\n` : usageOf(name));
-        return 2;
-      }
-      const { engine, analyze } = await openPool(a.jobs);
-      try {
-        const failed = await analyzeAll(
-          files,
-          a,
-          name,
-          (file) => analyze(file, embed),
-          (file, o) =>
-            print(
-              'error' in o
-                ? { file, faces: [], error: o.error }
-                : { file, faces: o.faces.map((f) => faceJson(f, embed)) },
-            ),
-        );
-        return failed ? 1 : 0;
-      } finally {
-        await engine.dispose();
-      }
-    },
-  };
+  return cliCommand(name, (cmd, exit) => {
+    engineOptions(cmd)
+      .description(
+        embed
+          ? "one JSON line per image: faces with box, landmarks and each face's embedding"
+          : 'one JSON line per image: faces with box and landmarks',
+      )
+      .argument('[inputs...]', 'image files and folders')
+      .action(async (inputs: string[], values: EngineOptions) => {
+        const a = await collect(name, inputs, values);
+        if (typeof a === 'number') return exit(a);
+        const files = await expandInputs(a.paths);
+        if (!files.length) {
+          process.stderr.write(a.paths.length ? `visor ${name}: no images found\n` : cmd.helpInformation());
+          return exit(2);
+        }
+        const { engine, analyze } = await openPool(a.jobs);
+        try {
+          const failed = await analyzeAll(
+            files,
+            a,
+            name,
+            (file) => analyze(file, embed),
+            (file, o) =>
+              print(
+                'error' in o
+                  ? { file, faces: [], error: o.error }
+                  : { file, faces: o.faces.map((f) => faceJson(f, embed)) },
+              ),
+          );
+          exit(failed ? 1 : 0);
+        } finally {
+          await engine.dispose();
+        }
+      });
+  });
 }
 
 export const detectCommand = perImage(false);
@@ -184,37 +182,41 @@ function biggest(o: Outcome<{ faces: FaceAnalysis[] }>, file: string): Outcome<{
 }
 
 /** Prints the calibrated similarity of each image's biggest face to the reference image's biggest face. */
-export const compareCommand: Command = {
-  async run(args) {
-    const a = await parse('compare', args);
-    if (typeof a === 'number') return a;
-    const [reference, ...rest] = a.paths;
-    const files = await expandInputs(rest);
-    if (reference === undefined || !files.length) {
-      process.stderr.write(usageOf('compare'));
-      return 2;
-    }
-    const { engine, analyze } = await openPool(a.jobs);
-    try {
-      const ref = biggest(await analyze(reference, true), reference);
-      if ('error' in ref) {
-        print({ a: reference, error: ref.error });
-        return 1;
+export const compareCommand = cliCommand('compare', (cmd, exit) => {
+  engineOptions(cmd)
+    .description("one line per image: similarity of its biggest face to the reference's biggest face")
+    .argument('[reference]', 'the reference image')
+    .argument('[inputs...]', 'image files and folders to compare with it')
+    .action(async (reference: string | undefined, rest: string[], values: EngineOptions) => {
+      const a = await collect('compare', reference === undefined ? rest : [reference, ...rest], values);
+      if (typeof a === 'number') return exit(a);
+      const [ref0, ...others] = a.paths;
+      const files = await expandInputs(others);
+      if (ref0 === undefined || !files.length) {
+        process.stderr.write(cmd.helpInformation());
+        return exit(2);
       }
-      const failed = await analyzeAll(
-        files,
-        a,
-        'compare',
-        async (file): Promise<Outcome<{ similarity: number }>> => {
-          const face = biggest(await analyze(file, true), file);
-          if ('error' in face) return face;
-          return { similarity: round(engine.similarity(ref.embedding, face.embedding), 5) };
-        },
-        (file, o) => print({ a: reference, b: file, ...o }),
-      );
-      return failed ? 1 : 0;
-    } finally {
-      await engine.dispose();
-    }
-  },
-};
+      const { engine, analyze } = await openPool(a.jobs);
+      try {
+        const ref = biggest(await analyze(ref0, true), ref0);
+        if ('error' in ref) {
+          print({ a: ref0, error: ref.error });
+          return exit(1);
+        }
+        const failed = await analyzeAll(
+          files,
+          a,
+          'compare',
+          async (file): Promise<Outcome<{ similarity: number }>> => {
+            const face = biggest(await analyze(file, true), file);
+            if ('error' in face) return face;
+            return { similarity: round(engine.similarity(ref.embedding, face.embedding), 5) };
+          },
+          (file, o) => print({ a: ref0, b: file, ...o }),
+        );
+        exit(failed ? 1 : 0);
+      } finally {
+        await engine.dispose();
+      }
+    });
+});

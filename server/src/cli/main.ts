@@ -1,5 +1,6 @@
 // `visor` CLI dispatcher: engine commands (detect, embed, compare), migration (import) and administration
-// commands (service, user, app).
+// commands (service, user, app), each parsed by commander (program.ts); a command's module loads when it runs.
+import { cliCommand, type CliCommand } from './program.js';
 
 // onnxruntime-node 1.29+ creates its environment with POSIX telemetry on: it matches regular expressions
 // (libstdc++'s, which recurse once per character) against the process's command line, so `visor detect` with
@@ -7,38 +8,54 @@
 // same telemetry also uploads usage events to Microsoft. Off before any model loads; workers inherit it.
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
-const usage = `usage:
-  visor detect <images, folders...>     one JSON line per image: faces with box and landmarks
-  visor embed <images, folders...>      same, with each face's embedding
-  visor compare <reference> <images...> similarity of each image's biggest face to the reference's
-      (all three: --files-from FILE|-, --jobs N, --no-progress; visor detect --help)
-  visor import --from URL --api-key KEY --to-service KEY [--to URL]
-                                        copy a CompreFace (or Visor) face collection (visor import --help)
-  visor service create --type recognition|detection|verification --name N [--app ID]
-  visor user create|list|reset-password ...   users, from the server's shell (visor user --help)
-  visor app create|list|add-member ...        applications and members (visor app --help)
-`;
-
-const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
-  detect: () => import('./engine-commands.js').then((m) => m.detectCommand),
-  embed: () => import('./engine-commands.js').then((m) => m.embedCommand),
-  compare: () => import('./engine-commands.js').then((m) => m.compareCommand),
-  import: () => import('./import-command.js').then((m) => m.importCommand),
-  service: () => import('./service-commands.js').then((m) => m.serviceCommand),
-  user: () => import('./user-commands.js').then((m) => m.userCommand),
-  app: () => import('./app-commands.js').then((m) => m.appCommand),
+/** The commands, loaded on use (the engine commands start inference workers; the others open the database). */
+const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  detect: {
+    summary: 'one JSON line per image: faces with box and landmarks (files, folders, --files-from, --jobs)',
+    load: () => import('./engine-commands.js').then((m) => m.detectCommand),
+  },
+  embed: {
+    summary: "same, with each face's embedding",
+    load: () => import('./engine-commands.js').then((m) => m.embedCommand),
+  },
+  compare: {
+    summary: "similarity of each image's biggest face to the reference's",
+    load: () => import('./engine-commands.js').then((m) => m.compareCommand),
+  },
+  import: {
+    summary: 'copy a CompreFace (or Visor) face collection into a recognition service',
+    load: () => import('./import-command.js').then((m) => m.importCommand),
+  },
+  service: {
+    summary: 'create a face service and print its API key',
+    load: () => import('./service-commands.js').then((m) => m.serviceCommand),
+  },
+  user: {
+    summary: "users, from the server's shell (create, list, reset-password)",
+    load: () => import('./user-commands.js').then((m) => m.userCommand),
+  },
+  app: {
+    summary: 'applications and members (create, list, add-member)',
+    load: () => import('./app-commands.js').then((m) => m.appCommand),
+  },
 };
+
+/** `visor` alone, `visor --help` and `visor help`: the list of commands (exit 0); an unknown command: 2. */
+const root = cliCommand('', (cmd) => {
+  cmd
+    .usage('<command> [options]')
+    .addHelpText('after', "\nvisor <command> --help shows a command's options")
+    .helpCommand(true);
+  for (const [name, c] of Object.entries(commands)) cmd.command(name).description(c.summary);
+});
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const load = name ? commands[name] : undefined;
-  if (!load) {
-    process.stderr.write(usage);
-    return name && name !== '--help' && name !== 'help' ? 2 : 0;
-  }
-  return (await load()).run(args);
+  if (name === 'help' && args[0] !== undefined && args[0] in commands)
+    return (await commands[args[0]].load()).run(['--help']);
+  const command = name === undefined ? undefined : commands[name];
+  return command ? (await command.load()).run(args) : root.run(argv);
 }
-
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -1,80 +1,69 @@
 // `visor user create|list|reset-password`: user administration from the server's shell, against the database
 // the server uses (same environment). Works without e-mail: the way back in for a locked-out owner.
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/open.js';
-import { createAdminServices } from '../services/admin/index.js';
 import { SHELL_ACTOR } from '../services/admin/roles.js';
+import { print, withAdmin } from './admin-shell.js';
+import { cliCommand } from './program.js';
 
-const usage = `usage:
-  visor user create --email E [--password P] [--role ADMINISTRATOR|USER] [--first-name F] [--last-name L]
-      the first user becomes the global OWNER; without --password one is generated and printed
-  visor user list
-  visor user reset-password --email E [--password P]
-      sets P, or a generated password that is printed; ends the user's sessions
-`;
+interface UserOptions {
+  email: string;
+  password?: string;
+  role?: string;
+  firstName?: string;
+  lastName?: string;
+}
 
-const options = {
-  email: { type: 'string' },
-  password: { type: 'string' },
-  role: { type: 'string' },
-  'first-name': { type: 'string' },
-  'last-name': { type: 'string' },
-} as const;
-
-export const userCommand = {
-  async run(args: string[]): Promise<number> {
-    const [sub, ...rest] = args;
-    if (!['create', 'list', 'reset-password'].includes(sub ?? '')) {
-      process.stderr.write(usage);
-      return sub === undefined || sub === '--help' ? 0 : 2;
-    }
-    let values: { [K in keyof typeof options]?: string };
-    try {
-      ({ values } = parseArgs({ args: rest, options }));
-    } catch (e) {
-      process.stderr.write(`visor user: ${(e as Error).message}\n${usage}`);
-      return 2;
-    }
-    if (sub !== 'list' && !values.email) {
-      process.stderr.write(`visor user ${sub}: --email is required\n`);
-      return 2;
-    }
-    const config = loadConfig();
-    const db = await openDatabase(config);
-    const admin = createAdminServices({ config, db });
-    const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
-    try {
-      switch (sub) {
-        case 'create': {
-          const r = await admin.users.createUser(undefined, {
-            email: values.email,
-            password: values.password,
-            role: values.role?.toUpperCase(),
-            firstName: values['first-name'],
-            lastName: values['last-name'],
-          });
-          print({
-            id: r.user.id,
-            email: r.user.email,
-            role: r.user.role,
-            ...(values.password ? {} : { password: r.password }),
-          });
-          return 0;
-        }
-        case 'list':
-          for (const u of await admin.users.listUsers(SHELL_ACTOR))
-            print({ id: u.id, email: u.email, role: u.role, email_confirmed: u.emailConfirmed });
-          return 0;
-        default: {
-          const r = await admin.users.resetPasswordByEmail(values.email ?? '', values.password);
-          print({ email: r.user.email, ...(values.password ? {} : { password: r.password }) });
-          return 0;
-        }
-      }
-    } finally {
-      admin.close();
-      await db.close();
-    }
-  },
-};
+export const userCommand = cliCommand('user', (cmd, exit) => {
+  cmd.description(
+    "users, from the server's shell (works without e-mail: the way back in for a locked-out owner)",
+  );
+  cmd
+    .command('create')
+    .description(
+      'create a user; the first becomes the global OWNER; without --password one is generated and printed',
+    )
+    .requiredOption('--email <e>', 'e-mail address')
+    .option('--password <p>', 'password (default: generated and printed)')
+    .option('--role <role>', 'ADMINISTRATOR or USER')
+    .option('--first-name <f>', 'first name')
+    .option('--last-name <l>', 'last name')
+    .action(async (values: UserOptions) => {
+      const code = await withAdmin(async (admin) => {
+        const r = await admin.users.createUser(undefined, {
+          email: values.email,
+          password: values.password,
+          role: values.role?.toUpperCase(),
+          firstName: values.firstName,
+          lastName: values.lastName,
+        });
+        print({
+          id: r.user.id,
+          email: r.user.email,
+          role: r.user.role,
+          ...(values.password ? {} : { password: r.password }),
+        });
+      });
+      exit(code);
+    });
+  cmd
+    .command('list')
+    .description('one JSON line per user')
+    .action(async () => {
+      const code = await withAdmin(async (admin) => {
+        for (const u of await admin.users.listUsers(SHELL_ACTOR))
+          print({ id: u.id, email: u.email, role: u.role, email_confirmed: u.emailConfirmed });
+      });
+      exit(code);
+    });
+  cmd
+    .command('reset-password')
+    .description("set --password, or a generated password that is printed; ends the user's sessions")
+    .requiredOption('--email <e>', 'e-mail address')
+    .option('--password <p>', 'the new password (default: generated and printed)')
+    .action(async (values: Pick<UserOptions, 'email' | 'password'>) => {
+      const code = await withAdmin(async (admin) => {
+        const r = await admin.users.resetPasswordByEmail(values.email, values.password);
+        print({ email: r.user.email, ...(values.password ? {} : { password: r.password }) });
+      });
+      exit(code);
+    });
+});
