@@ -118,10 +118,12 @@ describeStorage('collection store: one notification per write', (get) => {
   it('publishes one reload per subject write and none for an empty subject or a failed write', async () => {
     const svc = await newService(get().db);
     expect(await notificationsOf(() => store.createSubject(svc.id, 'Empty'))).toEqual([]);
-    await store.addExamples(svc.id, [
-      { id: crypto.randomUUID(), subject: 'Carol', embedder: EMBEDDER, vector: unit(0) },
-      { id: crypto.randomUUID(), subject: 'Dave', embedder: EMBEDDER, vector: unit(1) },
-    ]);
+    await notificationsOf(() =>
+      store.addExamples(svc.id, [
+        { id: crypto.randomUUID(), subject: 'Carol', embedder: EMBEDDER, vector: unit(0) },
+        { id: crypto.randomUUID(), subject: 'Dave', embedder: EMBEDDER, vector: unit(1) },
+      ]),
+    );
     const reload = [{ origin: store.origin, service: svc.id, op: 'reload' }];
     expect(await notificationsOf(() => store.renameSubject(svc.id, 'Carol', 'Caroline'))).toEqual(reload);
     expect([...indexes.get(svc.id).names.values()].sort()).toEqual(['Caroline', 'Dave']);
@@ -137,9 +139,11 @@ describeStorage('collection store: one notification per write', (get) => {
 
     expect(await notificationsOf(() => store.deleteSubject(svc.id, 'CAROLINE'))).toEqual(reload);
     expect(indexes.get(svc.id).vectors.size).toBe(0);
-    await store.addExamples(svc.id, [
-      { id: crypto.randomUUID(), subject: 'Erin', embedder: EMBEDDER, vector: unit(2) },
-    ]);
+    await notificationsOf(() =>
+      store.addExamples(svc.id, [
+        { id: crypto.randomUUID(), subject: 'Erin', embedder: EMBEDDER, vector: unit(2) },
+      ]),
+    );
     expect(await notificationsOf(() => store.deleteAllSubjects(svc.id))).toEqual(reload);
     expect(indexes.get(svc.id).vectors.size).toBe(0);
   });
@@ -161,9 +165,11 @@ describeStorage('collection store: one notification per write', (get) => {
   it('clones and deletes whole collections with one notification each', async () => {
     const { db } = get();
     const from = await newService(db);
-    await store.addExamples(from.id, [
-      { id: crypto.randomUUID(), subject: 'Frank', image: JPEG, embedder: EMBEDDER, vector: unit(0) },
-    ]);
+    await notificationsOf(() =>
+      store.addExamples(from.id, [
+        { id: crypto.randomUUID(), subject: 'Frank', image: JPEG, embedder: EMBEDDER, vector: unit(0) },
+      ]),
+    );
     let copyId = '';
     const cloned = await notificationsOf(async () => {
       copyId = (
@@ -226,11 +232,11 @@ describeStorage(
       expect(result.examples).toEqual([{ image_id: id, status: 'created' }]);
       const file = join(config.dataDir, 'images', svc.id, id);
       expect(existsSync(file)).toBe(true);
-      expect(new Uint8Array(readFileSync(file))).toEqual(JPEG);
+      expect(readFileSync(file).equals(JPEG)).toBe(true);
       expect(await exampleImageRows(db, id)).toBe(0);
       const stored = await images.read(db, svc.id, id);
       expect(stored?.contentType).toBe('image/jpeg');
-      expect(new Uint8Array(stored!.bytes)).toEqual(JPEG);
+      expect(Buffer.from(stored!.bytes).equals(JPEG)).toBe(true);
     });
   },
   { env: { SAVE_IMAGES_TO_DB: 'false' } },

@@ -12,6 +12,8 @@ import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
 
 const DIM = 8;
+// A service's embedder key when none is chosen: its index reads that embedder's vectors.
+const EMBEDDER = 'faceplugin-recognition@1';
 const unit = (i: number) => normalize(Array.from({ length: DIM }, (_, j) => (j === i % DIM ? 1 : 0.1 * j)));
 
 describeStorage('index sync', (get) => {
@@ -24,7 +26,7 @@ describeStorage('index sync', (get) => {
   /** Adds an example (no image) through instance A. */
   async function addThroughA(subject: string, vector: Float32Array) {
     const id = crypto.randomUUID();
-    await storeA.addExamples(svc.id, [{ id, subject, embedder: 'model@1', vector }]);
+    await storeA.addExamples(svc.id, [{ id, subject, embedder: EMBEDDER, vector }]);
     return id;
   }
 
@@ -42,7 +44,7 @@ describeStorage('index sync', (get) => {
       embedder,
     });
     svc = { id: row.id, apiKey: row.apiKey, type: 'recognition', name: 'svc', minSimilarity: 0 };
-    a = new SearchIndexes({ db: dbA, embedder: 'model@1', dim: DIM });
+    a = new SearchIndexes({ db: dbA, embedder: EMBEDDER, dim: DIM });
     await a.start();
     storeA = createCollectionStore({
       db: dbA,
@@ -50,7 +52,7 @@ describeStorage('index sync', (get) => {
       indexes: a,
     });
     await addThroughA('before-start', unit(0));
-    b = new SearchIndexes({ db: dbB, embedder: 'model@1', dim: DIM });
+    b = new SearchIndexes({ db: dbB, embedder: EMBEDDER, dim: DIM });
     await b.start();
   });
 
