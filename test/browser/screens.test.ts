@@ -31,6 +31,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
   let carol: User;
   /** The password the owner's reset gave Carol. */
   let carolPassword = '';
+  /** The application of the events test, with its recognition service Door. */
+  let lobbyId = '';
 
   const h1 = () => page.locator('h1').textContent();
   const admin = async <T>(method: string, path: string, data?: unknown): Promise<T> => {
@@ -189,6 +191,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
 
   it('lists the kiosk events of a recognition service, filters them and exports the filtered ones as CSV', async () => {
     const app = await admin<{ id: string }>('POST', 'apps', { name: 'Lobby' });
+    lobbyId = app.id;
     const svc = await admin<{ id: string; api_key: string }>('POST', `apps/${app.id}/services`, {
       name: 'Door',
       type: 'RECOGNITION',
@@ -247,6 +250,30 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
       'hall-kiosk,,0.21',
     ]);
     expect(csv.at(-1)).toBe('');
+  });
+
+  it('refuses a file that is not an image or is over the size limit before uploading it, and says why', async () => {
+    await page.goto(`${server.origin}/#/app/${lobbyId}`);
+    await page.getByRole('link', { name: 'Test Door' }).click();
+    await expect.poll(h1).toMatch(/^Test · /);
+    const sent: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/v1/recognition/') && sent.push(r.url()));
+    await page.setInputFiles('#pick-0', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not a face'),
+    });
+    const refused = page.getByTestId('refused-pick-0');
+    await expect.poll(() => refused.textContent()).toContain('notes.txt is not an image');
+    await page.setInputFiles('#pick-0', {
+      name: 'big.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.alloc(6 * 1024 * 1024, 0xff),
+    });
+    await expect
+      .poll(() => refused.textContent())
+      .toContain('big.jpg is 6.0 MB: the server takes at most 5.0 MB a file');
+    expect(sent).toEqual([]);
   });
 
   it('folds the navigation behind a Menu button on a phone: one header row, closed after navigating', async () => {

@@ -1,0 +1,32 @@
+// The server's upload limit (GET /api/v1/config, clientMaxFileSize), asked once per page load, so that a file the
+// server would refuse is refused before it is sent; 5 MB (the server's default) when the server does not say.
+const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+let asked: Promise<number> | undefined;
+
+interface ClientConfig {
+  clientMaxFileSize?: unknown;
+}
+
+export function maxFileSize(): Promise<number> {
+  asked ??= fetch('/api/v1/config')
+    .then((r): Promise<ClientConfig> | ClientConfig => (r.ok ? (r.json() as Promise<ClientConfig>) : {}))
+    .then((c) =>
+      typeof c.clientMaxFileSize === 'number' && c.clientMaxFileSize > 0
+        ? c.clientMaxFileSize
+        : DEFAULT_MAX_FILE_SIZE,
+    )
+    .catch(() => DEFAULT_MAX_FILE_SIZE);
+  return asked;
+}
+
+const IMAGE_NAME = /\.(jpe?g|png|bmp|gif|tiff?|ico|webp)$/i;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Why `file` cannot be uploaded (not an image the server reads, or larger than `max` bytes), else undefined. */
+export function refusal(file: File, max: number): string | undefined {
+  if (!file.type.startsWith('image/') && !IMAGE_NAME.test(file.name))
+    return `${file.name} is not an image: use JPEG, PNG, BMP, GIF, TIFF, WebP or ICO.`;
+  if (file.size > max)
+    return `${file.name} is ${mb(file.size)}: the server takes at most ${mb(max)} a file. Use a smaller image.`;
+  return undefined;
+}
