@@ -14,7 +14,7 @@ import {
   subscribeIndexChanges,
   type IndexChange,
 } from '../../server/src/repositories/index-changes.js';
-import { insertService } from '../../server/src/repositories/services.js';
+import { insertService, updateService } from '../../server/src/repositories/services.js';
 import { SearchIndexes } from '../../server/src/search/service-indexes.js';
 import { normalize } from '../../server/src/search/vector-index.js';
 import { createSyncService } from '../../server/src/services/sync.js';
@@ -181,6 +181,14 @@ describeStorage('collection store: one notification per write', (get) => {
       ).id;
     });
     expect(cloned).toEqual([{ origin: store.origin, service: copyId, op: 'reload' }]);
+    expect(indexes.get(copyId).vectors.size).toBe(1);
+
+    const changed = await notificationsOf(() =>
+      store.changeService(copyId, (tx) =>
+        updateService(tx, copyId, { name: 'renamed', minSimilarity: null }),
+      ),
+    );
+    expect(changed).toEqual([{ origin: store.origin, service: copyId, op: 'reload' }]);
     expect(indexes.get(copyId).vectors.size).toBe(1);
 
     expect(await notificationsOf(() => store.deleteService({ id: copyId, type: 'recognition' }))).toEqual([

@@ -17,6 +17,7 @@
 //   store.deleteExamplesOf(serviceId, subject?)       → deleted rows; with a subject it goes too (remove ids)
 //   store.replaceEmbeddings(serviceId, embedder, [{ exampleId, vector }]) → ids stored (add ids): re-embedding
 //   store.cloneService(fromId, newService)            → ServiceRow of the copy (reload of the copy)
+//   store.changeService(serviceId, (tx) => …)        → what the callback returns (reload): e.g. a new embedder
 //   store.deleteService({ id, type }) / store.deleteApplication(appId) (drop the services)
 //
 // Operations that throw (SubjectNotFound, a database error) roll back, publish nothing and leave no files.

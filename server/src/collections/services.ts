@@ -2,6 +2,7 @@
 import type { ServiceType } from '../services/types.js';
 import { deleteApplication } from '../repositories/applications.js';
 import { copyCollection, deleteService, insertService } from '../repositories/services.js';
+import type { Queryable } from '../db/types.js';
 import { write, type StoreCtx } from './write.js';
 
 const recognitionIds = (services: readonly { id: string; type: ServiceType }[]) =>
@@ -22,6 +23,16 @@ export function serviceWrites(ctx: StoreCtx) {
           change: svc.type === 'recognition' ? { service: svc.id, op: 'reload' as const } : undefined,
         };
       }),
+
+    /**
+     * A change to what a recognition service's index holds as a whole (e.g. switching its embedder, issue 17.1):
+     * `work` writes it in the store's transaction; one reload notification, and this process's index re-reads it.
+     */
+    changeService: <T>(serviceId: string, work: (tx: Queryable) => Promise<T>) =>
+      write(ctx, async (tx) => ({
+        value: await work(tx),
+        change: { service: serviceId, op: 'reload' as const },
+      })),
 
     /** Deletes the service with its collection and image files. */
     deleteService: (service: { id: string; type: ServiceType }) =>
