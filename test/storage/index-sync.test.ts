@@ -12,8 +12,8 @@ import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
 
 const DIM = 8;
-// A service's embedder key when none is chosen: its index reads that embedder's vectors.
-const EMBEDDER = 'faceplugin-recognition@1';
+/** The indexes' default embedder key, which the test's service records (model@1). */
+const EMBEDDER = 'model@1';
 const unit = (i: number) => normalize(Array.from({ length: DIM }, (_, j) => (j === i % DIM ? 1 : 0.1 * j)));
 
 describeStorage('index sync', (get) => {
