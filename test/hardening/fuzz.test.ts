@@ -82,15 +82,12 @@ function documentedOps(): Op[] {
   return ops;
 }
 
-/** Routes the document does not list: the browser sync protocol, and the embedder choice of issue 17. */
+/** Routes the document does not list: the browser sync protocol. */
 const UNDOCUMENTED: Op[] = [
   ['GET', '/api/v1/recognition/sync/pull', ['cursor']],
   ['GET', '/api/v1/recognition/sync/events', ['limit']],
   ['GET', '/api/v1/recognition/sync/config', []],
   ['POST', '/api/v1/recognition/sync/push', [], 'json'],
-  ['GET', '/admin/embedders', []],
-  ['GET', '/admin/apps/{appId}/services/{serviceId}/embedder', []],
-  ['PUT', '/admin/apps/{appId}/services/{serviceId}/embedder', [], 'json'],
 ].map(([method, path, query, body]) => ({
   method: method as string,
   path: path as string,

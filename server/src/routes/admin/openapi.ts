@@ -221,6 +221,27 @@ export const adminOpenApi = {
       }),
       delete: op({ tag: 'Applications', summary: 'Remove a member, or leave', res: ok('204') }),
     },
+    '/admin/embedders': {
+      get: op({
+        tag: 'Face services',
+        summary: 'The embedders a face service may choose (built-in and your own models)',
+        res: ok(
+          '200',
+          obj({
+            embedders: {
+              type: 'array',
+              items: obj({
+                id: str,
+                version: str,
+                dims: { type: 'integer' },
+                description: str,
+                default: { type: 'boolean' },
+              }),
+            },
+          }),
+        ),
+      }),
+    },
     '/admin/apps/{appId}/services': {
       get: op({
         tag: 'Face services',
@@ -235,6 +256,10 @@ export const adminOpenApi = {
             name: str,
             type: { type: 'string', enum: ['RECOGNITION', 'DETECTION', 'VERIFICATION'] },
             min_similarity: { type: ['number', 'null'] },
+            embedder: {
+              type: 'string',
+              description: 'an id from GET /admin/embedders (default: the default embedder)',
+            },
           },
           ['name', 'type'],
         ),
@@ -250,6 +275,19 @@ export const adminOpenApi = {
         res: ok('200', ref('AdminFaceService')),
       }),
       delete: op({ tag: 'Face services', summary: 'Delete with its collection', res: ok('204') }),
+    },
+    '/admin/apps/{appId}/services/{serviceId}/embedder': {
+      get: op({
+        tag: 'Face services',
+        summary: "The service's embedder and its latest re-embedding job",
+        res: ok('200', obj({ embedder: str, job: ref('EmbedderJob') })),
+      }),
+      put: op({
+        tag: 'Face services',
+        summary: 'Change the embedder: re-embeds the collection in the background (owner, administrator)',
+        body: obj({ embedder: str }, ['embedder']),
+        res: ok('202', obj({ embedder: str, job: ref('EmbedderJob') })),
+      }),
     },
     '/admin/apps/{appId}/services/{serviceId}/clone': {
       post: op({
@@ -305,12 +343,18 @@ export const adminOpenApi = {
         created_at: { type: 'string', format: 'date-time' },
       }),
       AdminMember: obj({ user_id: str, email: str, first_name: str, last_name: str, role }),
+      EmbedderJob: {
+        type: ['object', 'null'],
+        description: 'The latest re-embedding job (null when none ran): progress in total/done/failed',
+        additionalProperties: true,
+      },
       AdminFaceService: obj({
         id: str,
         application_id: str,
         name: str,
         type: { type: 'string', enum: ['RECOGNITION', 'DETECTION', 'VERIFICATION'] },
         api_key: { type: 'string', format: 'uuid' },
+        embedder: { type: 'string', description: 'the embedder its collection uses (GET /admin/embedders)' },
         min_similarity: { type: ['number', 'null'] },
         subjects: { type: 'integer' },
         images: { type: 'integer' },
