@@ -14,14 +14,10 @@ import {
   type EmbedderJobRow,
 } from '../repositories/embedder-jobs.js';
 import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
-import { publishIndexChange } from '../repositories/index-changes.js';
 import type { Ctx } from './context.js';
 import { reembed } from './matching.js';
 import { chooseEmbedder, offeredEmbedders } from './service-embedder.js';
 import type { EmbedderJobView } from './types.js';
-
-/** Not a process's own origin: every process, this one included, reloads the switched service. */
-const ORIGIN = 'embedder-job';
 
 export const jobView = (j: EmbedderJobRow): EmbedderJobView => ({
   embedder: `${j.embedder}@${j.embedderVersion}`,
@@ -87,11 +83,10 @@ export function embedderJobs(ctx: Ctx) {
         );
         return;
       }
-      await db.transaction(async (tx) => {
-        await setServiceEmbedder(tx, serviceId, target.model, target.version);
-        await publishIndexChange(tx, { origin: ORIGIN, service: serviceId, op: 'reload' });
-      });
-      await ctx.indexes.reload(serviceId);
+      // Through the collection store: one transaction, one reload notification, this process's index reloaded.
+      await ctx.collections.changeService(serviceId, (tx) =>
+        setServiceEmbedder(tx, serviceId, target.model, target.version),
+      );
       // Enrolments that raced the switch were embedded by the old model.
       const late = await catchUp(serviceId, target);
       await updateEmbedderJob(db, serviceId, { done: r.done + late.done, failed: r.failed + late.failed });
