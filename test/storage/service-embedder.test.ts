@@ -175,4 +175,32 @@ describeStorage('embedder per service', (get) => {
     expect((await current()).embedder).toBe(FACEAPI);
     expect((await recognizeA()).subject).toBe('Anna');
   });
+
+  it('resumes a job whose node died on one node only, and leaves a live node’s job alone', async () => {
+    const { config, db } = get();
+    // the switch to the default embedder, left running by a node that is alive (its lease is fresh)
+    await db.query(
+      `update embedder_jobs set state = 'running', embedder = 'faceplugin-recognition', embedder_version = 1,
+         done = 0, failed = 0, finished_at = null, owner = 'another-node', heartbeat_at = now()
+       where service_id = $1`,
+      [svc.id],
+    );
+    const other = await createFaceServices({ config, db, engine, decode: decodeImage });
+    try {
+      expect(await services.resumeEmbedderJobs()).toBe(0);
+      expect(await other.resumeEmbedderJobs()).toBe(0);
+      // that node dies: its lease lapses, and of two nodes looking at once, one takes the job
+      await db.query(
+        `update embedder_jobs set heartbeat_at = now() - interval '10 minutes' where service_id = $1`,
+        [svc.id],
+      );
+      const taken = await Promise.all([services.resumeEmbedderJobs(), other.resumeEmbedderJobs()]);
+      expect(taken.sort()).toEqual([0, 1]);
+      await Promise.all([services.embedderJobsIdle(), other.embedderJobsIdle()]);
+      expect(await services.embedderJob(svc.id)).toMatchObject({ embedder: DEFAULT, state: 'done' });
+      expect((await current()).embedder).toBe(DEFAULT);
+    } finally {
+      await other.close();
+    }
+  });
 });

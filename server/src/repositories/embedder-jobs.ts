@@ -20,25 +20,59 @@ export interface EmbedderJobRow {
 const columns = `service_id as "serviceId", embedder, embedder_version as "embedderVersion", state, total, done,
   failed, error, started_at as "startedAt", finished_at as "finishedAt"`;
 
-/** Starts (or restarts) the service's job towards `embedder`; undefined when one is already running. */
+/**
+ * Starts (or restarts) the service's job towards `embedder`, leased to `owner`; undefined when one is already
+ * running.
+ */
 export async function startEmbedderJob(
   q: Queryable,
   serviceId: string,
   embedder: string,
   embedderVersion: number,
   total: number,
+  owner: string,
 ): Promise<EmbedderJobRow | undefined> {
   const rows = await q.query<EmbedderJobRow>(
-    `insert into embedder_jobs (service_id, embedder, embedder_version, state, total)
-     values ($1, $2, $3, 'running', $4)
+    `insert into embedder_jobs (service_id, embedder, embedder_version, state, total, owner, heartbeat_at)
+     values ($1, $2, $3, 'running', $4, $5, now())
      on conflict (service_id) do update set embedder = excluded.embedder,
        embedder_version = excluded.embedder_version, state = 'running', total = excluded.total, done = 0,
-       failed = 0, error = null, started_at = now(), finished_at = null
+       failed = 0, error = null, started_at = now(), finished_at = null, owner = excluded.owner,
+       heartbeat_at = now()
        where embedder_jobs.state <> 'running'
      returning ${columns}`,
-    [serviceId, embedder, embedderVersion, total],
+    [serviceId, embedder, embedderVersion, total, owner],
   );
   return rows[0];
+}
+
+/**
+ * Takes a running job whose lease has lapsed (no heartbeat for `leaseSeconds`, or never leased) for `owner`, in one
+ * statement, so that of several nodes looking at once only one resumes it; undefined when another node holds it.
+ */
+export async function claimEmbedderJob(
+  q: Queryable,
+  serviceId: string,
+  owner: string,
+  leaseSeconds: number,
+): Promise<EmbedderJobRow | undefined> {
+  const rows = await q.query<EmbedderJobRow>(
+    `update embedder_jobs set owner = $2, heartbeat_at = now()
+      where service_id = $1 and state = 'running'
+        and (owner is null or owner = $2 or heartbeat_at is null
+             or heartbeat_at < now() - make_interval(secs => $3::float8))
+     returning ${columns}`,
+    [serviceId, owner, leaseSeconds],
+  );
+  return rows[0];
+}
+
+/** Renews `owner`'s lease on the service's running job. */
+export async function renewEmbedderJob(q: Queryable, serviceId: string, owner: string): Promise<void> {
+  await q.query(
+    `update embedder_jobs set heartbeat_at = now() where service_id = $1 and owner = $2 and state = 'running'`,
+    [serviceId, owner],
+  );
 }
 
 export async function findEmbedderJob(q: Queryable, serviceId: string): Promise<EmbedderJobRow | undefined> {
@@ -58,7 +92,8 @@ export async function updateEmbedderJob(
   patch: { total?: number; done: number; failed: number },
 ): Promise<void> {
   await q.query(
-    `update embedder_jobs set total = coalesce($2, total), done = $3, failed = $4 where service_id = $1`,
+    `update embedder_jobs set total = coalesce($2, total), done = $3, failed = $4, heartbeat_at = now()
+      where service_id = $1`,
     [serviceId, patch.total ?? null, patch.done, patch.failed],
   );
 }

@@ -2,12 +2,15 @@
 // with the new model, recording progress in embedder_jobs, while the service keeps answering with its current
 // embedder; once every example has the new embedding the service switches in one update (and every process's
 // search index reloads it), then examples enrolled meanwhile under the old embedder are caught up.
+import { randomUUID } from 'node:crypto';
 import type { EmbedderInfo } from '../../../shared/engine/embedders.js';
 import { Conflict } from '../../../shared/errors.js';
 import {
+  claimEmbedderJob,
   findEmbedderJob,
   finishEmbedderJob,
   listRunningEmbedderJobs,
+  renewEmbedderJob,
   setServiceEmbedder,
   startEmbedderJob,
   updateEmbedderJob,
@@ -37,9 +40,17 @@ const embedInto = (ctx: Ctx, serviceId: string, exampleId: string, target: Embed
     () => false,
   );
 
-export function embedderJobs(ctx: Ctx) {
+/**
+ * A job's lease (seconds): the node running it renews it every third of this; another node resumes a running job
+ * only once its lease has lapsed, i.e. its node died. Nodes look for lapsed jobs at start and every lease.
+ */
+export const EMBEDDER_JOB_LEASE_SECONDS = 60;
+
+export function embedderJobs(ctx: Ctx, leaseSeconds = EMBEDDER_JOB_LEASE_SECONDS) {
   const { db } = ctx;
   const running = new Map<string, Promise<void>>();
+  /** This process, as the holder of the jobs it runs. */
+  const owner = randomUUID();
 
   /** Embeds every example still without a `target` embedding; returns how many were embedded and failed. */
   async function catchUp(
@@ -97,7 +108,12 @@ export function embedderJobs(ctx: Ctx) {
   }
 
   function launch(serviceId: string, target: EmbedderInfo): void {
-    const p = run(serviceId, target).finally(() => running.delete(serviceId));
+    const renew = () => void renewEmbedderJob(db, serviceId, owner).catch(() => {});
+    const lease = setInterval(renew, (leaseSeconds * 1000) / 3).unref();
+    const p = run(serviceId, target).finally(() => {
+      clearInterval(lease);
+      running.delete(serviceId);
+    });
     running.set(serviceId, p);
   }
 
@@ -111,7 +127,7 @@ export function embedderJobs(ctx: Ctx) {
      */
     async changeEmbedder(serviceId: string, embedder: unknown): Promise<EmbedderJobView> {
       const target = chooseEmbedder(ctx.engine, ctx.config, embedder);
-      const job = await startEmbedderJob(db, serviceId, target.model, target.version, 0);
+      const job = await startEmbedderJob(db, serviceId, target.model, target.version, 0, owner);
       if (!job) throw new Conflict('the service is already re-embedding its collection; wait for that job');
       launch(serviceId, target);
       return jobView(job);
@@ -123,18 +139,23 @@ export function embedderJobs(ctx: Ctx) {
       return j && jobView(j);
     },
 
-    /** Restarts jobs a stopped server left running (call once at start). */
+    /**
+     * Resumes the running jobs whose node died (their lease lapsed): at start and every lease. Of several nodes
+     * looking at once, one takes each job. Returns how many this process took.
+     */
     async resumeEmbedderJobs(): Promise<number> {
-      const jobs = await listRunningEmbedderJobs(db);
-      for (const j of jobs) {
+      let taken = 0;
+      for (const j of await listRunningEmbedderJobs(db)) {
         if (running.has(j.serviceId)) continue;
+        if (!(await claimEmbedderJob(db, j.serviceId, owner, leaseSeconds))) continue;
+        taken++;
         const target = offeredEmbedders(ctx.engine).find(
           (e) => e.model === j.embedder && e.version === j.embedderVersion,
         );
         if (target) launch(j.serviceId, target);
         else await finishEmbedderJob(db, j.serviceId, 'failed', `embedder ${j.embedder} is not available`);
       }
-      return jobs.length;
+      return taken;
     },
 
     /** Resolves when no job runs in this process (tests, shutdown). */

@@ -5,7 +5,7 @@ import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
 import { createImageStore } from '../repositories/images.js';
 import { listServiceEmbedders } from '../repositories/embedder-jobs.js';
 import type { Ctx, FaceServicesDeps } from './context.js';
-import { embedderJobs, type EmbedderJobs } from './embedder-jobs.js';
+import { EMBEDDER_JOB_LEASE_SECONDS, embedderJobs, type EmbedderJobs } from './embedder-jobs.js';
 import { embeddingServices } from './embeddings.js';
 import { exampleServices } from './examples.js';
 import { createServiceRecord, resolveApiKey } from './keys.js';
@@ -48,6 +48,12 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
       ? setInterval(() => void sweep().catch(() => {}), config.imageSweepInterval * 1000).unref()
       : undefined;
   await indexes.start();
+  const jobs = embedderJobs(ctx);
+  // Jobs whose node died are taken over by a node that is alive (the first look is main's, at start).
+  const resumes = setInterval(
+    () => void jobs.resumeEmbedderJobs().catch(() => {}),
+    EMBEDDER_JOB_LEASE_SECONDS * 1000,
+  ).unref();
   return {
     collections,
     resolveKey: (apiKey, type) => resolveApiKey(db, apiKey, type, config.minSimilarity),
@@ -58,7 +64,7 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
         config.minSimilarity,
       ),
     chooseEmbedder: (id) => chooseEmbedder(engine, config, id),
-    ...embedderJobs(ctx),
+    ...jobs,
     ...subjectServices(ctx),
     ...exampleServices(ctx),
     ...recognitionServices(ctx),
@@ -83,6 +89,7 @@ export async function createFaceServices(deps: FaceServicesDeps): Promise<FaceSe
     storageReady: () => images.writable(),
     close: async () => {
       clearInterval(sweeps);
+      clearInterval(resumes);
       await indexes.stop();
     },
   };
