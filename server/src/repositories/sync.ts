@@ -99,16 +99,71 @@ export async function insertEvents(
   return added;
 }
 
-/** The most recent events of a service (newest first). */
-export async function listEvents(q: Queryable, serviceId: string, limit: number): Promise<SyncEvent[]> {
+/** What `listEvents` and `countEvents` select on (all optional). */
+export interface EventWhere {
+  /** Part of the subject's name, case-insensitive. */
+  subject?: string;
+  /** true: subject is null; false: subject is not null. */
+  unknown?: boolean;
+  device?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** The where clause of a filtered event query and its parameters ($1 is the service). */
+function eventWhere(serviceId: string, f: EventWhere): { sql: string; params: unknown[] } {
+  const params: unknown[] = [serviceId];
+  const terms = ['service_id = $1'];
+  const add = (term: (n: string) => string, value: unknown) => {
+    params.push(value);
+    terms.push(term(`$${params.length}`));
+  };
+  // strpos, not like: the user's text is matched literally, % and _ included
+  if (f.subject) add((n) => `strpos(lower(subject), lower(${n}::text)) > 0`, f.subject);
+  if (f.unknown !== undefined) terms.push(f.unknown ? 'subject is null' : 'subject is not null');
+  if (f.device) add((n) => `device_id = ${n}`, f.device);
+  if (f.from) add((n) => `at >= ${n}::timestamptz`, f.from.toISOString());
+  if (f.to) add((n) => `at < ${n}::timestamptz`, f.to.toISOString());
+  return { sql: terms.join(' and '), params };
+}
+
+/** A service's events matching `where`, newest first (ties in a fixed order, so pages do not overlap). */
+export async function listEvents(
+  q: Queryable,
+  serviceId: string,
+  where: EventWhere,
+  page: { limit: number; offset?: number },
+): Promise<SyncEvent[]> {
+  const w = eventWhere(serviceId, where);
+  const n = w.params.length;
   const rows = await q.query<SyncEvent & { box: SyncEvent['box'] | string }>(
     `select device_id as "deviceId", event_id as "eventId", at, subject, similarity, box
-       from sync_events where service_id = $1 order by at desc limit $2`,
-    [serviceId, limit],
+       from sync_events where ${w.sql}
+      order by at desc, device_id, event_id limit $${n + 1} offset $${n + 2}`,
+    [...w.params, page.limit, page.offset ?? 0],
   );
   return rows.map((r) => ({
     ...r,
     at: new Date(r.at),
     box: typeof r.box === 'string' ? (JSON.parse(r.box) as SyncEvent['box']) : r.box,
   }));
+}
+
+/** How many of a service's events match `where`. */
+export async function countEvents(q: Queryable, serviceId: string, where: EventWhere): Promise<number> {
+  const w = eventWhere(serviceId, where);
+  const rows = await q.query<{ n: number }>(
+    `select count(*)::int as n from sync_events where ${w.sql}`,
+    w.params,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The devices that pushed events to a service, sorted. */
+export async function eventDevices(q: Queryable, serviceId: string): Promise<string[]> {
+  const rows = await q.query<{ device_id: string }>(
+    'select distinct device_id from sync_events where service_id = $1 order by device_id',
+    [serviceId],
+  );
+  return rows.map((r) => r.device_id);
 }

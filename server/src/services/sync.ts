@@ -11,6 +11,15 @@ import {
   type SyncPushExample,
   type SyncPushResult,
 } from '../../../shared/sync.js';
+import {
+  EVENTS_CSV_MAX_ROWS,
+  EVENTS_DEFAULT_LIMIT,
+  EVENTS_MAX_LIMIT,
+  eventsCsv,
+  type KioskEvent,
+  type KioskEventFilter,
+  type KioskEventPage,
+} from '../../../shared/sync-events.js';
 import type { CollectionStore, NewExample } from '../collections/index.js';
 import type { Db } from '../db/types.js';
 import { sniffFormat } from '../image/sniff.js';
@@ -186,19 +195,44 @@ export function createSyncService(deps: {
     return { examples: results, events: { received, duplicates: rows.length - received } };
   }
 
-  async function events(svc: ServiceRef, limit = 100) {
-    const list = await repo.listEvents(db, svc.id, Math.max(1, Math.min(1000, limit)));
-    return list.map((e) => ({
-      device_id: e.deviceId,
-      event_id: e.eventId,
-      at: e.at.toISOString(),
-      subject: e.subject,
-      similarity: e.similarity,
-      box: e.box,
-    }));
+  const toWire = (e: repo.SyncEvent): KioskEvent => ({
+    device_id: e.deviceId,
+    event_id: e.eventId,
+    at: e.at.toISOString(),
+    subject: e.subject,
+    similarity: e.similarity,
+    box: e.box,
+  });
+
+  function checkFilter(f: KioskEventFilter): void {
+    if (f.from && f.to && f.from.getTime() >= f.to.getTime())
+      throw new ValidationError('from must be before to');
   }
 
-  return { config, pull, push, events };
+  /** One page of a service's events matching `q`, newest first, with the total and the service's devices. */
+  async function events(
+    svc: ServiceRef,
+    q: KioskEventFilter & { limit?: number; offset?: number } = {},
+  ): Promise<KioskEventPage> {
+    checkFilter(q);
+    const limit = Math.max(1, Math.min(EVENTS_MAX_LIMIT, q.limit ?? EVENTS_DEFAULT_LIMIT));
+    const offset = Math.max(0, q.offset ?? 0);
+    const [list, total, devices] = await Promise.all([
+      repo.listEvents(db, svc.id, q, { limit, offset }),
+      repo.countEvents(db, svc.id, q),
+      repo.eventDevices(db, svc.id),
+    ]);
+    return { events: list.map(toWire), total, offset, limit, devices };
+  }
+
+  /** Every event matching `f` (the newest EVENTS_CSV_MAX_ROWS at most) as CSV, newest first. */
+  async function eventsCsvExport(svc: ServiceRef, f: KioskEventFilter = {}): Promise<string> {
+    checkFilter(f);
+    const list = await repo.listEvents(db, svc.id, f, { limit: EVENTS_CSV_MAX_ROWS });
+    return eventsCsv(list.map(toWire));
+  }
+
+  return { config, pull, push, events, eventsCsv: eventsCsvExport };
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;
