@@ -156,6 +156,13 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
     const threshold = rawScoreFor(opts.detProbThreshold ?? settings.threshold);
     if (opts.detectFaces === false) {
       candidates = [{ x1: 0, y1: 0, x2: raw.width, y2: raw.height, score: 1, keypoints: [] }];
+    } else if (opts.candidates) {
+      candidates = [...opts.candidates];
+      if (verifier) {
+        const t1 = now();
+        candidates = await rememberedCheck(verifier, image, maskRescue(image, embedder))(candidates);
+        execution_time.verifier = now() - t1;
+      }
     } else {
       const t0 = now();
       // the accurate plan sizes its pyramid by the faces the verifier confirms (their checks count as detector time;

@@ -1,5 +1,6 @@
 // The face engine's public contract: what the server, the CLI and the browser call. Pure types, no runtime.
 import type { RawImage } from '../image.js';
+import type { Candidate } from './nms.js';
 import type { Calibration } from './similarity.js';
 
 export type Point = [number, number];
@@ -97,6 +98,12 @@ export interface AnalyzeOptions {
   plugins?: readonly PluginName[];
   /** false: the whole image is one face (CompreFace's detect_faces=false). */
   detectFaces?: boolean;
+  /**
+   * Faces already located (image pixels, BlazeFace keypoints optional): the detector is skipped, these are checked
+   * by the verifier (when the engine has one), then landmarked, aligned and embedded. The kiosk names a new track
+   * from its scan's detection this way.
+   */
+  candidates?: readonly Candidate[];
   /**
    * Embedder model (`faceapi-recognition`, or a key `faceapi-recognition@1`) for the embeddings; undefined = the
    * engine's own (`embedderId`). A face service passes its own (shared/engine/embedders.ts).
