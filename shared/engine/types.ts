@@ -1,9 +1,21 @@
 // The face engine's public contract: what the server, the CLI and the browser call. Pure types, no runtime.
 import type { RawImage } from '../image.js';
-import type { Candidate } from './nms.js';
 import type { Calibration } from './similarity.js';
 
 export type Point = [number, number];
+
+/**
+ * A face a locator found (the shape of nms.ts's Candidate): corners in image pixels, the raw score, the keypoints
+ * (BlazeFace's six, eyes first; may be empty).
+ */
+export interface LocatedFace {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  score: number;
+  keypoints: Point[];
+}
 
 /** An embedder a face service may choose (shared/engine/embedders.ts lists them). */
 export interface EmbedderInfo {
@@ -103,7 +115,7 @@ export interface AnalyzeOptions {
    * by the verifier (when the engine has one), then landmarked, aligned and embedded. The kiosk names a new track
    * from its scan's detection this way.
    */
-  candidates?: readonly Candidate[];
+  candidates?: readonly LocatedFace[];
   /**
    * Embedder model (`faceapi-recognition`, or a key `faceapi-recognition@1`) for the embeddings; undefined = the
    * engine's own (`embedderId`). A face service passes its own (shared/engine/embedders.ts).
