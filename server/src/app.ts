@@ -1,5 +1,6 @@
 // The HTTP application: CompreFace's face-service API under /api/v1, its OpenAPI document and docs page,
 // health/readiness, and the browser demos. Built without a port so tests drive it through `app.request()`.
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -20,6 +21,7 @@ import { detectRoutes } from './routes/detect.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { faceRoutes } from './routes/faces.js';
 import { healthRoutes } from './routes/health.js';
+import { openapiDocument } from './openapi/document.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { recognizeRoutes } from './routes/recognize.js';
 import { staticRoutes } from './routes/static.js';
@@ -56,13 +58,13 @@ export interface AppDeps {
   extra?: (app: Hono<AppEnv>) => void;
 }
 
-/** Builds the Hono app; no side effects, no port. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+/** Builds the Hono app; no side effects, no port. Its OpenAPI document is generated from its routes' contracts. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
   const routeDeps: RouteDeps = { config: deps.config, services: deps.services, logger };
   const { corsOrigins, maxBodySize } = deps.config;
 
-  const app = new Hono<AppEnv>({ strict: false });
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
   app.use(requestId());
   if (deps.metrics) {
     app.use(deps.metrics.middleware);
@@ -117,7 +119,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/config', configRoutes(routeDeps));
   app.route('/api/v1', compatRoutes(routeDeps));
   app.route('/api', healthRoutes(deps.ready));
-  app.route('/api', openapiRoutes());
+  app.route(
+    '/api',
+    openapiRoutes(() => openapiDocument(app)),
+  );
   app.route('/demo', demoRoutes());
   if (deps.admin)
     app.route(

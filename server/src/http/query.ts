@@ -6,9 +6,14 @@ import type { ImageQuery } from '../services/types.js';
 
 type Query = Pick<Context, 'req'>;
 
+/** A query value as the parsers take it: trimmed, blank is absent. */
+export function rawValue(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  return t === undefined || t === '' ? undefined : t;
+}
+
 function raw(c: Query, name: string): string | undefined {
-  const v = c.req.query(name)?.trim();
-  return v === undefined || v === '' ? undefined : v;
+  return rawValue(c.req.query(name));
 }
 
 /** Java's Integer.MAX_VALUE: CompreFace's integer parameters are Java ints, so nothing larger is accepted. */
@@ -16,7 +21,17 @@ export const MAX_INT = 2_147_483_647;
 
 /** An integer in [`min`, `max`], or `def` when absent. */
 export function intParam(c: Query, name: string, def: number, min: number, max = MAX_INT): number {
-  const v = raw(c, name);
+  return intValue(name, raw(c, name), def, min, max);
+}
+
+/** `intParam` on a value already read (trimmed, blank = absent). */
+export function intValue(
+  name: string,
+  v: string | undefined,
+  def: number,
+  min: number,
+  max = MAX_INT,
+): number {
   if (v === undefined) return def;
   const n = Number(v);
   if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
@@ -27,7 +42,11 @@ export function intParam(c: Query, name: string, def: number, min: number, max =
 
 /** A number in [0, 1], or undefined when absent. */
 export function unitParam(c: Query, name: string): number | undefined {
-  const v = raw(c, name);
+  return unitValue(name, raw(c, name));
+}
+
+/** `unitParam` on a value already read. */
+export function unitValue(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n > 1) {
@@ -41,7 +60,12 @@ const FALSE = ['false', '0', 'no', 'off'];
 
 /** A boolean (true/false, 1/0, yes/no, on/off, as Spring accepts), or `def` when absent. */
 export function boolParam(c: Query, name: string, def: boolean): boolean {
-  const v = raw(c, name)?.toLowerCase();
+  return boolValue(name, raw(c, name), def);
+}
+
+/** `boolParam` on a value already read. */
+export function boolValue(name: string, value: string | undefined, def: boolean): boolean {
+  const v = value?.toLowerCase();
   if (v === undefined) return def;
   if (TRUE.includes(v)) return true;
   if (FALSE.includes(v)) return false;
@@ -50,7 +74,12 @@ export function boolParam(c: Query, name: string, def: boolean): boolean {
 
 /** `face_plugins`: a comma list; unknown names are ignored (as CompreFace's PluginManager.filter_face_plugins). */
 export function pluginsParam(c: Query): PluginName[] {
-  const names = (raw(c, 'face_plugins') ?? '')
+  return pluginsValue(raw(c, 'face_plugins'));
+}
+
+/** `pluginsParam` on a value already read. */
+export function pluginsValue(v: string | undefined): PluginName[] {
+  const names = (v ?? '')
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
@@ -59,7 +88,12 @@ export function pluginsParam(c: Query): PluginName[] {
 
 /** `detect_mode` (a Visor extension): fast or accurate, or undefined (the engine's default, accurate) when absent. */
 export function detectModeParam(c: Query): DetectMode | undefined {
-  const v = raw(c, 'detect_mode')?.toLowerCase();
+  return detectModeValue(raw(c, 'detect_mode'));
+}
+
+/** `detectModeParam` on a value already read. */
+export function detectModeValue(value: string | undefined): DetectMode | undefined {
+  const v = value?.toLowerCase();
   if (v === undefined) return undefined;
   if ((DETECT_MODES as readonly string[]).includes(v)) return v as DetectMode;
   throw new ValidationError(`detect_mode must be ${DETECT_MODES.join(' or ')}, got '${v}'`);
@@ -106,7 +140,14 @@ function springInt(v: string | undefined, upper: number): number {
  * size > 2000 → 2000. Never an error.
  */
 export function pageQuery(c: Query): { page: number; size: number } {
-  const page = springInt(raw(c, 'page'), MAX_INT);
-  const size = springInt(raw(c, 'size'), MAX_PAGE_SIZE);
-  return { page, size: size < 1 ? DEFAULT_PAGE_SIZE : size };
+  return { page: pageValue(raw(c, 'page')), size: sizeValue(raw(c, 'size')) };
+}
+
+/** `page` as Spring clamps it. */
+export const pageValue = (v: string | undefined): number => springInt(v, MAX_INT);
+
+/** `size` as Spring clamps it. */
+export function sizeValue(v: string | undefined): number {
+  const size = springInt(v, MAX_PAGE_SIZE);
+  return size < 1 ? DEFAULT_PAGE_SIZE : size;
 }

@@ -1,5 +1,8 @@
-// The hand-written OpenAPI 3.1 document served at GET /api/openapi.json: the face-service API (/api/v1, API key)
-// and the admin API's part (/admin, session cookie), which lives next to its routes.
+// The OpenAPI 3.1 document served at GET /api/openapi.json: the face-service API (/api/v1, API key) and the admin
+// API (/admin, session cookie). Routes written as contracts (http/contract.ts) document themselves; the operations
+// below are the hand-written rest, merged in until their routes are contracts too.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Env } from 'hono';
 import { adminOpenApi } from '../routes/admin/openapi.js';
 import { batchOpenApi } from '../routes/batch-openapi.js';
 import { body, components, param, response, schema } from './components.js';
@@ -45,36 +48,6 @@ const imageBytes = {
 };
 
 const paths = {
-  '/api/v1/recognition/subjects': {
-    post: op({
-      tag: 'Subjects',
-      summary: 'Add a subject',
-      requestBody: body('Subject'),
-      ok: { '201': json('Subject', 'Created') },
-    }),
-    get: op({ tag: 'Subjects', summary: 'List subjects', ok: { '200': json('Subjects') } }),
-    delete: op({
-      tag: 'Subjects',
-      summary: 'Delete all subjects and their examples',
-      ok: { '200': json('Deleted') },
-    }),
-  },
-  '/api/v1/recognition/subjects/{subject}': {
-    put: op({
-      tag: 'Subjects',
-      summary: 'Rename a subject',
-      description: 'Renaming to an existing name merges the two subjects.',
-      params: ['subject_path'],
-      requestBody: body('Subject'),
-      ok: { '200': json('Updated') },
-    }),
-    delete: op({
-      tag: 'Subjects',
-      summary: 'Delete a subject and its examples',
-      params: ['subject_path'],
-      ok: { '200': json('Subject') },
-    }),
-  },
   '/api/v1/recognition/faces': {
     post: {
       ...op({
@@ -326,31 +299,41 @@ const paths = {
   },
 };
 
-/** The whole document; `servers` is left to the caller's origin. */
-export const openapiDocument = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Visor API',
-    version: '1.0.0',
-    description:
-      'CompreFace-compatible face recognition, detection and verification under /api/v1 (x-api-key header), and the administration API under /admin (session cookie). Every image input is a multipart part or, with Content-Type application/json, the same field holding Base64. Errors are {"message", "code"} with CompreFace\'s codes.',
-    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
-  },
-  tags: [
-    { name: 'Subjects' },
-    { name: 'Face collection' },
-    { name: 'Recognition' },
-    { name: 'Detection' },
-    { name: 'Verification' },
-    { name: 'Embeddings' },
-    { name: 'Server' },
-    ...adminOpenApi.tags,
-  ],
-  security: [{ apiKey: [] }],
-  paths: { ...paths, ...batchOpenApi.paths, ...adminOpenApi.paths },
-  components: {
-    ...components,
-    securitySchemes: { ...components.securitySchemes, ...adminOpenApi.components.securitySchemes },
-    schemas: { ...components.schemas, ...batchOpenApi.schemas, ...adminOpenApi.components.schemas },
-  },
+const info = {
+  title: 'Visor API',
+  version: '1.0.0',
+  description:
+    'CompreFace-compatible face recognition, detection and verification under /api/v1 (x-api-key header), and the administration API under /admin (session cookie). Every image input is a multipart part or, with Content-Type application/json, the same field holding Base64. Errors are {"message", "code"} with CompreFace\'s codes.',
+  license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
 };
+
+const tags = [
+  { name: 'Subjects' },
+  { name: 'Face collection' },
+  { name: 'Recognition' },
+  { name: 'Detection' },
+  { name: 'Verification' },
+  { name: 'Embeddings' },
+  { name: 'Server' },
+  ...adminOpenApi.tags,
+];
+
+/** The whole document for `app`: its contracts' operations and the hand-written rest; `servers` is the caller's. */
+export function openapiDocument<E extends Env>(app: OpenAPIHono<E>) {
+  const generated = app.getOpenAPI31Document({ openapi: '3.1.0', info, tags, security: [{ apiKey: [] }] });
+  const { webhooks: _none, ...doc } = generated;
+  return {
+    ...doc,
+    paths: { ...paths, ...batchOpenApi.paths, ...adminOpenApi.paths, ...doc.paths },
+    components: {
+      ...components,
+      securitySchemes: { ...components.securitySchemes, ...adminOpenApi.components.securitySchemes },
+      schemas: {
+        ...components.schemas,
+        ...batchOpenApi.schemas,
+        ...adminOpenApi.components.schemas,
+        ...doc.components?.schemas,
+      },
+    },
+  };
+}

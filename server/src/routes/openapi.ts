@@ -2,12 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/env.js';
-import { openapiDocument } from '../openapi/document.js';
 
 const docsPage = readFileSync(new URL('../openapi/docs.html', import.meta.url), 'utf8');
 
-export function openapiRoutes() {
+/** `document` builds the description once, on the first request (every route is mounted by then). */
+export function openapiRoutes(document: () => object) {
+  let built: object | undefined;
   return new Hono<AppEnv>()
-    .get('/openapi.json', (c) => c.json(openapiDocument))
+    .get('/openapi.json', (c) => c.json((built ??= document())))
     .get('/docs', (c) => c.html(docsPage));
 }
