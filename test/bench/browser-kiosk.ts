@@ -9,6 +9,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { fakeCameraScenes } from '../browser/camera.js';
+import { FRAME_MEASURE } from '../../web/src/kiosk/tracked.js';
 import { SAMPLES, buildPages, launch, listen, pageServer, routePages } from '../browser/harness.js';
 import { median, quantile } from './stats.js';
 import { ms, printTable, type Cell } from './table.js';
@@ -27,11 +28,25 @@ interface Window {
   cpuAll: number;
 }
 
+/** One naming: from A entering to A's name shown, split at the frame that named A. */
+interface Naming {
+  /** Milliseconds from the first camera frame showing A to the kiosk showing A's name. */
+  total: number;
+  /** From A entering to the start of the frame that named A (frames before it included). */
+  before: number;
+  /** Frames the loop started between A entering and the naming frame (a scan that missed, a stale grab). */
+  framesBefore: number;
+  /** The naming frame's stages (ms) and its own duration. */
+  stages: Record<string, number>;
+  frame: number;
+  /** From the naming frame's end to the name in the faces list (the page's rendering). */
+  after: number;
+}
+
 interface LoopFigures {
   one?: Window;
   three?: Window;
-  /** Milliseconds from the first camera frame showing A to the kiosk showing A's name. */
-  toName: number[];
+  toName: Naming[];
 }
 
 /** CPU seconds so far of the browser's renderer processes and of all its processes. */
@@ -116,47 +131,78 @@ async function measureWindow(browser: Browser, page: Page, seconds: number): Pro
 
 /**
  * Watches the video element's frames (requestVideoFrameCallback: a frame that is not the plain grey of the
- * empty scene has A in it) and the faces list (MutationObserver), for `seconds`; each entry's time to name.
+ * empty scene has A in it), the faces list (MutationObserver) and the kiosk's frame measures, for `seconds`; each
+ * entry's time to name, split at the frame that named A.
  */
-async function timeToName(page: Page, seconds: number): Promise<number[]> {
+async function timeToName(page: Page, seconds: number): Promise<Naming[]> {
   // tsx (esbuild keepNames) wraps named inner functions in __name(), which the page lacks
   await page.evaluate('globalThis.__name ??= (f) => f');
-  return page.evaluate(async (ms) => {
-    const video = document.querySelector('video')!;
-    const list = document.querySelector('[data-testid=faces]')!;
-    const probe = new OffscreenCanvas(32, 24).getContext('2d', { willReadFrequently: true })!;
-    const entries: number[] = [];
-    const names: number[] = [];
-    let present = false;
-    const onFrame = () => {
-      probe.drawImage(video, 0, 0, 32, 24);
-      const px = probe.getImageData(0, 0, 32, 24).data;
-      let off = 0;
-      for (let i = 0; i < px.length; i += 4)
-        off = Math.max(off, Math.abs(px[i] - 128), Math.abs(px[i + 1] - 128));
-      const now = off > 24;
-      if (now && !present) entries.push(performance.now());
-      present = now;
+  return page.evaluate(
+    async ({ ms, measure }) => {
+      const video = document.querySelector('video')!;
+      const list = document.querySelector('[data-testid=faces]')!;
+      const probe = new OffscreenCanvas(32, 24).getContext('2d', { willReadFrequently: true })!;
+      const entries: number[] = [];
+      const names: number[] = [];
+      const frames: { start: number; end: number; stages: Record<string, number> }[] = [];
+      let present = false;
+      let first = true;
+      /** A was in view at the very first frame watched: the first entry is not one. */
+      let midway = false;
+      const onFrame = () => {
+        probe.drawImage(video, 0, 0, 32, 24);
+        const px = probe.getImageData(0, 0, 32, 24).data;
+        let off = 0;
+        for (let i = 0; i < px.length; i += 4)
+          off = Math.max(off, Math.abs(px[i] - 128), Math.abs(px[i + 1] - 128));
+        const now = off > 24;
+        if (now && !present) entries.push(performance.now());
+        if (first) midway = now;
+        first = false;
+        present = now;
+        video.requestVideoFrameCallback(onFrame);
+      };
       video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-    let named = false;
-    const observer = new MutationObserver(() => {
-      const isA = (list.textContent ?? '').trim().startsWith('A');
-      if (isA && !named) names.push(performance.now());
-      named = isA;
-    });
-    observer.observe(list, { subtree: true, childList: true, characterData: true });
-    await new Promise((r) => setTimeout(r, ms));
-    observer.disconnect();
-    // each entry (but one seen mid-way at the start) to the first naming after it, before the next entry
-    const out: number[] = [];
-    entries.forEach((e, i) => {
-      const n = names.find((t) => t >= e && (i + 1 >= entries.length || t < entries[i + 1]));
-      if (n !== undefined && (i > 0 || !present)) out.push(n - e);
-    });
-    return out;
-  }, seconds * 1000);
+      const measures = new PerformanceObserver((l) => {
+        for (const e of l.getEntries())
+          if (e.name === measure)
+            frames.push({
+              start: e.startTime,
+              end: e.startTime + e.duration,
+              stages: (e as PerformanceMeasure).detail as Record<string, number>,
+            });
+      });
+      measures.observe({ entryTypes: ['measure'] });
+      let named = false;
+      const observer = new MutationObserver(() => {
+        const isA = (list.textContent ?? '').trim().startsWith('A');
+        if (isA && !named) names.push(performance.now());
+        named = isA;
+      });
+      observer.observe(list, { subtree: true, childList: true, characterData: true });
+      await new Promise((r) => setTimeout(r, ms));
+      observer.disconnect();
+      measures.disconnect();
+      // each entry (but one seen mid-way at the start) to the first naming after it, before the next entry
+      const out: Naming[] = [];
+      entries.forEach((e, i) => {
+        const n = names.find((t) => t >= e && (i + 1 >= entries.length || t < entries[i + 1]));
+        if (n === undefined || (i === 0 && midway)) return;
+        // the naming frame: the last one to end before the name showed
+        const f = frames.filter((x) => x.end <= n + 0.5).at(-1);
+        out.push({
+          total: n - e,
+          before: f ? f.start - e : NaN,
+          framesBefore: frames.filter((x) => x.start >= e && f && x.start < f.start).length,
+          stages: f?.stages ?? {},
+          frame: f ? f.end - f.start : NaN,
+          after: f ? n - f.end : NaN,
+        });
+      });
+      return out;
+    },
+    { ms: seconds * 1000, measure: FRAME_MEASURE },
+  );
 }
 
 async function withCamera<T>(
@@ -218,10 +264,13 @@ export async function runKioskLoops(origin: string, quick: boolean, pages?: { di
     );
     printLoops(figures);
     printStages(figures);
+    printNaming(figures);
   } finally {
     await rm(built.dir, { recursive: true, force: true });
   }
 }
+
+const totals = (n: Naming[]) => n.map((x) => x.total);
 
 function printLoops(f: Record<Loop, LoopFigures>): void {
   const stat = (v: number[] | undefined, digits: number): Cell =>
@@ -260,9 +309,9 @@ function printLoops(f: Record<Loop, LoopFigures>): void {
       ),
       [
         'time to name, ms (A enters)',
-        stat(t.toName, 0),
-        stat(e.toName, 0),
-        ratio(med(t.toName), med(e.toName)),
+        stat(totals(t.toName), 0),
+        stat(totals(e.toName), 0),
+        ratio(med(totals(t.toName)), med(totals(e.toName))),
         `${t.toName.length} / ${e.toName.length}`,
       ],
       ...row('CPU, page (renderer)', (w) => w.cpuPage, pct),
@@ -299,6 +348,34 @@ function printStages(f: Record<Loop, LoopFigures>): void {
       'round trip of a locate request (…Worker: inside the worker); embed: the full engine on a new/improving track’s',
       'crop (detector, verifier, landmarks68, calculator: inside the worker); frame: the analysis round trip;',
       'draw: the overlay; tracks: tracks alive (a count, not ms); pixels: bitmap to pixels in the worker.',
+    ],
+  });
+}
+
+/** Time to name split at the frame that named A: median ms of each part over the namings, per loop. */
+function printNaming(f: Record<Loop, LoopFigures>): void {
+  const parts = (n: Naming): Record<string, number> => ({
+    'total (A enters to name shown)': n.total,
+    'before the naming frame': n.before,
+    'frames started before it': n.framesBefore,
+    'naming frame': n.frame,
+    ...Object.fromEntries(Object.entries(n.stages).map(([k, v]) => [`  ${k}`, v])),
+    'after it (page renders the name)': n.after,
+  });
+  const cols = LOOPS.map((l) => f[l].toName.map(parts));
+  const keys = [...new Set(cols.flat().flatMap((p) => Object.keys(p)))];
+  const cell = (ps: Record<string, number>[], k: string): Cell => {
+    const v = ps.map((p) => p[k] ?? 0).filter((x) => Number.isFinite(x));
+    return v.length ? ms(median(v)) : '-';
+  };
+  printTable({
+    title: 'browser: time to name, split at the frame that named A, median ms (same run)',
+    headers: ['part', ...LOOPS],
+    rows: keys.map((k) => [k, ...cols.map((ps) => cell(ps, k))]),
+    notes: [
+      'before: from the first video frame showing A to the start of the kiosk frame that named A (the frame under way,',
+      'a stale pre-grabbed frame, a scan that missed); the naming frame’s stages as in the stages table (embed: the',
+      'engine on the new track’s crop; landmarks68, calculator…: inside the worker); after: the name reaching the DOM.',
     ],
   });
 }

@@ -9,7 +9,7 @@ import { addDeviceExample } from '../lib/db/examples.js';
 import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
 import { syncCollection, type SyncTarget } from '../lib/db/sync.js';
 import { serviceEngineOptions } from './service-engine.js';
-import { drawFaces } from '../lib/overlay/draw.js';
+import { drawFaces, type DrawSource } from '../lib/overlay/draw.js';
 import type { OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
 import { Gallery, type Match } from './gallery.js';
@@ -87,6 +87,10 @@ export class KioskState {
   /** The loop in force ('tracked' or 'every-frame'). */
   readonly loop: KioskLoop;
   #gallery: Gallery | undefined;
+  readonly #matches = new WeakMap<
+    Float32Array,
+    { gallery: Gallery; key: string; match: Match | undefined }
+  >();
   #stream: MediaStream | undefined;
   #running = false;
   #frames: number[] = [];
@@ -211,6 +215,9 @@ export class KioskState {
 
   async #frame(engine: BrowserEngine, video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
     if (video.readyState < 2) return new Promise((r) => setTimeout(r, 50));
+    // Enrolment needs the quality and liveness plugins on the frame itself: the every-frame path.
+    if (this.#tracked && !this.enrolling) return this.#trackedFrame(engine, this.#tracked, video, canvas);
+    this.#tracked?.reset();
     const start = performance.now();
     const pending = this.#next;
     this.#next = undefined;
@@ -221,41 +228,83 @@ export class KioskState {
     try {
       const enrol = this.enrolling;
       const t0 = performance.now();
-      // Enrolment needs the quality and liveness plugins on the frame itself: the every-frame path.
-      const result =
-        this.#tracked && !enrol
-          ? await this.#tracked.analyze(frame, t0, (a, b) => isMatch(engine.similarity(a, b), this.threshold))
-          : await engine.analyzeBitmap(await createImageBitmap(frame), {
-              embed: true,
-              plugins: enrol ? ENROL_PLUGINS : [],
-            });
-      if (enrol) this.#tracked?.reset();
+      const result = await engine.analyzeBitmap(await createImageBitmap(frame), {
+        embed: true,
+        plugins: enrol ? ENROL_PLUGINS : [],
+      });
       const roundTrip = performance.now() - t0;
       if (enrol) await this.#tryEnrol(result, frame);
-      const seen = this.#name(result);
-      const t1 = performance.now();
-      drawFaces(canvas, frame, seen.overlay);
-      this.faces = seen.faces;
-      const stages = {
-        ...result.execution_time,
-        ...(result.faces[0]?.execution_time ?? {}),
-        grab: t0 - start,
-        frame: roundTrip,
-        draw: performance.now() - t1,
-      };
-      this.stages = stages;
-      reportFrame(start, stages); // the plain object: a $state proxy cannot be cloned into a measure
-      this.#tick();
-      await this.#record(result, seen.matches);
+      await this.#show(result, frame, canvas, start, { grab: t0 - start, frame: roundTrip });
     } finally {
       frame.close();
     }
   }
 
-  #name(result: AnalyzeResult) {
-    const matches = result.faces.map((f) =>
-      f.embedding ? this.#gallery?.match(f.embedding, this.threshold) : undefined,
+  /**
+   * The tracked loop's frame (tracked.ts): no whole-frame copy, each crop is grabbed from the video itself, and the
+   * overlay is drawn over the video's current frame.
+   */
+  async #trackedFrame(
+    engine: BrowserEngine,
+    tracked: TrackedRecogniser,
+    video: HTMLVideoElement,
+    canvas: HTMLCanvasElement,
+  ): Promise<void> {
+    // a pre-grabbed frame of the every-frame path (enrolment just ended) is not needed
+    void this.#next?.then(
+      (f) => f.close(),
+      () => undefined,
     );
+    this.#next = undefined;
+    const start = performance.now();
+    const source = { image: video, width: video.videoWidth, height: video.videoHeight };
+    const result = await tracked.analyze(source, start, (a, b) =>
+      isMatch(engine.similarity(a, b), this.threshold),
+    );
+    await this.#show(result, video, canvas, start, { frame: performance.now() - start });
+  }
+
+  /** Names the result's faces, draws them over `image`, publishes the frame's stages and records events. */
+  async #show(
+    result: AnalyzeResult,
+    image: DrawSource,
+    canvas: HTMLCanvasElement,
+    start: number,
+    times: Record<string, number>,
+  ): Promise<void> {
+    const seen = this.#name(result);
+    const t1 = performance.now();
+    drawFaces(canvas, image, seen.overlay);
+    this.faces = seen.faces;
+    const stages = {
+      ...result.execution_time,
+      ...(result.faces[0]?.execution_time ?? {}),
+      ...times,
+      draw: performance.now() - t1,
+    };
+    this.stages = stages;
+    reportFrame(start, stages); // the plain object: a $state proxy cannot be cloned into a measure
+    this.#tick();
+    await this.#record(result, seen.matches);
+  }
+
+  /**
+   * The gallery's answer for an embedding, searched once per embedding: a track keeps its identity (the same array)
+   * between embeddings, so a tracked frame searches only when an identity changed, the gallery or the threshold.
+   */
+  #match(embedding: Float32Array): Match | undefined {
+    const gallery = this.#gallery;
+    if (!gallery) return undefined;
+    const key = `${gallery.size}:${this.threshold}`;
+    const known = this.#matches.get(embedding);
+    if (known && known.gallery === gallery && known.key === key) return known.match;
+    const match = gallery.match(embedding, this.threshold);
+    this.#matches.set(embedding, { gallery, key, match });
+    return match;
+  }
+
+  #name(result: AnalyzeResult) {
+    const matches = result.faces.map((f) => (f.embedding ? this.#match(f.embedding) : undefined));
     const overlay: OverlayFace[] = result.faces.map((f, i) => {
       const m = matches[i];
       return {

@@ -1,13 +1,14 @@
-// The kiosk's tracked loop (shared/tracking.ts over the worker engine). Per frame:
-// - follow: each track's square crop around its previous box, resized by createImageBitmap to the 128 px
-//   front-camera BlazeFace's input, goes through that model alone (no verification, landmarks or embedding);
+// The kiosk's tracked loop (shared/tracking.ts over the worker engine). The whole frame is never copied: every
+// crop is grabbed from the video element itself by createImageBitmap (cropped and resized in one step). Per frame:
+// - follow: each track's square crop around its previous box, at the 128 px front-camera BlazeFace's input, goes
+//   through that model alone (no verification, landmarks or embedding);
 // - scan (every `fullEvery` frames, while nothing is tracked, and after a track was lost): the whole frame,
-//   letterboxed to the detector's input by createImageBitmap, through the detector model alone; a face no track
-//   holds starts a new track;
-// - confirm and embed: a new track, one whose quality improved by 25 %, or one whose identity is 3 s old goes
-//   through the full engine on a crop around it (detector, facemesh verification, 68 landmarks, embedding); a new
-//   track that the engine does not confirm is dropped and its place ignored for a second. New tracks are embedded
-//   at once, known ones at most one per frame; an identity is refreshed after 5 s (TrackerOptions.reembedAfterMs).
+//   letterboxed to the detector's input, through the detector model alone; a face no track holds starts a track;
+// - confirm and embed: a new track, one whose quality improved by 25 %, or one whose identity is 5 s old
+//   (TrackerOptions.reembedAfterMs): the engine on a crop around it, given this frame's detection (no detector
+//   pass: facemesh verification, 68 landmarks, alignment, embedding, AnalyzeOptions.candidates); a new track the
+//   verifier rejects is dropped and its place ignored for a second. New tracks are embedded in the frame that found
+//   them, known ones at most one per frame.
 // Only confirmed tracks are shown, each named by the fused identity of its embeddings.
 import type { AnalyzeResult, FaceAnalysis, Point } from '../../../shared/engine/types.js';
 import { faceProbability, roundProbability } from '../../../shared/engine/face-probability.js';
@@ -42,6 +43,15 @@ export interface TrackedOptions extends TrackerOptions {
 interface Seen extends Detection {
   landmarks: Point[];
   probability: number;
+  /** The locator's detection in frame pixels (box and keypoints), given to the engine when the track is embedded. */
+  candidate: Candidate;
+}
+
+/** Where a frame's pixels are grabbed from: the video element (or any bitmap source) and its size. */
+export interface FrameSource {
+  image: ImageBitmapSource;
+  width: number;
+  height: number;
 }
 
 type Engine = Pick<BrowserEngine, 'analyzeBitmap' | 'locate' | 'info'>;
@@ -84,9 +94,9 @@ export class TrackedRecogniser {
     };
   }
 
-  /** Analyses one video frame (not closed here); `sameFace` decides whether an embedding fits a track. */
+  /** Analyses the source's current frame; `sameFace` decides whether an embedding fits a track. */
   async analyze(
-    frame: ImageBitmap,
+    frame: FrameSource,
     now: number,
     sameFace: (a: Float32Array, b: Float32Array) => boolean,
   ): Promise<AnalyzeResult> {
@@ -105,7 +115,7 @@ export class TrackedRecogniser {
       if (!seen.has(track) || !this.tracker.needsEmbedding(track, now)) continue;
       if (track.identity && reembedded) continue;
       reembedded ||= !!track.identity;
-      await this.#embed(frame, track, now, sameFace, stages);
+      await this.#embed(frame, track, seen.get(track)!, now, sameFace, stages);
       add(stages, 'embeds', 1);
     }
     stages.tracks = this.tracker.tracks.length;
@@ -131,12 +141,12 @@ export class TrackedRecogniser {
   }
 
   /** The whole frame, letterboxed, through the detector model: faces no track holds start tracks. */
-  async #scan(frame: ImageBitmap, now: number, seen: Map<Track, Seen>, stages: Record<string, number>) {
+  async #scan(frame: FrameSource, now: number, seen: Map<Track, Seen>, stages: Record<string, number>) {
     const side = this.engine.info.locators.scan;
     const long = Math.max(frame.width, frame.height);
     const rect = { x: (frame.width - long) / 2, y: (frame.height - long) / 2, side: long };
     let t = performance.now();
-    const bitmap = await createImageBitmap(frame, rect.x, rect.y, long, long, resize(side));
+    const bitmap = await createImageBitmap(frame.image, rect.x, rect.y, long, long, resize(side));
     add(stages, 'crop', performance.now() - t);
     t = performance.now();
     const r = await this.engine.locate('scan', [bitmap], this.#o.minScore);
@@ -151,13 +161,13 @@ export class TrackedRecogniser {
   }
 
   /** Each track's crop through the small front-camera model; a track whose face is not there misses. */
-  async #follow(frame: ImageBitmap, now: number, seen: Map<Track, Seen>, stages: Record<string, number>) {
+  async #follow(frame: FrameSource, now: number, seen: Map<Track, Seen>, stages: Record<string, number>) {
     const side = this.engine.info.locators.follow;
     const tracks = [...this.tracker.tracks];
     const rects = tracks.map((t) => squareAround(t.box, this.#o.margin));
     let t = performance.now();
     const bitmaps = await Promise.all(
-      rects.map((c) => createImageBitmap(frame, c.x, c.y, c.side, c.side, resize(side))),
+      rects.map((c) => createImageBitmap(frame.image, c.x, c.y, c.side, c.side, resize(side))),
     );
     add(stages, 'crop', performance.now() - t);
     t = performance.now();
@@ -173,10 +183,14 @@ export class TrackedRecogniser {
     });
   }
 
-  /** The full engine on a crop around the track: confirms a new track and embeds it (or drops it). */
+  /**
+   * The engine on a crop around the track, given this frame's detection (no detector pass): confirms a new track
+   * and embeds it (or drops it).
+   */
   async #embed(
-    frame: ImageBitmap,
+    frame: FrameSource,
     track: Track,
+    seen: Seen,
     now: number,
     sameFace: (a: Float32Array, b: Float32Array) => boolean,
     stages: Record<string, number>,
@@ -187,12 +201,21 @@ export class TrackedRecogniser {
     const w = Math.min(frame.width, Math.ceil(c.x + c.side)) - x;
     const h = Math.min(frame.height, Math.ceil(c.y + c.side)) - y;
     const t = performance.now();
+    const { candidate: c0 } = seen;
+    const shift = ([px, py]: Point): Point => [px - x, py - y];
+    const candidate: Candidate = {
+      score: c0.score,
+      x1: c0.x1 - x,
+      y1: c0.y1 - y,
+      x2: c0.x2 - x,
+      y2: c0.y2 - y,
+      keypoints: c0.keypoints.map(shift),
+    };
     const r =
       w >= 8 && h >= 8
-        ? await this.engine.analyzeBitmap(await createImageBitmap(frame, x, y, w, h), {
+        ? await this.engine.analyzeBitmap(await createImageBitmap(frame.image, x, y, w, h), {
             embed: true,
-            detectMode: 'fast',
-            limit: 1,
+            candidates: [candidate],
           })
         : undefined;
     add(stages, 'embed', performance.now() - t);
@@ -231,9 +254,11 @@ function toSeen(c: Candidate, rect: { x: number; y: number; side: number }, side
   const [x_min, y_min] = at([c.x1, c.y1]);
   const [x_max, y_max] = at([c.x2, c.y2]);
   const box = { x_min, y_min, x_max, y_max };
-  const landmarks = c.keypoints.length >= 4 ? fivePointsFromKeypoints(c.keypoints.map(at)) : [];
+  const keypoints = c.keypoints.map(at);
+  const landmarks = keypoints.length >= 4 ? fivePointsFromKeypoints(keypoints) : [];
   return {
     box,
+    candidate: { x1: x_min, y1: y_min, x2: x_max, y2: y_max, score: c.score, keypoints },
     landmarks,
     quality: faceQuality(box, landmarks),
     probability: roundProbability(faceProbability(c.score)),

@@ -65,6 +65,9 @@ async function init(options: EngineOptions): Promise<EngineInfo> {
     channels: 3 as const,
   };
   await engine.analyze(grey, { detectFaces: false, embed: true });
+  // ...and the verifier, which checks every new kiosk track before its landmarks and embedding (its first run
+  // would otherwise land on the first face's time to name).
+  await engine.analyze(grey, { candidates: [{ x1: 0, y1: 0, x2: 112, y2: 112, score: 1, keypoints: [] }] });
   // Plugin models load on first use; a faceless frame asking for them loads them now.
   if (options.preload?.length) {
     const blank = {

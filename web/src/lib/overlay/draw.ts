@@ -8,15 +8,24 @@ const COLOURS: Record<OverlayFace['kind'], string> = {
 };
 const LANDMARK_COLOURS = ['#facc15', '#facc15', '#f472b6', '#22d3ee', '#22d3ee'];
 
+/** A decoded picture or the live video (drawn as its current frame, at its own resolution). */
+export type DrawSource = ImageBitmap | HTMLVideoElement;
+
+const sizeOf = (image: DrawSource) =>
+  'videoWidth' in image
+    ? { width: image.videoWidth, height: image.videoHeight }
+    : { width: image.width, height: image.height };
+
 /** Draws at the image's resolution; line widths and text are sized in screen pixels of the canvas as shown. */
-export function drawFaces(canvas: HTMLCanvasElement, image: ImageBitmap, faces: OverlayFace[]): void {
-  if (canvas.width !== image.width) canvas.width = image.width;
-  if (canvas.height !== image.height) canvas.height = image.height;
+export function drawFaces(canvas: HTMLCanvasElement, image: DrawSource, faces: OverlayFace[]): void {
+  const { width, height } = sizeOf(image);
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.drawImage(image, 0, 0);
   // Image pixels per screen pixel, so that a 14 px label stays 14 px however the canvas is scaled.
-  const unit = image.width / (canvas.clientWidth || image.width);
+  const unit = width / (canvas.clientWidth || width);
   const line = 2 * unit;
   const font = 14 * unit;
   ctx.font = `600 ${font}px system-ui, sans-serif`;
@@ -42,7 +51,7 @@ export function drawFaces(canvas: HTMLCanvasElement, image: ImageBitmap, faces: 
     const total = height * f.lines.length + pad;
     // Above the box when there is room, else inside its top; kept within the image horizontally.
     const top = y_min - total >= 0 ? y_min - total : Math.max(0, y_min);
-    const left = Math.min(Math.max(0, x_min - line / 2), Math.max(0, image.width - width));
+    const left = Math.min(Math.max(0, x_min - line / 2), Math.max(0, canvas.width - width));
     ctx.fillStyle = 'rgba(0, 0, 0, 0.72)';
     ctx.fillRect(left, top, width, total);
     f.lines.forEach((text, i) => {
