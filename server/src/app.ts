@@ -12,6 +12,7 @@ import { settleBody } from './http/body.js';
 import { rejectNul } from './http/text-guard.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { formatSize } from './http/images.js';
+import { keyShare } from './http/key-share.js';
 import { accessLog, createLogger, type Logger } from './http/logger.js';
 import { batchRoutes } from './routes/batch.js';
 import { compatRoutes } from './routes/compat.js';
@@ -105,6 +106,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
+  // One key's flood is refused (429) from its header before any lookup or body read (INFERENCE_PER_KEY in progress).
+  app.use('/api/v1/*', keyShare(deps.config.inferencePerKey));
   if (deps.admin?.counter) app.use('/api/v1/*', countRequests(deps.admin.counter));
 
   app.route('/api/v1/recognition/subjects', subjectRoutes(routeDeps));

@@ -2,12 +2,16 @@
 // each) in flight while another key sends normal /recognize requests; prints the normal requests' latency
 // percentiles, the attacker's answers and the longest job a worker ran. The server runs in a child process built
 // as `npm start` builds it (defaults from the environment: MAX_IMAGE_SIDE, INFERENCE_TIMEOUT, INFERENCE_PER_KEY…).
-// `npx tsx test/pool/tall-png-attack.ts [seconds=30] [attackers=34] [normal concurrency=2]`
+// `npx tsx test/pool/tall-png-attack.ts [seconds=30] [attackers=34] [normal concurrency=2] [--nice]`
+// --nice: the client (this process) lowers its own priority to 19 once the server has started, as if the attacker
+// were on another machine; the server keeps its priority. ATTACK_PROF=<dir>: the server writes a V8 CPU profile there.
+// Each phase prints the server's event-loop utilisation and delay and the load average.
 import { fork } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { tallPng } from '../image/png.js';
 
 interface Ready {
@@ -42,7 +46,15 @@ async function child(): Promise<void> {
   const attacker = (await services.createService({ type: 'recognition', name: 'attacker' })).apiKey;
   const normal = (await services.createService({ type: 'recognition', name: 'normal' })).apiKey;
   const app = createApp({ config, services, logger: createLogger('error', () => {}) });
-  serve({ fetch: app.fetch, port: Number(process.env.ATTACK_PORT ?? 8400), hostname: '127.0.0.1' }, (info) =>
+  // Normal requests timed inside the server too (from their parsed head to their answer), to tell its waits from the client's.
+  let inServer: number[] = [];
+  const fetch = async (req: Request, env: unknown) => {
+    const t = perf.now();
+    const res = await app.fetch(req, env);
+    if (req.headers.get('x-api-key') === normal) inServer.push(perf.now() - t);
+    return res;
+  };
+  serve({ fetch, port: Number(process.env.ATTACK_PORT ?? 8400), hostname: '127.0.0.1' }, (info) =>
     process.send?.({
       ready: { port: info.port, attacker, normal } satisfies Ready,
       config: {
@@ -54,7 +66,40 @@ async function child(): Promise<void> {
       },
     }),
   );
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let elu = perf.eventLoopUtilization();
+  // The main thread's CPU time (Linux: its task's utime + stime in clock ticks of 10 ms), not the workers'.
+  const mainCpuMs = () => {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  let cpu = mainCpuMs();
   process.on('message', (m) => {
+    if (m === 'phase') {
+      const used = perf.eventLoopUtilization(elu);
+      const now = mainCpuMs();
+      process.send?.({
+        loop: {
+          mainThreadCpuMs: now - cpu,
+          normalInServerP50ms: Math.round(
+            pct(
+              inServer.sort((a, b) => a - b),
+              50,
+            ),
+          ),
+          normalInServerP99ms: Math.round(pct(inServer, 99)),
+          utilisation: Math.round(used.utilization * 100) / 100,
+          delayP50ms: Math.round(delay.percentile(50) / 1e6),
+          delayP99ms: Math.round(delay.percentile(99) / 1e6),
+          delayMaxMs: Math.round(delay.max / 1e6),
+        },
+      });
+      delay.reset();
+      elu = perf.eventLoopUtilization();
+      cpu = now;
+      inServer = [];
+    }
     if (m === 'stop') {
       process.send?.({ longestJobMs, stats: engine.stats() });
       setTimeout(() => process.exit(0), 100);
@@ -74,12 +119,25 @@ async function parent(): Promise<void> {
     [new Uint8Array(await readFile(join(import.meta.dirname, '../fixtures/compreface-samples/009_C.jpg')))],
     { type: 'image/jpeg' },
   );
-  const server = fork(import.meta.filename, ['--child'], { execArgv: ['--import', 'tsx'] });
+  const prof = process.env.ATTACK_PROF;
+  const server = fork(import.meta.filename, ['--child'], {
+    execArgv: ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
+  });
   const first = await new Promise<{ ready: Ready; config: unknown }>((r) =>
     server.once('message', r as never),
   );
   const { port, attacker, normal } = first.ready;
-  console.log(`tall PNG ${tall.size} bytes; server`, first.config);
+  const nice = process.argv.includes('--nice');
+  if (nice) setPriority(19);
+  console.log(
+    `tall PNG ${tall.size} bytes; client ${nice ? 'niced to 19' : 'at normal priority'}; server`,
+    first.config,
+  );
+  const serverLoop = () =>
+    new Promise<unknown>((r) => {
+      server.once('message', (m: { loop: unknown }) => r(m.loop));
+      server.send('phase');
+    });
   const send = (key: string, image: Blob, name: string) => {
     const form = new FormData();
     form.append('file', image, name);
@@ -90,6 +148,8 @@ async function parent(): Promise<void> {
     }).then(async (r) => (await r.arrayBuffer(), r.status));
   };
   const phase = async (label: string, attackers: number) => {
+    await serverLoop();
+    const loadBefore = loadavg()[0];
     const end = performance.now() + seconds * 1000;
     const attackStatus = new Map<number, number>();
     const normalStatus = new Map<number, number>();
@@ -121,6 +181,8 @@ async function parent(): Promise<void> {
         `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)}`,
     );
     if (attackers) console.log(`  attacker answers ${JSON.stringify(Object.fromEntries(attackStatus))}`);
+    const load = `${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
+    console.log(`  server event loop ${JSON.stringify(await serverLoop())}; load average ${load}`);
   };
   await phase('baseline', 0);
   await phase('attack', attackers);
