@@ -239,7 +239,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Download CSV (3)' }).click(),
+      page.getByRole('button', { name: 'Download CSV (3)' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^Door-events-\d{4}-\d\d-\d\d\.csv$/);
     const csv = (await readFile((await download.path())!, 'utf8')).split('\r\n');

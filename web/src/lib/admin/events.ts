@@ -1,28 +1,14 @@
-// The recognition events a service's kiosks pushed (GET /api/v1/recognition/sync/events, newest first): who
-// was seen, on which device, when. Filtering and the CSV export run here on the newest events the server gives.
-import { call } from '../api/client.js';
+// The recognition events a service's kiosks pushed: who was seen, on which device, when. The server filters and
+// pages them (GET /api/v1/recognition/sync/events) and exports what the same filter selects as CSV
+// (GET sync/events.csv); this module turns the page's form into those query parameters.
+import { call, fetchBlob, type Query } from '../api/client.js';
 import type { Connection } from '../api/types.js';
+import type { KioskEventPage } from '../../../../shared/sync-events.js';
 
-export interface KioskEvent {
-  device_id: string;
-  event_id: string;
-  /** ISO 8601. */
-  at: string;
-  /** null: a face nobody in the collection matched. */
-  subject: string | null;
-  similarity: number;
-  box: { x_min: number; y_min: number; x_max: number; y_max: number };
-}
+export type { KioskEvent, KioskEventPage } from '../../../../shared/sync-events.js';
 
-/** The most the server answers in one call. */
-export const MAX_EVENTS = 1000;
-
-export async function loadEvents(conn: Connection, limit = MAX_EVENTS): Promise<KioskEvent[]> {
-  const r = await call<{ events: KioskEvent[] }>(conn, 'GET', 'recognition/sync/events', {
-    query: { limit },
-  });
-  return r.events;
-}
+/** Events a page shows. */
+export const PAGE_SIZE = 50;
 
 export interface EventFilter {
   /** Part of a subject's name (case-insensitive); UNKNOWN for unrecognised faces only. */
@@ -35,46 +21,47 @@ export interface EventFilter {
 
 export const UNKNOWN = '(unknown)';
 
-const dayStart = (d: string) => new Date(`${d}T00:00:00`).getTime();
+/** Local midnight of `YYYY-MM-DD` (plus `days`), as an ISO instant. */
+function localDay(date: string, days = 0): string {
+  const d = new Date(`${date}T00:00:00`);
+  d.setDate(d.getDate() + days);
+  return d.toISOString();
+}
 
-export function filterEvents(events: readonly KioskEvent[], f: EventFilter): KioskEvent[] {
-  const q = f.subject.trim().toLowerCase();
-  const from = f.from ? dayStart(f.from) : -Infinity;
-  const to = f.to ? dayStart(f.to) + 86_400_000 : Infinity;
-  return events.filter((e) => {
-    const t = Date.parse(e.at);
-    if (t < from || t >= to) return false;
-    if (f.device && e.device_id !== f.device) return false;
-    if (!q) return true;
-    if (q === UNKNOWN) return e.subject === null;
-    return e.subject !== null && e.subject.toLowerCase().includes(q);
+/** Whether the form selects anything (an empty one lists every event). */
+export const isFiltered = (f: EventFilter): boolean =>
+  Boolean(f.subject.trim() || f.device || f.from || f.to);
+
+/** The query parameters of `f`: dates are whole local days, `to` included. */
+export function eventQuery(f: EventFilter): Query {
+  const subject = f.subject.trim();
+  return {
+    ...(subject.toLowerCase() === UNKNOWN ? { unknown: true } : { subject }),
+    device: f.device,
+    from: f.from ? localDay(f.from) : undefined,
+    to: f.to ? localDay(f.to, 1) : undefined,
+  };
+}
+
+/** Why the form cannot be sent as it is, else undefined. */
+export function filterProblem(f: EventFilter): string | undefined {
+  if (f.from && f.to && f.to < f.from) return 'The “To” date is before the “From” date.';
+  return undefined;
+}
+
+export function loadEvents(
+  conn: Connection,
+  f: EventFilter,
+  page: { offset: number; limit?: number },
+  signal?: AbortSignal,
+): Promise<KioskEventPage> {
+  return call<KioskEventPage>(conn, 'GET', 'recognition/sync/events', {
+    query: { ...eventQuery(f), limit: page.limit ?? PAGE_SIZE, offset: page.offset },
+    signal,
   });
 }
 
-/**
- * A CSV cell: quoted when it holds a comma, quote or line break; text that a spreadsheet would run as a formula
- * (= + - @ tab, CR first) gets a leading apostrophe (OWASP, CSV injection).
- */
-export function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const HEADER = ['at', 'device_id', 'subject', 'similarity', 'x_min', 'y_min', 'x_max', 'y_max', 'event_id'];
-
-/** The events as CSV (RFC 4180, CRLF line ends), one row each; an unrecognised face has an empty subject. */
-export function eventsCsv(events: readonly KioskEvent[]): string {
-  const rows = events.map((e) =>
-    [
-      csvCell(e.at),
-      csvCell(e.device_id),
-      csvCell(e.subject),
-      csvCell(Number(e.similarity.toFixed(4))),
-      ...[e.box.x_min, e.box.y_min, e.box.x_max, e.box.y_max].map((x) => csvCell(Math.round(x))),
-      csvCell(e.event_id),
-    ].join(','),
-  );
-  return [HEADER.join(','), ...rows].join('\r\n') + '\r\n';
+/** Every event the filter selects, as the server's CSV. */
+export function eventsCsv(conn: Connection, f: EventFilter): Promise<Blob> {
+  return fetchBlob(conn, 'recognition/sync/events.csv', { query: eventQuery(f) });
 }

@@ -57,6 +57,26 @@ export async function call<T>(
   return data as T;
 }
 
+/** GETs a file (an image, a CSV export) with the connection's key; throws ApiError as `call` does. */
+export async function fetchBlob(
+  conn: Connection,
+  path: string,
+  opts: { query?: Query; signal?: AbortSignal } = {},
+): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, opts.query), {
+      headers: { 'x-api-key': conn.apiKey },
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, undefined, 'network error');
+  }
+  if (!res.ok) throw ApiError.fromBody(res.status, await parse(res));
+  return res.blob();
+}
+
 /**
  * POSTs a multipart form with upload progress (fetch cannot report it), reporting 0..1 to `onProgress`.
  * Aborting `signal` rejects with an AbortError DOMException.
@@ -74,6 +94,8 @@ export function upload<T>(
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total);
     };
+    // the last byte is sent: the server works on it now
+    xhr.upload.onload = () => opts.onProgress?.(1);
     xhr.onload = () => {
       let data: unknown;
       try {

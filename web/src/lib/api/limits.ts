@@ -19,14 +19,34 @@ export function maxFileSize(): Promise<number> {
   return asked;
 }
 
+import { sniffFormat } from '../../../../shared/image-format.js';
+
 const IMAGE_NAME = /\.(jpe?g|png|bmp|gif|tiff?|ico|webp)$/i;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** Why `file` cannot be uploaded (not an image the server reads, or larger than `max` bytes), else undefined. */
+const NOT_IMAGE = 'use JPEG, PNG, BMP, GIF, TIFF, WebP or ICO.';
+
+/**
+ * Why `file` cannot be uploaded (not an image by its type or name, empty, or larger than `max` bytes), else
+ * undefined. `contentRefusal` also reads its first bytes.
+ */
 export function refusal(file: File, max: number): string | undefined {
   if (!file.type.startsWith('image/') && !IMAGE_NAME.test(file.name))
-    return `${file.name} is not an image: use JPEG, PNG, BMP, GIF, TIFF, WebP or ICO.`;
+    return `${file.name} is not an image: ${NOT_IMAGE}`;
+  if (file.size === 0) return `${file.name} is empty.`;
   if (file.size > max)
     return `${file.name} is ${mb(file.size)}: the server takes at most ${mb(max)} a file. Use a smaller image.`;
+  return undefined;
+}
+
+/**
+ * `refusal`, and then whether the file's first bytes are one of the formats the server reads (as the server
+ * checks them: shared/image-format.ts), so an SVG, a HEIC photo or a renamed text file is refused before upload.
+ */
+export async function contentRefusal(file: File, max: number): Promise<string | undefined> {
+  const why = refusal(file, max);
+  if (why) return why;
+  const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
+  if (!sniffFormat(head)) return `${file.name} is not an image the server reads: ${NOT_IMAGE}`;
   return undefined;
 }

@@ -1,6 +1,6 @@
 // Face-collection calls of a recognition service (CompreFace's /recognition/subjects and /recognition/faces).
-import { call, upload, type Query } from './client.js';
-import type { Connection, FaceExample, FacesPage } from './types.js';
+import { call, fetchBlob, upload, type Query } from './client.js';
+import type { ApiFace, Connection, FaceExample, FacesPage } from './types.js';
 
 const enc = encodeURIComponent;
 
@@ -53,4 +53,27 @@ export function deleteExamplesOf(conn: Connection, subject: string): Promise<{ d
 /** The stored photo of an example; needs no key header, so an <img> can load it. */
 export function exampleImageUrl(conn: Connection, imageId: string): string {
   return `/api/v1/static/${enc(conn.apiKey)}/images/${enc(imageId)}`;
+}
+
+/** The stored photo of an example, through CompreFace's GET /recognition/faces/{image_id}/img. */
+export function downloadExample(conn: Connection, imageId: string, signal?: AbortSignal): Promise<Blob> {
+  return fetchBlob(conn, `recognition/faces/${enc(imageId)}/img`, { signal });
+}
+
+/** The faces of `image` compared with example `imageId`, most similar first (CompreFace's faces/{id}/verify). */
+export async function verifyAgainstExample(
+  conn: Connection,
+  imageId: string,
+  image: Blob,
+  signal?: AbortSignal,
+): Promise<(ApiFace & { similarity: number })[]> {
+  const form = new FormData();
+  form.append('file', image, 'example');
+  const r = await call<{ result: (ApiFace & { similarity: number })[] }>(
+    conn,
+    'POST',
+    `recognition/faces/${enc(imageId)}/verify`,
+    { form, signal },
+  );
+  return r.result;
 }

@@ -1,9 +1,12 @@
-// State of the face-collection manager for one recognition service: subjects, the examples page being shown
-// and the examples selected for bulk deletion. Every failure lands in `error` as a UiError.
+// State of the face-collection manager for one recognition service: subjects (with their counts and face-crop
+// avatars), the examples page being shown, the example open in the lightbox and the examples selected for bulk
+// deletion. Every failure lands in `error` as a UiError.
 import { SvelteSet } from 'svelte/reactivity';
 import * as api from '../api/recognition.js';
 import { ApiError, toUiError, type UiError } from '../api/errors.js';
 import type { Connection, FaceExample } from '../api/types.js';
+import { ExampleFaces } from './example-faces.js';
+import { SubjectSummaries } from './summaries.svelte.js';
 
 const same = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
 
@@ -25,6 +28,10 @@ export class CollectionStore {
   status = $state('');
   /** The server does not know the key (replaced or its service deleted): nothing else here can work. */
   deadKey = $state(false);
+  /** The example shown in the lightbox. */
+  viewing = $state<FaceExample | undefined>(undefined);
+  readonly faces: ExampleFaces;
+  readonly summaries: SubjectSummaries;
 
   readonly filtered = $derived(
     this.search.trim()
@@ -32,7 +39,21 @@ export class CollectionStore {
       : this.subjects,
   );
 
-  constructor(readonly conn: Connection) {}
+  constructor(readonly conn: Connection) {
+    this.faces = new ExampleFaces(conn);
+    this.summaries = new SubjectSummaries(conn, this.faces);
+  }
+
+  dispose(): void {
+    this.faces.dispose();
+  }
+
+  /** Opens the lightbox on the example `offset` places from the one shown (wrapping within the page). */
+  step(offset: number): void {
+    const i = this.examples.findIndex((f) => f.image_id === this.viewing?.image_id);
+    const n = this.examples.length;
+    if (i >= 0 && n) this.viewing = this.examples[(i + offset + n) % n];
+  }
 
   private fail(action: string, err: unknown): void {
     this.error = toUiError(action, err, 'recognition');
@@ -54,7 +75,9 @@ export class CollectionStore {
 
   async loadSubjects(): Promise<void> {
     try {
-      this.subjects = (await api.listSubjects(this.conn)).sort((a, b) => a.localeCompare(b));
+      const subjects = (await api.listSubjects(this.conn)).sort((a, b) => a.localeCompare(b));
+      this.summaries.drop([...this.summaries.bySubject.keys()].filter((s) => !subjects.includes(s)));
+      this.subjects = subjects;
       if (this.selected !== undefined && !this.subjects.some((s) => same(s, this.selected!)))
         this.selected = undefined;
     } catch (err) {
@@ -69,6 +92,8 @@ export class CollectionStore {
       if (res.faces.length === 0 && page > 0 && page >= res.total_pages)
         return this.loadExamples(Math.max(0, res.total_pages - 1));
       this.examples = res.faces;
+      if (this.viewing && !res.faces.some((f) => f.image_id === this.viewing?.image_id))
+        this.viewing = undefined;
       this.page = res.page_number;
       this.totalPages = res.total_pages;
       this.totalExamples = res.total_elements;
@@ -128,6 +153,8 @@ export class CollectionStore {
     try {
       await api.renameSubject(this.conn, from, target);
       if (this.selected !== undefined && same(this.selected, from)) this.selected = merged ?? target;
+      this.summaries.drop([from]);
+      if (merged) this.summaries.refresh([merged]);
       await this.refresh();
       this.done(merged ? `${from} merged into ${merged}.` : `${from} renamed to ${target}.`);
       return true;
@@ -163,6 +190,8 @@ export class CollectionStore {
     try {
       const deleted = await api.deleteExamples(this.conn, ids);
       this.ticked.clear();
+      this.faces.forget(ids);
+      this.summaries.refresh([...new Set(deleted.map((d) => d.subject))]);
       await this.refresh();
       this.done(`${deleted.length} example${deleted.length === 1 ? '' : 's'} deleted.`);
     } catch (err) {
@@ -174,6 +203,7 @@ export class CollectionStore {
     try {
       const { deleted } = await api.deleteExamplesOf(this.conn, subject);
       this.ticked.clear();
+      this.summaries.refresh([subject]);
       await this.loadExamples(0);
       this.done(`${deleted} example${deleted === 1 ? '' : 's'} of ${subject} deleted.`);
     } catch (err) {
