@@ -4,7 +4,7 @@
 // that VectorIndex then re-ranks with the exact float vectors.
 import { compiled, PAGE, BLOCK, type KernelName } from './kernels.js';
 import { TopK } from './top-k.js';
-import { SCAN8_WASM, type Scan8Fn } from './wasm-scan8.js';
+import { SCAN8_AT_WASM, SCAN8_WASM, type Scan8Fn } from './wasm-scan8.js';
 
 export interface Int8Kernel {
   readonly name: KernelName;
@@ -18,6 +18,8 @@ export interface Int8Kernel {
   move(from: number, to: number): void;
   /** Offers `top` every row among the first `rows` whose approximate score against the unit `query` beats its floor. */
   scan(query: Float32Array, rows: number, top: TopK): void;
+  /** The same over the rows at `slots` only (the first stage's candidates). */
+  scanSlots(query: Float32Array, slots: Int32Array, top: TopK): void;
 }
 
 /** Quantises `v` into `out` (int8, |q| ≤ 127); returns the scale that maps them back (0 for a zero vector). */
@@ -54,8 +56,12 @@ export function createInt8Kernel(
   choice: KernelName | 'auto' = 'auto',
 ): Int8Kernel {
   const module = choice === 'js' ? null : compiled(SCAN8_WASM);
-  if (choice === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available in this runtime');
-  return module ? new WasmInt8Kernel(module, dim, capacity) : new JsInt8Kernel(dim, capacity);
+  const gather = choice === 'js' ? null : compiled(SCAN8_AT_WASM);
+  if (choice === 'wasm-simd' && !(module && gather))
+    throw new Error('WebAssembly SIMD is not available in this runtime');
+  return module && gather
+    ? new WasmInt8Kernel(module, gather, dim, capacity)
+    : new JsInt8Kernel(dim, capacity);
 }
 
 /** What both kernels share: `dim`-d rows zero-padded to a multiple of 64 bytes, each with its scale. */
@@ -100,20 +106,36 @@ export class JsInt8Kernel extends Int8Rows implements Int8Kernel {
   }
 
   scan(query: Float32Array, rows: number, top: TopK): void {
-    const q = this.query;
-    const qScale = quantiseQuery(query, this.stride, q);
-    const { dim, stride, scales } = this;
-    const data = this.rows;
+    const qScale = quantiseQuery(query, this.stride, this.query);
     let floor = top.floor;
-    for (let i = 0, off = 0; i < rows; i++, off += stride) {
-      let sum = 0;
-      for (let j = 0; j < dim; j++) sum += data[off + j] * q[j];
-      const score = Math.fround(Math.fround(Math.fround(sum) * scales[i]) * qScale);
+    for (let i = 0; i < rows; i++) {
+      const score = this.score(i, qScale);
       if (score > floor) {
         top.push(i, score);
         floor = top.floor;
       }
     }
+  }
+
+  scanSlots(query: Float32Array, slots: Int32Array, top: TopK): void {
+    const qScale = quantiseQuery(query, this.stride, this.query);
+    let floor = top.floor;
+    for (const slot of slots) {
+      const score = this.score(slot, qScale);
+      if (score > floor) {
+        top.push(slot, score);
+        floor = top.floor;
+      }
+    }
+  }
+
+  /** Row `slot`'s approximate score against the query last quantised (whose scale is `qScale`). */
+  private score(slot: number, qScale: number): number {
+    const { dim, query: q, rows: data } = this;
+    const off = slot * this.stride;
+    let sum = 0;
+    for (let j = 0; j < dim; j++) sum += data[off + j] * q[j];
+    return Math.fround(Math.fround(Math.fround(sum) * this.scales[slot]) * qScale);
   }
 }
 
@@ -126,11 +148,13 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
   readonly name = 'wasm-simd';
   private memory!: WebAssembly.Memory;
   private scanFn!: Scan8Fn;
+  private gatherFn!: Scan8Fn;
   private readonly queryAt = BLOCK * 8;
   private readonly dataAt: number;
 
   constructor(
     private readonly module: WebAssembly.Module,
+    private readonly gather: WebAssembly.Module,
     dim: number,
     private capacity: number,
   ) {
@@ -149,8 +173,9 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
 
   private allocate(capacity: number): void {
     this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
-    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
-    this.scanFn = instance.exports.scan8 as Scan8Fn;
+    const imports = { env: { memory: this.memory } };
+    this.scanFn = new WebAssembly.Instance(this.module, imports).exports.scan8 as Scan8Fn;
+    this.gatherFn = new WebAssembly.Instance(this.gather, imports).exports.scan8at as Scan8Fn;
     this.view(capacity);
   }
 
@@ -203,6 +228,37 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
         0,
         BLOCK * 4,
         from,
+      );
+      for (let i = 0; i < found; i++) top.push(slots[i], Math.fround(scores[i] * qScale));
+    }
+  }
+
+  scanSlots(query: Float32Array, candidates: Int32Array, top: TopK): void {
+    const buffer = this.memory.buffer;
+    const qScale = quantiseQuery(query, this.stride, new Int16Array(buffer, this.queryAt, this.stride));
+    if (qScale === 0) {
+      // a zero query scores 0 everywhere: the lowest slots, as the exact kernels rank ties
+      for (const slot of [...candidates].sort((a, b) => a - b)) if (top.floor < 0) top.push(slot, 0);
+      return;
+    }
+    const slots = new Int32Array(buffer, 0, BLOCK);
+    const scores = new Float32Array(buffer, BLOCK * 4, BLOCK);
+    const scalesAt = this.scalesAt(this.capacity);
+    for (let from = 0; from < candidates.length; from += BLOCK) {
+      const floor = top.floor;
+      if (floor === Infinity) return;
+      const n = Math.min(BLOCK, candidates.length - from);
+      slots.set(candidates.subarray(from, from + n));
+      const found = this.gatherFn(
+        this.queryAt,
+        this.dataAt,
+        n,
+        this.stride,
+        scalesAt,
+        floor / qScale,
+        0,
+        BLOCK * 4,
+        0,
       );
       for (let i = 0; i < found; i++) top.push(slots[i], Math.fround(scores[i] * qScale));
     }

@@ -6,13 +6,20 @@
 // - quantised (from `quantiseFrom` rows): int8 rows in memory (a quarter of the floats), scanned for the best
 //   candidates, which are re-ranked with their exact float rows read back from a temporary file (float-file.ts).
 //   It goes back to exact below half that size, so that a collection at the threshold does not flip to and fro.
+//   From `4 · candidates` rows a first stage does less work per query: each row also has a sign code (sign-codes.ts,
+//   32–64 bytes), the `candidates` rows whose codes are nearest the query's by Hamming distance are the only ones
+//   the int8 rows score, and their best are re-ranked as before. Codes are made as rows are added (no training).
 import { FloatFile } from './float-file.js';
 import { createInt8Kernel, type Int8Kernel } from './int8-kernels.js';
 import { createKernel, type Kernel, type KernelName } from './kernels.js';
+import { createSignKernel, type SignKernel } from './sign-kernels.js';
 import { TopK, type Scored } from './top-k.js';
 
 /** Collection size from which VectorIndex quantises, unless told otherwise (SEARCH_QUANTISE_FROM). */
 export const DEFAULT_QUANTISE_FROM = 50_000;
+
+/** Rows the sign codes pass to the int8 scan, unless told otherwise (SEARCH_CANDIDATES). */
+export const DEFAULT_CANDIDATES = 4096;
 
 /** Candidates re-ranked exactly beyond the `k` asked for (at least 2k in all). */
 const RERANK_EXTRA = 32;
@@ -46,12 +53,21 @@ export interface VectorIndexOptions {
   quantiseFrom?: number;
   /** Folder of the quantised index's file of exact vectors (default the system's temporary folder). */
   spillDir?: string;
+  /**
+   * Rows the quantised index's first stage (sign codes) passes to its int8 scan (default DEFAULT_CANDIDATES;
+   * 0 = no first stage, the int8 scan reads every row). Used from 4× as many rows.
+   */
+  candidates?: number;
+  /** Bits per sign code (a multiple of 128; default sign-codes.ts's codeBitsFor(dim)). */
+  codeBits?: number;
 }
 
-/** The quantised representation: int8 rows in memory, exact rows in a file, slot for slot. */
+/** The quantised representation: int8 rows in memory, exact rows in a file, sign codes, slot for slot. */
 interface Quantised {
   rows: Int8Kernel;
   floats: FloatFile;
+  /** The first stage's codes (absent when `candidates` is 0). */
+  codes: SignKernel | undefined;
 }
 
 export class VectorIndex {
@@ -66,6 +82,8 @@ export class VectorIndex {
   private readonly kernelChoice: KernelName | 'auto';
   private readonly quantiseFrom: number;
   private readonly spillDir: string | undefined;
+  private readonly candidates: number;
+  private readonly codeBits: number | undefined;
   private cap: number;
 
   constructor(
@@ -77,6 +95,8 @@ export class VectorIndex {
     this.kernelChoice = o.kernel ?? 'auto';
     this.quantiseFrom = o.quantiseFrom ?? DEFAULT_QUANTISE_FROM;
     this.spillDir = o.spillDir;
+    this.candidates = o.candidates ?? DEFAULT_CANDIDATES;
+    this.codeBits = o.codeBits;
     this.cap = this.minCapacity;
     this.kernel = createKernel(dim, this.cap, this.kernelChoice);
   }
@@ -89,6 +109,11 @@ export class VectorIndex {
   /** How the rows are held now: exact floats, or int8 with the floats in a file. */
   get representation(): 'exact' | 'int8' {
     return this.quantised ? 'int8' : 'exact';
+  }
+
+  /** Whether a search now starts with the sign codes' first stage (quantised, with `4 · candidates` rows or more). */
+  get staged(): boolean {
+    return !!this.quantised?.codes && this.size >= 4 * this.candidates;
   }
 
   get size(): number {
@@ -119,6 +144,7 @@ export class VectorIndex {
     const unit = normalize(vector);
     if (this.quantised) {
       this.quantised.rows.set(slot, unit);
+      this.quantised.codes?.set(slot, unit);
       this.quantised.floats.write(slot, unit);
     } else {
       this.kernel!.data.set(unit, slot * this.kernel!.stride);
@@ -134,6 +160,7 @@ export class VectorIndex {
     if (slot !== last) {
       if (this.quantised) {
         this.quantised.rows.move(last, slot);
+        this.quantised.codes?.move(last, slot);
         this.quantised.floats.move(last, slot);
       } else {
         const stride = this.kernel!.stride;
@@ -239,16 +266,21 @@ export class VectorIndex {
       this.kernel!.scan(q, this.size, top);
       return top.sorted();
     }
-    const candidates = new TopK(Math.max(2 * k, k + RERANK_EXTRA));
-    this.quantised.rows.scan(q, this.size, candidates);
+    const want = Math.max(2 * k, k + RERANK_EXTRA);
+    const candidates = new TopK(want);
+    const { rows, codes, floats } = this.quantised;
+    if (codes && this.size >= 4 * this.candidates && 4 * want <= this.candidates && q.some((x) => x !== 0))
+      rows.scanSlots(q, codes.candidates(q, this.size, this.candidates), candidates);
+    else rows.scan(q, this.size, candidates);
     const v = new Float32Array(this.dim);
-    for (const { slot } of candidates.heap) top.push(slot, dot(q, this.quantised.floats.read(slot, v)));
+    for (const { slot } of candidates.heap) top.push(slot, dot(q, floats.read(slot, v)));
     return top.sorted();
   }
 
   private resize(capacity: number): void {
     if (this.quantised) {
       this.quantised.rows.resize(capacity);
+      this.quantised.codes?.resize(capacity);
       if (capacity < this.cap) this.quantised.floats.truncate(capacity);
     } else {
       this.kernel!.resize(capacity);
@@ -256,17 +288,22 @@ export class VectorIndex {
     this.cap = capacity;
   }
 
-  /** Exact → quantised: every float row to the file, its int8 copy to memory; the float block is dropped. */
+  /** Exact → quantised: every float row to the file, its int8 copy and code to memory; the float block is dropped. */
   private quantise(): void {
     const { data, stride } = this.kernel!;
     const rows = createInt8Kernel(this.dim, this.cap, this.kernelChoice);
+    const codes =
+      this.candidates > 0
+        ? createSignKernel(this.dim, this.cap, this.kernelChoice, this.codeBits)
+        : undefined;
     const floats = new FloatFile(this.dim, this.spillDir);
     for (let slot = 0; slot < this.size; slot++) {
       const v = data.subarray(slot * stride, slot * stride + this.dim);
       rows.set(slot, v);
+      codes?.set(slot, v);
       floats.write(slot, v);
     }
-    this.quantised = { rows, floats };
+    this.quantised = { rows, floats, codes };
     this.kernel = undefined;
   }
 

@@ -4,6 +4,7 @@
 export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
+export const I64 = 0x7e;
 
 /** Unsigned LEB128. */
 export function uleb(n: number): number[] {
@@ -40,6 +41,7 @@ export const add32 = [0x6a];
 export const mul32 = [0x6c];
 export const shl32 = [0x74];
 export const ltU32 = [0x49];
+export const leU32 = [0x4d];
 export const eqz32 = [0x45];
 export const gtF32 = [0x5e];
 export const addF32 = [0x92];
@@ -48,6 +50,12 @@ export const f32FromI32 = [0xb2]; // f32.convert_i32_s
 export const store32 = [0x36, 2, 0]; // i32.store align=4 offset=0
 export const storeF32 = [0x38, 2, 0]; // f32.store align=4 offset=0
 export const loadF32 = [0x2a, 2, 0]; // f32.load align=4 offset=0
+export const load32 = [0x28, 2, 0]; // i32.load align=4 offset=0
+export const load64 = (offset: number) => [0x29, 3, ...uleb(offset)]; // i64.load align=8
+export const xor64 = [0x85];
+export const popcnt64 = [0x7b];
+export const add64 = [0x7c];
+export const wrap64 = [0xa7]; // i32.wrap_i64
 export const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const load128 = (offset: number) => simd(0x00, 4, ...uleb(offset)); // v128.load align=16
 export const zero128 = simd(0x0c, ...new Array<number>(16).fill(0)); // v128.const 0
