@@ -165,8 +165,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
   });
 
   it("takes the threshold from the service's settings, for the Test page too", async () => {
-    await page.goto(`${server.origin}/#/service/${appId}/${front.id}`);
-    await expect.poll(h1).toBe('Front door · dashboard');
+    await page.goto(`${server.origin}/#/service/${appId}/${front.id}/settings`);
+    await expect.poll(h1).toBe('Front door · settings');
     await page.getByLabel('Match threshold (min_similarity)').fill('0.95');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect

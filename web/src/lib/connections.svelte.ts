@@ -154,6 +154,7 @@ export class Connections {
         apiKey: s.api_key,
         label: `${appName} · ${s.name}`,
         minSimilarity: s.min_similarity,
+        app: c.app && { ...c.app, name: appName },
       };
       if (this.#activeKey === c.apiKey) this.#activeKey = fresh.apiKey;
       next.push(fresh);

@@ -1,4 +1,4 @@
-// A small hash router: `#/connect`, `#/collection`, `#/test`, `#/app/<id>`… Hash URLs need no server help and
+// A small hash router: `#/connect`, `#/test`, `#/app/<id>`, `#/test/<appId>/<serviceId>`… Hash URLs need no server help and
 // survive the service worker's offline shell; page changes move focus to the new page's heading for screen readers.
 import { ADMIN_ROUTES, hashForEmailLink } from './admin/routes.js';
 
@@ -41,6 +41,12 @@ export class Router {
 
   go(name: RouteName, ...params: string[]): void {
     window.location.hash = this.href(name, ...params);
+  }
+
+  /** Shows `name` in place of the current address (no history entry: the address just names it better). */
+  replace(name: RouteName, ...params: string[]): void {
+    window.history.replaceState(null, '', this.href(name, ...params));
+    this.read();
   }
 
   href(name: RouteName, ...params: string[]): string {

@@ -14,6 +14,8 @@ export interface Connection {
   minSimilarity?: number | null;
   /** The admin API's service id, when the key came from the admin pages (to follow new keys and deletion). */
   serviceId?: string;
+  /** The application of that service (its id and name), for the service's pages and navigation. */
+  app?: { id: string; name: string };
 }
 
 /** One face as the API returns it; plugin fields appear when asked for through `face_plugins`. */
