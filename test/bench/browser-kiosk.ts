@@ -322,8 +322,9 @@ function printLoops(f: Record<Loop, LoopFigures>): void {
       'frames/s counted: the kiosk’s frame measures over the same window. CPU: CDP SystemInfo.getProcessInfo,',
       'CPU seconds per second (100 % = one core) of the renderer (page + engine worker) and of every Chromium process.',
       'tracked (web/src/kiosk/tracked.ts): each track followed on a 128 px crop by the front BlazeFace alone; the whole',
-      'frame scanned by the detector alone every 10 frames, when nothing is tracked or after a loss; the full engine',
-      '(verification, landmarks, embedding) on a crop only for a new track, a 25 % better one or a 5 s old identity.',
+      'frame scanned by the detector alone every 10 frames, when nothing is tracked or after a loss; the engine on a',
+      'crop, given the detection (verification, landmarks, embedding), for a new track, a 25 % better one or a 5 s old',
+      'identity, one a frame. No whole-frame copy: crops are drawn from the video element into small reused canvases.',
       'time to name: from the first video frame showing A (requestVideoFrameCallback; the empty scene is plain grey)',
       'to A’s name in the faces list (MutationObserver); camera: nobody 3 s, A 3 s, looped; A enrolled from 002_A.',
     ],
@@ -344,10 +345,12 @@ function printStages(f: Record<Loop, LoopFigures>): void {
     headers: ['stage', ...cols.map(([c]) => c)],
     rows: keys.map((k) => [k, ...cols.map(([, w]) => (w ? ms(w.stages[k] ?? 0) : '-'))]),
     notes: [
-      'grab: createImageBitmap of the video; crop: createImageBitmap crops/resizes for the worker; scan/follow: page',
-      'round trip of a locate request (…Worker: inside the worker); embed: the full engine on a new/improving track’s',
-      'crop (detector, verifier, landmarks68, calculator: inside the worker); frame: the analysis round trip;',
-      'draw: the overlay; tracks: tracks alive (a count, not ms); pixels: bitmap to pixels in the worker.',
+      'grab: createImageBitmap of the whole video frame (every-frame); crop: the tracked loop’s crops drawn from the',
+      'video into small canvases and read (crops.ts); scan/follow: page round trip of a locate request (…Worker: inside',
+      'the worker); embed: the engine on a new/improving track’s crop given its detection (verifier, landmarks68,',
+      'calculator: inside the worker; no detector pass); frame: the analysis; draw: the overlay; tracks, born,',
+      'rejected, embeds: counts (tracks alive, new, dropped by the verifier, embeddings), not ms; pixels: bitmap to',
+      'pixels in the worker.',
     ],
   });
 }

@@ -1,5 +1,6 @@
 // The kiosk's tracked loop (shared/tracking.ts over the worker engine). The whole frame is never copied: every
-// crop is grabbed from the video element itself by createImageBitmap (cropped and resized in one step). Per frame:
+// crop is drawn from the video element itself into a small reused canvas (crops.ts) and its pixels moved to the
+// worker. Per frame:
 // - follow: each track's square crop around its previous box, at the 128 px front-camera BlazeFace's input, goes
 //   through that model alone (no verification, landmarks or embedding);
 // - scan (every `fullEvery` frames, while nothing is tracked, and after a track was lost): the whole frame,
@@ -7,8 +8,8 @@
 // - confirm and embed: a new track, one whose quality improved by 25 %, or one whose identity is 5 s old
 //   (TrackerOptions.reembedAfterMs): the engine on a crop around it, given this frame's detection (no detector
 //   pass: facemesh verification, 68 landmarks, alignment, embedding, AnalyzeOptions.candidates); a new track the
-//   verifier rejects is dropped and its place ignored for a second. New tracks are embedded in the frame that found
-//   them, known ones at most one per frame.
+//   verifier rejects is dropped and its place ignored for a second. One embedding per frame: unnamed tracks
+//   first, the best detection first, so a face is named in the frame that found it.
 // Only confirmed tracks are shown, each named by the fused identity of its embeddings.
 import type { AnalyzeResult, FaceAnalysis, Point } from '../../../shared/engine/types.js';
 import { faceProbability, roundProbability } from '../../../shared/engine/face-probability.js';
@@ -25,6 +26,7 @@ import {
   type TrackerOptions,
 } from '../../../shared/tracking.js';
 import type { BrowserEngine } from '../lib/inference/browser-engine.js';
+import { CropGrabber, type CropRect } from './crops.js';
 
 export type KioskLoop = 'tracked' | 'every-frame';
 export const KIOSK_LOOPS: readonly KioskLoop[] = ['tracked', 'every-frame'];
@@ -47,14 +49,14 @@ interface Seen extends Detection {
   candidate: Candidate;
 }
 
-/** Where a frame's pixels are grabbed from: the video element (or any bitmap source) and its size. */
+/** Where a frame's pixels are grabbed from: the video element (or any drawable) and its size. */
 export interface FrameSource {
-  image: ImageBitmapSource;
+  image: CanvasImageSource;
   width: number;
   height: number;
 }
 
-type Engine = Pick<BrowserEngine, 'analyzeBitmap' | 'locate' | 'info'>;
+type Engine = Pick<BrowserEngine, 'analyze' | 'locate' | 'info'>;
 
 const add = (into: Record<string, number>, key: string, ms: number) => (into[key] = (into[key] ?? 0) + ms);
 
@@ -80,6 +82,7 @@ export class TrackedRecogniser {
   /** Each track's last detection (its landmarks and probability for the overlay). */
   readonly #last = new WeakMap<Track, Seen>();
   readonly #o: Required<Omit<TrackedOptions, keyof TrackerOptions>>;
+  readonly #crops = new CropGrabber();
 
   constructor(
     private readonly engine: Engine,
@@ -108,14 +111,14 @@ export class TrackedRecogniser {
     const seen = new Map<Track, Seen>();
     if (scan) await this.#scan(frame, now, seen, stages);
     else await this.#follow(frame, now, seen, stages);
-    // New tracks are confirmed and embedded at once (time to name); at most one known track is re-embedded per
-    // frame, so that no frame waits for several.
-    let reembedded = false;
-    for (const track of [...this.tracker.tracks]) {
-      if (!seen.has(track) || !this.tracker.needsEmbedding(track, now)) continue;
-      if (track.identity && reembedded) continue;
-      reembedded ||= !!track.identity;
-      await this.#embed(frame, track, seen.get(track)!, now, sameFace, stages);
+    // One embedding per frame, so that no frame waits for several: an unnamed track first (the best detection
+    // first: a face is named in the frame that found it, before a doubtful place is checked), else the track whose
+    // quality improved or whose identity is old.
+    const due = this.tracker.tracks.filter((t) => seen.has(t) && this.tracker.needsEmbedding(t, now));
+    const score = (t: Track) => seen.get(t)!.candidate.score;
+    const next = due.sort((a, b) => Number(!!a.identity) - Number(!!b.identity) || score(b) - score(a))[0];
+    if (next) {
+      await this.#embed(frame, next, seen.get(next)!, now, sameFace, stages);
       add(stages, 'embeds', 1);
     }
     stages.tracks = this.tracker.tracks.length;
@@ -146,10 +149,10 @@ export class TrackedRecogniser {
     const long = Math.max(frame.width, frame.height);
     const rect = { x: (frame.width - long) / 2, y: (frame.height - long) / 2, side: long };
     let t = performance.now();
-    const bitmap = await createImageBitmap(frame.image, rect.x, rect.y, long, long, resize(side));
+    const image = this.#crops.crop(frame.image, square(rect), side, side);
     add(stages, 'crop', performance.now() - t);
     t = performance.now();
-    const r = await this.engine.locate('scan', [bitmap], this.#o.minScore);
+    const r = await this.engine.locate('scan', [image], this.#o.minScore);
     add(stages, 'scan', performance.now() - t);
     add(stages, 'scanWorker', r.ms);
     const found = r.faces[0]
@@ -157,6 +160,7 @@ export class TrackedRecogniser {
       .filter((s) => !this.#rejected.some((x) => iou(x.box, s.box) > 0.3));
     const u = this.tracker.update(found, now);
     for (const track of u.tracks) seen.set(track, u.detections.get(track.id)!);
+    if (u.born.length) add(stages, 'born', u.born.length);
     if (u.died.length) this.#lost = true;
   }
 
@@ -166,12 +170,10 @@ export class TrackedRecogniser {
     const tracks = [...this.tracker.tracks];
     const rects = tracks.map((t) => squareAround(t.box, this.#o.margin));
     let t = performance.now();
-    const bitmaps = await Promise.all(
-      rects.map((c) => createImageBitmap(frame.image, c.x, c.y, c.side, c.side, resize(side))),
-    );
+    const images = rects.map((c) => this.#crops.crop(frame.image, square(c), side, side));
     add(stages, 'crop', performance.now() - t);
     t = performance.now();
-    const r = await this.engine.locate('follow', bitmaps, this.#o.minScore);
+    const r = await this.engine.locate('follow', images, this.#o.minScore);
     add(stages, 'follow', performance.now() - t);
     add(stages, 'followWorker', r.ms);
     tracks.forEach((track, i) => {
@@ -213,10 +215,11 @@ export class TrackedRecogniser {
     };
     const r =
       w >= 8 && h >= 8
-        ? await this.engine.analyzeBitmap(await createImageBitmap(frame.image, x, y, w, h), {
-            embed: true,
-            candidates: [candidate],
-          })
+        ? await this.engine.analyze(
+            this.#crops.crop(frame.image, { x, y, width: w, height: h }, w, h),
+            { embed: true, candidates: [candidate] },
+            true,
+          )
         : undefined;
     add(stages, 'embed', performance.now() - t);
     for (const [k, v] of Object.entries({ ...r?.execution_time, ...r?.faces[0]?.execution_time }))
@@ -224,6 +227,7 @@ export class TrackedRecogniser {
     const embedding = r?.faces[0]?.embedding;
     if (!embedding) {
       if (!this.#confirmed.has(track)) {
+        add(stages, 'rejected', 1);
         this.tracker.remove(track);
         this.#rejected.push({ box: track.box, until: now + this.#o.rejectMs });
       }
@@ -234,10 +238,11 @@ export class TrackedRecogniser {
   }
 }
 
-const resize = (side: number): ImageBitmapOptions => ({
-  resizeWidth: side,
-  resizeHeight: side,
-  resizeQuality: 'low',
+const square = (c: { x: number; y: number; side: number }): CropRect => ({
+  x: c.x,
+  y: c.y,
+  width: c.side,
+  height: c.side,
 });
 
 const roundBox = (b: TrackBox): TrackBox => ({

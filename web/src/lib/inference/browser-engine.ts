@@ -76,9 +76,16 @@ export class BrowserEngine implements FaceEngine {
     return this.info.versions;
   }
 
-  /** Analyses decoded pixels (copied to the worker). */
-  analyze(image: RawImage, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-    return this.analyzeInput({ kind: 'raw', image }, opts);
+  /**
+   * Analyses decoded pixels: copied to the worker, or with `transfer` moved there (the caller's buffer is then
+   * detached: the kiosk's fresh crops).
+   */
+  analyze(image: RawImage, opts: AnalyzeOptions = {}, transfer = false): Promise<AnalyzeResult> {
+    return this.analyzeInput(
+      { kind: 'raw', image },
+      opts,
+      transfer ? [image.data.buffer as ArrayBuffer] : [],
+    );
   }
 
   /** Analyses a bitmap (a video frame, a decoded file); it is transferred to the worker and closed there. */
@@ -87,16 +94,17 @@ export class BrowserEngine implements FaceEngine {
   }
 
   /**
-   * Quick face location for live video: each bitmap (at `info.locators[locator]` pixels square, transferred and
-   * closed) through one BlazeFace model, nothing else; per bitmap its faces over the raw score `minScore`, in
+   * Quick face location for live video: each RGBA image (`info.locators[locator]` pixels square, its buffer
+   * transferred) through one BlazeFace model, nothing else; per image its faces over the raw score `minScore`, in
    * input pixels, best first, and the worker's milliseconds.
    */
   async locate(
     locator: LocatorName,
-    bitmaps: ImageBitmap[],
+    images: RawImage[],
     minScore: number,
   ): Promise<{ faces: Candidate[][]; ms: number }> {
-    const res = await this.request({ type: 'locate', locator, bitmaps, minScore }, bitmaps);
+    const transfer = images.map((i) => i.data.buffer as ArrayBuffer);
+    const res = await this.request({ type: 'locate', locator, images, minScore }, transfer);
     if (res.type !== 'located') throw new EngineError('ProtocolError', `unexpected ${res.type}`);
     return { faces: res.faces, ms: res.ms };
   }

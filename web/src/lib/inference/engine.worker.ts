@@ -134,8 +134,7 @@ async function handle(req: EngineRequest): Promise<void> {
         if (!locators) throw new Error('the engine is not initialised');
         const t = performance.now();
         const faces = [];
-        for (const bitmap of req.bitmaps)
-          faces.push(await locators[req.locator].locate(bitmap, req.minScore));
+        for (const image of req.images) faces.push(await locators[req.locator].locate(image, req.minScore));
         reply({ id: req.id, type: 'located', faces, ms: performance.now() - t });
         return;
       }

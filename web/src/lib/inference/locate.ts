@@ -1,13 +1,14 @@
 // Quick face location for live video (the kiosk's tracker, web/src/kiosk/tracked.ts), in the engine worker: one
-// BlazeFace model on a bitmap the page has already cropped and resized to the model's input with createImageBitmap,
-// so there is no resampling here; no verification, landmarks or embedding. The canvas and the input tensor are
-// allocated once and reused for every frame. Candidates come back in input pixels, best first.
+// BlazeFace model on RGBA pixels the page has already cropped and scaled to the model's input (web/src/kiosk/
+// crops.ts), so there is no resampling here; no verification, landmarks or embedding. The input tensor is allocated
+// once and reused for every frame. Candidates come back in input pixels, best first.
 // Reads the few fields it needs of the manifest entry itself (a BlazeFace model with separate scores [1,N,1] and
 // boxes [1,N,16] outputs, NHWC or NCHW RGB input), apart from the full detector (shared/engine/detector.ts).
 import { blazeFaceAnchors, decodeBlazeFace, type BlazeFaceRaw } from '../../../../shared/engine/blazeface.js';
 import type { ModelCatalog, ModelInfo } from '../../../../shared/engine/manifest.js';
 import { weightedNms, type Candidate } from '../../../../shared/engine/nms.js';
 import type { ModelSession, SessionProvider, Tensor } from '../../../../shared/engine/session.js';
+import type { RawImage } from '../../../../shared/image.js';
 
 /** The detector's NMS overlap (shared/engine/detector.ts DEFAULT_DETECTOR_SETTINGS.nmsIou). */
 const NMS_IOU = 0.3;
@@ -61,8 +62,6 @@ function layoutOf(info: ModelInfo): Layout {
 }
 
 export class FaceLocator {
-  readonly #canvas: OffscreenCanvas;
-  readonly #ctx: OffscreenCanvasRenderingContext2D;
   readonly #tensor: Float32Array;
   readonly #dims: number[];
   private constructor(
@@ -70,10 +69,6 @@ export class FaceLocator {
     private readonly layout: Layout,
   ) {
     const { side, layout: order } = layout.input;
-    this.#canvas = new OffscreenCanvas(side, side);
-    const ctx = this.#canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('OffscreenCanvas 2d context is unavailable');
-    this.#ctx = ctx;
     this.#tensor = new Float32Array(side * side * 3);
     this.#dims = order === 'NHWC' ? [1, side, side, 3] : [1, 3, side, side];
   }
@@ -87,18 +82,19 @@ export class FaceLocator {
     return locator;
   }
 
-  /** The square input side bitmaps must have. */
+  /** The square input side images must have. */
   get inputSize(): number {
     return this.layout.input.side;
   }
 
-  /** Faces over `minScore` (raw) in the bitmap (closed here), merged, best first, in input pixels. */
-  async locate(bitmap: ImageBitmap, minScore: number): Promise<Candidate[]> {
+  /** Faces over `minScore` (raw) in an RGBA image of the input size, merged, best first, in input pixels. */
+  async locate(image: RawImage, minScore: number): Promise<Candidate[]> {
     const { side } = this.layout.input;
-    this.#ctx.clearRect(0, 0, side, side);
-    this.#ctx.drawImage(bitmap, 0, 0, side, side);
-    bitmap.close();
-    fillTensor(this.#ctx.getImageData(0, 0, side, side).data, this.layout.input, this.#tensor);
+    if (image.width !== side || image.height !== side || image.channels !== 4)
+      throw new Error(
+        `the locator takes ${side}x${side} RGBA, not ${image.width}x${image.height}x${image.channels}`,
+      );
+    fillTensor(image.data, this.layout.input, this.#tensor);
     return this.#run(minScore);
   }
 
@@ -112,7 +108,11 @@ export class FaceLocator {
 }
 
 /** RGBA pixels → the model's input (colour order, (v - mean) / std, layout) into `tensor`. */
-export function fillTensor(rgba: Uint8ClampedArray, spec: LocatorInput, tensor: Float32Array): void {
+export function fillTensor(
+  rgba: Uint8Array | Uint8ClampedArray,
+  spec: LocatorInput,
+  tensor: Float32Array,
+): void {
   const plane = spec.side * spec.side;
   const [m0, m1, m2] = spec.mean;
   const [i0, i1, i2] = spec.std.map((s) => 1 / s);

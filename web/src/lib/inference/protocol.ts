@@ -25,7 +25,7 @@ export type EngineImage = { kind: 'raw'; image: RawImage } | { kind: 'bitmap'; b
 export type EngineRequest =
   | { id: number; type: 'init'; options: EngineOptions }
   | { id: number; type: 'analyze'; input: EngineImage; options: AnalyzeOptions }
-  | { id: number; type: 'locate'; locator: LocatorName; bitmaps: ImageBitmap[]; minScore: number }
+  | { id: number; type: 'locate'; locator: LocatorName; images: RawImage[]; minScore: number }
   | { id: number; type: 'dispose' };
 
 /**
@@ -45,7 +45,7 @@ export interface EngineInfo {
   runtime: OrtChoice;
   /** Milliseconds from init to ready (runtime + core models, cold or from the cache). */
   startMs: number;
-  /** Input side of each locator: the page sends `locate` bitmaps at this size. */
+  /** Input side of each locator: the page sends `locate` images (RGBA) at this size. */
   locators: Record<LocatorName, number>;
 }
 
@@ -58,7 +58,7 @@ export interface SerializedError {
 export type EngineResponse =
   | { id: number; type: 'ready'; info: EngineInfo }
   | { id: number; type: 'result'; result: AnalyzeResult }
-  /** Per bitmap its faces (input pixels, best first); milliseconds spent in the worker. */
+  /** Per image its faces (input pixels, best first); milliseconds spent in the worker. */
   | { id: number; type: 'located'; faces: Candidate[][]; ms: number }
   | { id: number; type: 'disposed' }
   | { id: number; type: 'error'; error: SerializedError };
