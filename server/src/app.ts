@@ -22,7 +22,7 @@ import { detectRoutes } from './routes/detect.js';
 import { embeddingRoutes } from './routes/embeddings.js';
 import { faceRoutes } from './routes/faces.js';
 import { healthRoutes } from './routes/health.js';
-import { openapiDocument } from './openapi/document.js';
+import { openapiDocument, registerDocumentParts } from './openapi/document.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { recognizeRoutes } from './routes/recognize.js';
 import { staticRoutes } from './routes/static.js';
@@ -66,6 +66,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { corsOrigins, maxBodySize } = deps.config;
 
   const app = new OpenAPIHono<AppEnv>({ strict: false });
+  registerDocumentParts(app);
   app.use(requestId());
   if (deps.metrics) {
     app.use(deps.metrics.middleware);

@@ -2,7 +2,6 @@
 // names, defaults and errors: http/query.ts parses, these schemas call it and document it), image bodies and the
 // error responses.
 import { z } from 'zod';
-import { ErrorBody } from '../../../shared/api/face-service.js';
 import { DETECT_MODES } from '../../../shared/engine/types.js';
 import { queryParam } from '../http/contract.js';
 import { ALLOWED_EXTENSIONS } from '../http/images.js';
@@ -19,17 +18,26 @@ import {
 
 const error = (description: string) => ({
   description,
-  content: { 'application/json': { schema: ErrorBody } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
-/** The refusals every face-service operation may answer. */
-export const errorResponses = {
-  400: error(
+/** The refusals every face-service operation may answer, as the document's shared responses. */
+export const errorComponents = {
+  BadRequest: error(
     'Bad input: missing key (20), bad image (21), validation (26), no face (28), missing part (34), malformed JSON (36), ...',
   ),
-  404: error('Service for this key (10), subject (42) or image (44) not found.'),
-  413: error('A file over the file limit or a request over the body limit.'),
-  500: error('Unexpected failure; the body never carries internal details.'),
+  NotFound: error('Service for this key (10), subject (42) or image (44) not found.'),
+  TooLarge: error('A file over the file limit or a request over the body limit.'),
+  ServerError: error('Unexpected failure; the body never carries internal details.'),
+};
+const ref = (name: keyof typeof errorComponents) => ({ $ref: `#/components/responses/${name}` });
+
+/** The refusals every face-service operation may answer (`errorComponents`, by reference). */
+export const errorResponses = {
+  400: ref('BadRequest'),
+  404: ref('NotFound'),
+  413: ref('TooLarge'),
+  500: ref('ServerError'),
 };
 
 /** A 200 (or `status`) answer with a JSON body. */

@@ -32,21 +32,24 @@ export function contractApp<E extends Env>(): OpenAPIHono<E> {
  * error the endpoint always answered). Other exceptions are bugs and propagate.
  */
 export function checked<T>(parse: (v: unknown) => T) {
-  return z.unknown().transform((v, ctx): T => {
-    try {
-      return parse(v);
-    } catch (error) {
-      if (!(error instanceof VisorError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message, params: { error } });
-      return z.NEVER;
-    }
-  });
+  return z
+    .unknown()
+    .optional()
+    .transform((v, ctx): T => {
+      try {
+        return parse(v);
+      } catch (error) {
+        if (!(error instanceof VisorError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message, params: { error } });
+        return z.NEVER;
+      }
+    });
 }
 
 /** The first value of a query parameter (as `c.req.query` reads it), trimmed; blank is absent. */
-function firstValue(v: string | string[] | undefined): string | undefined {
-  const s = Array.isArray(v) ? v[0] : v;
-  const t = s?.trim();
+function firstValue(v: unknown): string | undefined {
+  const s: unknown = Array.isArray(v) ? v[0] : v;
+  const t = typeof s === 'string' ? s.trim() : undefined;
   return t ? t : undefined;
 }
 
@@ -55,7 +58,7 @@ function firstValue(v: string | string[] | undefined): string | undefined {
  * message), documented as `doc` says (type, bounds, default, description).
  */
 export function queryParam<T>(parse: (v: string | undefined) => T, doc: Record<string, unknown>) {
-  return checked((v) => parse(firstValue(v as string | string[] | undefined))).meta(doc);
+  return checked((v) => parse(firstValue(v))).meta(doc);
 }
 
 /**

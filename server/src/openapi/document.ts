@@ -3,6 +3,8 @@
 // below are the hand-written rest, merged in until their routes are contracts too.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Env } from 'hono';
+import { ErrorBody } from '../../../shared/api/face-service.js';
+import { errorComponents } from '../contracts/common.js';
 import { adminOpenApi } from '../routes/admin/openapi.js';
 import { batchOpenApi } from '../routes/batch-openapi.js';
 import { body, components, param, response, schema } from './components.js';
@@ -48,78 +50,6 @@ const imageBytes = {
 };
 
 const paths = {
-  '/api/v1/recognition/faces': {
-    post: {
-      ...op({
-        tag: 'Face collection',
-        summary: 'Add an example of a subject',
-        description:
-          'The image must hold exactly one face (28 none, 31 more than one). The subject is created when new.',
-        requestBody: body('Image'),
-        ok: { '201': json('FaceExample', 'Created') },
-      }),
-      parameters: [
-        { name: 'subject', in: 'query', required: true, schema: { type: 'string' } },
-        param('det_prob_threshold'),
-      ],
-    },
-    get: {
-      ...op({
-        tag: 'Face collection',
-        summary: 'List examples',
-        params: ['page', 'size'],
-        ok: { '200': json('FacesPage') },
-      }),
-      parameters: [
-        param('page'),
-        param('size'),
-        { name: 'subject', in: 'query', schema: { type: 'string' } },
-      ],
-    },
-    delete: {
-      ...op({
-        tag: 'Face collection',
-        summary: 'Delete a subject with all its examples (without subject: every example, the subjects stay)',
-        ok: { '200': json('Deleted') },
-      }),
-      parameters: [{ name: 'subject', in: 'query', schema: { type: 'string' } }],
-    },
-  },
-  '/api/v1/recognition/faces/delete': {
-    post: op({
-      tag: 'Face collection',
-      summary: 'Delete examples by id',
-      description: 'Unknown ids are ignored; the answer lists what was deleted.',
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': { schema: { type: 'array', items: { type: 'string', format: 'uuid' } } },
-        },
-      },
-      ok: {
-        '200': {
-          description: 'OK',
-          content: { 'application/json': { schema: { type: 'array', items: schema('FaceExample') } } },
-        },
-      },
-    }),
-  },
-  '/api/v1/recognition/faces/{image_id}': {
-    delete: op({
-      tag: 'Face collection',
-      summary: 'Delete an example',
-      params: ['image_id'],
-      ok: { '200': json('FaceExample') },
-    }),
-  },
-  '/api/v1/recognition/faces/{image_id}/img': {
-    get: op({
-      tag: 'Face collection',
-      summary: 'Download an example image',
-      params: ['image_id'],
-      ok: { '200': imageBytes },
-    }),
-  },
   '/api/v1/static/{api_key}/images/{image_id}': {
     get: {
       ...op({
@@ -133,15 +63,6 @@ const paths = {
         param('image_id'),
       ],
     },
-  },
-  '/api/v1/recognition/faces/{image_id}/verify': {
-    post: op({
-      tag: 'Recognition',
-      summary: 'Compare the faces of an image with a saved example',
-      params: ['image_id', ...imageParams],
-      requestBody: body('Image'),
-      ok: { '200': json('VerifyExampleResponse') },
-    }),
   },
   '/api/v1/recognition/recognize': {
     post: op({
@@ -318,22 +239,40 @@ const tags = [
   ...adminOpenApi.tags,
 ];
 
+/** Registers what every contract refers to by name: the error body, the shared refusals, the API key scheme. */
+export function registerDocumentParts<E extends Env>(app: OpenAPIHono<E>): void {
+  const registry = app.openAPIRegistry;
+  registry.register('Error', ErrorBody);
+  for (const [name, response] of Object.entries(errorComponents)) {
+    registry.registerComponent('responses', name, response);
+  }
+  registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-api-key',
+    description: 'The API key (a UUID) of a face service of the type the path names.',
+  });
+}
+
+type Parts = Record<string, Record<string, unknown> | undefined>;
+
 /** The whole document for `app`: its contracts' operations and the hand-written rest; `servers` is the caller's. */
 export function openapiDocument<E extends Env>(app: OpenAPIHono<E>) {
   const generated = app.getOpenAPI31Document({ openapi: '3.1.0', info, tags, security: [{ apiKey: [] }] });
   const { webhooks: _none, ...doc } = generated;
+  const written: Parts = {
+    ...components,
+    securitySchemes: { ...components.securitySchemes, ...adminOpenApi.components.securitySchemes },
+    schemas: { ...components.schemas, ...batchOpenApi.schemas, ...adminOpenApi.components.schemas },
+  };
+  const made = (doc.components ?? {}) as Parts;
+  const merged: Parts = {};
+  for (const kind of new Set([...Object.keys(written), ...Object.keys(made)])) {
+    merged[kind] = { ...written[kind], ...made[kind] };
+  }
   return {
     ...doc,
     paths: { ...paths, ...batchOpenApi.paths, ...adminOpenApi.paths, ...doc.paths },
-    components: {
-      ...components,
-      securitySchemes: { ...components.securitySchemes, ...adminOpenApi.components.securitySchemes },
-      schemas: {
-        ...components.schemas,
-        ...batchOpenApi.schemas,
-        ...adminOpenApi.components.schemas,
-        ...doc.components?.schemas,
-      },
-    },
+    components: merged,
   };
 }
