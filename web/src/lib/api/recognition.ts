@@ -68,7 +68,9 @@ export async function verifyAgainstExample(
   signal?: AbortSignal,
 ): Promise<(ApiFace & { similarity: number })[]> {
   const form = new FormData();
-  form.append('file', image, 'example');
+  // the server takes a file by its extension too (as CompreFace): name it after the downloaded type
+  const ext = /^image\/(png|bmp|gif|tiff|webp)$/.exec(image.type)?.[1] ?? 'jpg';
+  form.append('file', image, `example.${ext}`);
   const r = await call<{ result: (ApiFace & { similarity: number })[] }>(
     conn,
     'POST',

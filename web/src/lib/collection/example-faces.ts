@@ -6,6 +6,7 @@ import { squareAround } from '../../../../shared/tracking.js';
 import { ApiError } from '../api/errors.js';
 import { downloadExample, verifyAgainstExample } from '../api/recognition.js';
 import type { Connection } from '../api/types.js';
+import { BrowserEngine } from '../inference/browser-engine.js';
 
 export interface Box {
   x_min: number;
@@ -15,7 +16,7 @@ export interface Box {
 }
 
 export interface ExampleFace {
-  /** The photo (an object URL, revoked by `dispose`). */
+  /** The photo (an object URL, revoked by `dispose`); empty when the server keeps no photo of the example. */
   url: string;
   width: number;
   height: number;
@@ -37,7 +38,6 @@ type BrowserLook = (bitmap: ImageBitmap) => Promise<Box | undefined>;
 
 /** The browser engine, started on first need only (a worker and its models), kept for the page's life. */
 async function browserLook(): Promise<{ look: BrowserLook; dispose(): void }> {
-  const { BrowserEngine } = await import('../inference/browser-engine.js');
   const engine = await BrowserEngine.create();
   return {
     async look(bitmap) {
@@ -102,6 +102,8 @@ export class ExampleFaces {
 
   async #locate(imageId: string): Promise<ExampleFace> {
     const blob = await downloadExample(this.conn, imageId);
+    // CompreFace answers an empty 200 for an example stored without its photo
+    if (blob.size === 0) return { url: '', width: 0, height: 0, by: 'none' };
     const bitmap = await createImageBitmap(blob);
     const size = { width: bitmap.width, height: bitmap.height };
     const url = this.#url(blob);
