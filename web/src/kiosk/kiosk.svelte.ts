@@ -93,6 +93,12 @@ export class KioskState {
   >();
   #stream: MediaStream | undefined;
   #running = false;
+  /** Video frames presented (requestVideoFrameCallback) and the count at the last analysed one. */
+  #presented = 0;
+  #analysed = -1;
+  /** The video whose frames are being counted (one callback chain). */
+  #watching: HTMLVideoElement | undefined;
+  #onPresented: (() => void) | undefined;
   #frames: number[] = [];
   #lastEvent = new Map<string, number>();
   #syncing: Promise<void> | undefined;
@@ -256,12 +262,43 @@ export class KioskState {
       () => undefined,
     );
     this.#next = undefined;
+    await this.#freshFrame(video);
     const start = performance.now();
     const source = { image: video, width: video.videoWidth, height: video.videoHeight };
     const result = await tracked.analyze(source, start, (a, b) =>
       isMatch(engine.similarity(a, b), this.threshold),
     );
     await this.#show(result, video, canvas, start, { frame: performance.now() - start });
+  }
+
+  /**
+   * Waits until the video presents a frame this loop has not analysed (requestVideoFrameCallback), so that a frame
+   * is analysed once however fast the loop could go: work per camera frame, not per loop turn. Gives up after
+   * 250 ms (a browser without the callback, a video not being rendered) and analyses what is there.
+   */
+  async #freshFrame(video: HTMLVideoElement): Promise<void> {
+    if (typeof video.requestVideoFrameCallback !== 'function') return;
+    if (this.#watching !== video) {
+      this.#watching = video;
+      const onFrame = () => {
+        if (this.#watching !== video) return; // another video's chain took over
+        if (!this.#running) return void (this.#watching = undefined);
+        this.#presented++;
+        this.#onPresented?.();
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    }
+    if (this.#presented === this.#analysed) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#onPresented = resolve;
+        timer = setTimeout(resolve, 250);
+      });
+      clearTimeout(timer);
+      this.#onPresented = undefined;
+    }
+    this.#analysed = this.#presented;
   }
 
   /** Names the result's faces, draws them over `image`, publishes the frame's stages and records events. */
