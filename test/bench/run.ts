@@ -1,5 +1,5 @@
 // `npm run bench -- [--quick] [--only stages,plans,peers,search,pgvector,cold,http,browser,kiosk,soak] [--visor-threads N]
-// [--soak-seconds 600] [--pgvector-size N]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
+// [--soak-seconds 600] [--pgvector-size N] [--pgvector-rebuild]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
 // tfjs-wasm, and in Chromium. One table per section. `soak` (10 minutes by default) runs only when asked for.
 import { parseArgs } from 'node:util';
 import { runBrowser } from './browser.js';
@@ -37,12 +37,13 @@ const { values } = parseArgs({
     'visor-threads': { type: 'string' },
     'soak-seconds': { type: 'string', default: '600' },
     'pgvector-size': { type: 'string' },
+    'pgvector-rebuild': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   console.log(
-    `usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N] [--soak-seconds 600] [--pgvector-size N]`,
+    `usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N] [--soak-seconds 600] [--pgvector-size N] [--pgvector-rebuild]`,
   );
   process.exit(0);
 }
@@ -97,7 +98,11 @@ await section('plans', () => runPlans(s, visorThreads));
 await section('peers', () => runPeers(s, stages, visorThreads));
 await section('search', () => runSearch(quick));
 await section('pgvector', () =>
-  runPgvector(quick, values['pgvector-size'] ? Number(values['pgvector-size']) : undefined),
+  runPgvector({
+    quick,
+    size: values['pgvector-size'] ? Number(values['pgvector-size']) : undefined,
+    rebuild: values['pgvector-rebuild'],
+  }),
 );
 await section('cold', () => runCold(quick));
 await section('http', () => runHttp(quick));

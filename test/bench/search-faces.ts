@@ -32,6 +32,28 @@ export async function readFaces(base: string): Promise<{ set: FaceSet; rows: Flo
   return { set, rows: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) };
 }
 
+/** One face row: the person and the embedding (a view into the cache's rows). */
+export interface FaceRow {
+  person: string;
+  v: Float32Array;
+}
+
+/**
+ * The split every search benchmark uses: a person's last photo is a held-out query when the person has another
+ * photo among the rows; every other photo is a row.
+ */
+export function splitFaces(set: FaceSet, rows: Float32Array): { rows: FaceRow[]; queries: Float32Array[] } {
+  const at = (i: number) => rows.subarray(i * set.dim, (i + 1) * set.dim);
+  const out: FaceRow[] = [];
+  const queries: Float32Array[] = [];
+  set.people.forEach((person, i) => {
+    const last = set.people[i + 1] !== person;
+    if (last && set.people[i - 1] === person) queries.push(at(i));
+    else out.push({ person, v: at(i) });
+  });
+  return { rows: out, queries };
+}
+
 if (process.argv[1]?.endsWith('search-faces.ts')) {
   const { values } = parseArgs({ options: { embedder: { type: 'string' } } });
   const engine = await createServerEngine(values.embedder ? { embedder: values.embedder } : {});
