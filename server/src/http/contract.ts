@@ -75,7 +75,8 @@ export function openapiJson<E extends Env, R extends RouteConfig>(
   const schema = media?.schema;
   if (!(schema instanceof z.ZodType)) throw new Error(`${route.method} ${route.path}: no JSON body schema`);
   const asObject = schema instanceof z.ZodObject;
-  app.openAPIRegistry.registerPath(route);
+  const { middleware: _middleware, hide: _hide, ...documented } = route;
+  app.openAPIRegistry.registerPath(documented);
   const { body: _documented, ...request } = route.request ?? {};
   app.openapi({ ...route, request, hide: true }, async (c: Context) => {
     const raw = asObject ? await readJsonObject(c) : await readJson(c);

@@ -4,14 +4,16 @@
 //   POST /api/v1/migrate             (MigrateController.java: 200 "Migration started"). Visor stores one
 //        embedding per example for the embedder that made it and re-embeds on start, so there is nothing to
 //        start: the answer is the same and nothing runs.
-import { Hono } from 'hono';
+// Contracts: contracts/server.ts.
+import { consistenceStatus, migrate } from '../contracts/server.js';
+import { contractApp } from '../http/contract.js';
 import type { AppEnv, RouteDeps } from '../http/env.js';
 
 /** Mount with `app.route('/api/v1', compatRoutes(routeDeps))`. */
 export function compatRoutes({ config }: Pick<RouteDeps, 'config'>) {
-  return new Hono<AppEnv>()
-    .get('/consistence/status', (c) =>
-      c.json({ demoFaceCollectionIsInconsistent: false, saveImagesToDB: config.saveImagesToDb }),
+  return contractApp<AppEnv>()
+    .openapi(consistenceStatus, (c) =>
+      c.json({ demoFaceCollectionIsInconsistent: false, saveImagesToDB: config.saveImagesToDb }, 200),
     )
-    .post('/migrate', (c) => c.text('Migration started'));
+    .openapi(migrate, (c) => c.text('Migration started', 200));
 }
