@@ -149,7 +149,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await snap('application');
       await page.getByRole('link', { name: 'Dashboard of Front door' }).click();
       await expect.poll(h1).toBe('Front door · dashboard');
-      expect(await tabs()).toEqual(['Dashboard*', 'Collection', 'Test', 'Kiosk', 'Events', 'Settings']);
+      await expect.poll(tabs).toEqual(['Dashboard*', 'Collection', 'Test', 'Kiosk', 'Events', 'Settings']);
       expect(await mainLinks()).toEqual(['Applications*', 'Users', 'Account']);
       await snap('service-dashboard');
 
@@ -177,7 +177,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect.poll(h1).toBe('Test · Recognize faces');
       await page.reload();
       await expect.poll(h1).toBe('Test · Recognize faces');
-      expect(await tabs()).toContain('Test*');
+      await expect.poll(tabs).toContain('Test*');
       await page.getByRole('link', { name: /Back to the application/ }).click();
       await expect.poll(h1).toBe('Front office');
     });
@@ -185,12 +185,12 @@ describe.skipIf(!HAVE_CHROMIUM)(
     it('offers each service type only its pages, and opens a service from an address in a new tab', async () => {
       await page.goto(`${server.origin}/#/service/${appId}/${lobby.id}`);
       await expect.poll(h1).toBe('Lobby camera · dashboard');
-      expect(await tabs()).toEqual(['Dashboard*', 'Test']);
+      await expect.poll(tabs).toEqual(['Dashboard*', 'Test']);
       // A detection service keeps no collection: no subject or image counts.
       expect(await page.getByTestId('subjects').count()).toBe(0);
       await page.goto(`${server.origin}/#/service/${appId}/${compare.id}/settings`);
       await expect.poll(h1).toBe('Compare · settings');
-      expect(await tabs()).toEqual(['Dashboard', 'Test', 'Settings*']);
+      await expect.poll(tabs).toEqual(['Dashboard', 'Test', 'Settings*']);
       // A fresh tab of the same session (sessionStorage empty): the address alone opens the service.
       const other = await context.newPage();
       await other.goto(`${server.origin}/#/test/${appId}/${compare.id}`);
@@ -331,7 +331,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.getByLabel('Name').fill('Door key');
       await page.getByRole('button', { name: 'Connect', exact: true }).click();
       await expect.poll(h1).toBe('Face collection');
-      expect(await tabs()).toEqual(['Collection*', 'Test', 'Kiosk']);
+      await expect.poll(tabs).toEqual(['Collection*', 'Test', 'Kiosk']);
       expect(await mainLinks()).toEqual(['Applications', 'Connect*']);
       expect(page.url()).toBe(`${server.origin}/#/collection`);
       await expect.poll(() => page.locator('#examples-title').textContent()).toMatch(/\(3\)/);
@@ -363,6 +363,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
         if (route.includes('token')) await page.waitForTimeout(500);
         await snap(name);
       }
+      // The page for an unknown address leads to where a visitor starts.
+      expect(await page.getByRole('link', { name: 'Go to your applications' }).count()).toBe(1);
     });
 
     it('ran without script errors', () => {
