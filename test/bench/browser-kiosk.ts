@@ -310,6 +310,11 @@ function printLoops(f: Record<Loop, LoopFigures>): void {
         (w) => w.rate,
         (v) => (v === undefined ? '-' : v.toFixed(1)),
       ),
+      ...row(
+        'capacity, frames/s (1000 / ms per frame)',
+        (w) => 1000 / Math.max(1e-3, (w.stages.frame ?? 0) + (w.stages.draw ?? 0) + (w.stages.grab ?? 0)),
+        (v) => (v === undefined ? '-' : v.toFixed(1)),
+      ),
       [
         'time to name, ms (A enters)',
         stat(totals(t.toName), 0),
@@ -323,7 +328,8 @@ function printLoops(f: Record<Loop, LoopFigures>): void {
     notes: [
       'fps: the page’s own 2 s sliding count, read once a second after 3 s of warm-up (fake camera, 640x480, 30 fps;',
       'the tracked loop waits for each new camera frame, so 30 is its ceiling: work per camera frame, not per turn);',
-      'frames/s counted: the kiosk’s frame measures over the same window. CPU: CDP SystemInfo.getProcessInfo,',
+      'frames/s counted: the kiosk’s frame measures over the same window; capacity: what the loop could do if frames',
+      'came faster (1000 / the mean ms of a frame’s grab, analysis and draw). CPU: CDP SystemInfo.getProcessInfo,',
       'CPU seconds per second (100 % = one core) of the renderer (page + engine worker) and of every Chromium process.',
       'tracked (web/src/kiosk/tracked.ts): each track followed on a 128 px crop by the front BlazeFace alone; the whole',
       'frame scanned by the detector alone every 10 frames, when nothing is tracked or after a loss; the engine on a',
