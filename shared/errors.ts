@@ -107,7 +107,7 @@ export class TooManyJobs extends define('TooManyJobs', 45, 429) {
 export class JobTimedOut extends define('JobTimedOut', 46, 503) {}
 /** 47: the client went away before its image was analysed; the job was dropped and nobody reads this answer. */
 export class RequestCancelled extends define('RequestCancelled', 47, 503) {}
-/** 48: an image file could not be stored (disk full, folder read-only or not writable); nothing was saved. */
+/** 48: an image file or the database could not store (disk full, folder read-only or not writable); nothing was saved. */
 export class StorageUnavailable extends define('StorageUnavailable', 48, 507) {}
 
 // Administration (users, applications, members, face services): codes 100 and up, clear of CompreFace's.

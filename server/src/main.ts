@@ -77,10 +77,11 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
       config,
       services: running.services,
       logger,
-      // Ready = models loaded, database answering, images folder writable (a full disk flips it until fixed).
+      // Ready = models loaded, database answering and writable, images folder writable (a full disk flips it until fixed).
       ready: async () =>
         engine.ready &&
         (await db.query('select 1'), true) &&
+        (await db.writable()) &&
         (await running.services?.storageReady()) !== false,
       metrics: running.metrics,
       // Cross-origin isolation lets the browser engine use WASM threads.

@@ -22,5 +22,10 @@ export interface Db extends Queryable {
     onMessage: (payload: string) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Whether the database takes writes: true while no disk fault is known; after one (a disk-full error, answered
+   * 507 code 48), a probe write decides, so readiness comes back once space is freed (db/faults.ts).
+   */
+  writable(): Promise<boolean>;
   close(): Promise<void>;
 }
