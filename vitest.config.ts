@@ -19,6 +19,7 @@ const UNIT = [
   'test/browser/sync-protocol.test.ts',
   'test/web/lib.test.ts',
   'test/web/serve.test.ts',
+  'test/web/build-cache.test.ts',
   'test/pool/metrics.test.ts',
   'test/pool/metrics-access.test.ts',
   'shared/**/*.test.ts',

@@ -12,15 +12,8 @@ import { build } from 'vite';
 import { DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
 import { modelRoutes, ortRoutes } from '../../server/src/routes/models.js';
 import { webApp } from '../../server/src/web/index.js';
-import {
-  HAVE_CHROMIUM,
-  SKIP_REASON,
-  buildApp,
-  launch,
-  listen,
-  temporaryDir,
-  type Served,
-} from '../web/browser.js';
+import { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch, listen, type Served } from '../web/browser.js';
+import { cachedBuild } from '../web/build-cache.js';
 import { fakeCamera } from './camera.js';
 
 export { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch, listen, type Served };
@@ -33,27 +26,29 @@ export const ISOLATION = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Builds pages/<name>.html for each name into a temporary folder; returns it and the seconds taken. */
-export async function buildPages(names: string[]): Promise<{ dir: string; seconds: number }> {
-  const t = performance.now();
-  const dir = await temporaryDir('visor-browser-');
-  await build({
-    configFile: false,
-    root: PAGES,
-    base: '/',
-    mode: 'production',
-    logLevel: 'warn',
-    plugins: [svelte({ configFile: false })],
-    worker: { format: 'es' },
-    build: {
-      outDir: dir,
-      emptyOutDir: true,
-      target: 'es2022',
-      minify: false,
-      rollupOptions: { input: Object.fromEntries(names.map((n) => [n, join(PAGES, `${n}.html`)])) },
-    },
+/**
+ * Builds pages/<name>.html for each name into a temporary folder; returns it and the seconds taken. Built once per
+ * content and set of names (build-cache.ts): each caller gets its own copy.
+ */
+export function buildPages(names: string[]): Promise<{ dir: string; seconds: number }> {
+  return cachedBuild(`pages ${[...names].sort().join(',')}`, 'visor-browser-', async (dir) => {
+    await build({
+      configFile: false,
+      root: PAGES,
+      base: '/',
+      mode: 'production',
+      logLevel: 'warn',
+      plugins: [svelte({ configFile: false })],
+      worker: { format: 'es' },
+      build: {
+        outDir: dir,
+        emptyOutDir: true,
+        target: 'es2022',
+        minify: false,
+        rollupOptions: { input: Object.fromEntries(names.map((n) => [n, join(PAGES, `${n}.html`)])) },
+      },
+    });
   });
-  return { dir, seconds: (performance.now() - t) / 1000 };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { cachedBuild } from './build-cache.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
@@ -21,27 +22,35 @@ export const SKIP_REASON = HAVE_CHROMIUM
 export const ARTIFACTS = `${ROOT}test/artifacts/web`;
 export const SAMPLES = `${ROOT}test/fixtures/compreface-samples`;
 
+/** A fresh temporary folder for a build; the caller removes it (built apps are tens of MB). */
+export const temporaryDir = (prefix: string): Promise<string> => mkdtemp(join(tmpdir(), prefix));
+
 /**
  * Builds the real app (vite.config.ts: index.html, the service worker, its precache list) into a temporary
  * folder rather than dist/web, so a test never races another build or a running server; returns it and the
  * seconds taken. Runs Vite in its own process with NODE_ENV=production (vitest's NODE_ENV=test would give a dev
- * bundle).
+ * bundle). Built once per content (build-cache.ts): each caller gets its own copy.
  */
-/** A fresh temporary folder for a build; the caller removes it (built apps are tens of MB). */
-export const temporaryDir = (prefix: string): Promise<string> => mkdtemp(join(tmpdir(), prefix));
 
-export async function buildApp(): Promise<{ dir: string; seconds: number }> {
-  const t = performance.now();
-  const dir = await temporaryDir('visor-app-');
-  await run(
-    process.execPath,
-    [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
-  return { dir, seconds: (performance.now() - t) / 1000 };
+export function buildApp(): Promise<{ dir: string; seconds: number }> {
+  return cachedBuild('app', 'visor-app-', async (dir) => {
+    await run(
+      process.execPath,
+      [
+        `${ROOT}node_modules/vite/bin/vite.js`,
+        'build',
+        '--logLevel',
+        'warn',
+        '--outDir',
+        dir,
+        '--emptyOutDir',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
+  });
 }
 
 export interface Served {
