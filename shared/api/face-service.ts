@@ -34,11 +34,9 @@ export const Face = z
       description:
         "age plugin: one of CompreFace's buckets 0-2, 4-6, 8-12, 15-20, 25-32, 38-43, 48-53, 60-100.",
     }),
-    visor_age: range
-      .optional()
-      .meta({
-        description: "Visor extension: Visor's own age range (the shortest range holding half the estimate).",
-      }),
+    visor_age: range.optional().meta({
+      description: "Visor extension: Visor's own age range (the shortest range holding half the estimate).",
+    }),
     gender: z.object({ value: z.enum(['male', 'female']), probability: num }).optional(),
     pose: z.object({ pitch: num, roll: num, yaw: num }).optional(),
     mask: labelled
@@ -148,3 +146,38 @@ export type FaceExample = z.infer<typeof FaceExample>;
 export type FacesPage = z.infer<typeof FacesPage>;
 export type SubjectMatch = z.infer<typeof SubjectMatch>;
 export type ClientConfig = z.infer<typeof ClientConfig>;
+
+export const BatchEnrolResponse = z
+  .object({
+    result: z.array(
+      z.object({
+        index: int,
+        filename: z.string().optional(),
+        image_id: z.string().meta({ format: 'uuid' }).optional(),
+        subject: z.string().optional(),
+        error: ErrorBody.optional().meta({
+          description: "The item's own refusal, with the single endpoint's code.",
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'BatchEnrolResponse' });
+
+export const BatchVerifyResponse = z
+  .object({
+    result: z.array(
+      z.object({
+        index: int,
+        similarity: num.optional(),
+        source_box: Box.optional(),
+        target_box: Box.optional(),
+        error: ErrorBody.optional().meta({
+          description: "The item's own refusal, with the single endpoint's code.",
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'BatchVerifyResponse' });
+
+export type BatchEnrolResponse = z.infer<typeof BatchEnrolResponse>;
+export type BatchVerifyResponse = z.infer<typeof BatchVerifyResponse>;

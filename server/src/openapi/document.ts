@@ -6,8 +6,6 @@ import type { Env } from 'hono';
 import { ErrorBody } from '../../../shared/api/face-service.js';
 import { errorComponents } from '../contracts/common.js';
 import { adminOpenApi } from '../routes/admin/openapi.js';
-import { batchOpenApi } from '../routes/batch-openapi.js';
-import { components } from './components.js';
 
 const info = {
   title: 'Visor API',
@@ -49,11 +47,7 @@ type Parts = Record<string, Record<string, unknown> | undefined>;
 export function openapiDocument<E extends Env>(app: OpenAPIHono<E>) {
   const generated = app.getOpenAPI31Document({ openapi: '3.1.0', info, tags, security: [{ apiKey: [] }] });
   const { webhooks: _none, ...doc } = generated;
-  const written: Parts = {
-    ...components,
-    securitySchemes: { ...components.securitySchemes, ...adminOpenApi.components.securitySchemes },
-    schemas: { ...components.schemas, ...batchOpenApi.schemas, ...adminOpenApi.components.schemas },
-  };
+  const written: Parts = adminOpenApi.components;
   const made = (doc.components ?? {}) as Parts;
   const merged: Parts = {};
   for (const kind of new Set([...Object.keys(written), ...Object.keys(made)])) {
@@ -61,7 +55,7 @@ export function openapiDocument<E extends Env>(app: OpenAPIHono<E>) {
   }
   return {
     ...doc,
-    paths: { ...batchOpenApi.paths, ...adminOpenApi.paths, ...doc.paths },
+    paths: { ...adminOpenApi.paths, ...doc.paths },
     components: merged,
   };
 }

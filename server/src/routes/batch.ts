@@ -3,15 +3,16 @@
 // the response is 200 even when some items failed (multi-status semantics in a 200, like a bulk API).
 // Limits: MAX_BATCH_ITEMS per request (more is 26 for the whole request); MAX_REQUEST_SIZE applies to the
 // whole request body (413, code 38, before any item runs) and MAX_FILE_SIZE to each image (that item's 38).
+// Contracts: contracts/batch.ts.
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import { IncorrectArgument, MissingPart, ValidationError, VisorError } from '../../../shared/errors.js';
+import { checkCount, enrolBatch, verifyBatch } from '../contracts/batch.js';
 import { apiKey } from '../http/api-key.js';
+import { contractApp, openapiJson } from '../http/contract.js';
 import type { AppEnv, RouteDeps } from '../http/env.js';
 import { fromBase64, fromFile, type ImageLimits } from '../http/images.js';
 import { readJsonObject } from '../http/json.js';
-import { unitParam } from '../http/query.js';
-import { batchServices, MAX_BATCH_ITEMS, type EnrolItem, type Parsed } from '../services/batch.js';
+import { batchServices, type EnrolItem, type Parsed } from '../services/batch.js';
 import type { ImageInput } from '../services/types.js';
 
 type Image = Parsed<ImageInput>;
@@ -33,12 +34,6 @@ async function fileItem(file: File, limits: ImageLimits): Promise<Image> {
   } catch (error) {
     if (error instanceof VisorError) return { error };
     throw error;
-  }
-}
-
-function checkCount(n: number, what: string): void {
-  if (n > MAX_BATCH_ITEMS) {
-    throw new ValidationError(`A batch holds at most ${MAX_BATCH_ITEMS} ${what}, got ${n}`);
   }
 }
 
@@ -90,28 +85,23 @@ export function batchRoutes({ services, config, logger }: RouteDeps) {
         }),
     });
 
-  return new Hono<AppEnv>()
-    .post('/recognition/faces/batch', apiKey(services, 'recognition'), async (c) => {
-      const detProbThreshold = unitParam(c, 'det_prob_threshold');
-      const subject = c.req.query('subject');
-      const items = await readEnrolItems(c, config);
-      if (items.length === 0) throw new MissingPart('file');
-      return c.json(await batch(c).enrolBatch(c.var.service, items, { subject, detProbThreshold }));
-    })
-    .post('/verification/verify/batch', apiKey(services, 'verification'), async (c) => {
-      const detProbThreshold = unitParam(c, 'det_prob_threshold');
-      const pairs = (await readJsonObject(c)).pairs;
-      if (!Array.isArray(pairs) || pairs.length === 0) {
-        throw new ValidationError('pairs must be a non-empty array of {source_image, target_image}');
-      }
-      checkCount(pairs.length, 'pairs');
-      const items = pairs.map((raw: unknown) => {
-        const pair = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-        return {
-          source: parsed(() => fromBase64('source_image', pair.source_image, config)),
-          target: parsed(() => fromBase64('target_image', pair.target_image, config)),
-        };
-      });
-      return c.json(await batch(c).verifyBatch(c.var.service, items, { detProbThreshold }));
+  const app = contractApp<AppEnv>();
+  app.openapi({ ...enrolBatch, middleware: [apiKey(services, 'recognition')] }, async (c) => {
+    const { det_prob_threshold: detProbThreshold, subject } = c.req.valid('query');
+    const items = await readEnrolItems(c, config);
+    if (items.length === 0) throw new MissingPart('file');
+    return c.json(await batch(c).enrolBatch(c.var.service, items, { subject, detProbThreshold }), 200);
+  });
+  openapiJson(app, { ...verifyBatch, middleware: [apiKey(services, 'verification')] }, async (c) => {
+    const { det_prob_threshold: detProbThreshold } = c.req.valid('query');
+    const items = c.req.valid('json').pairs.map((raw: unknown) => {
+      const pair = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      return {
+        source: parsed(() => fromBase64('source_image', pair.source_image, config)),
+        target: parsed(() => fromBase64('target_image', pair.target_image, config)),
+      };
     });
+    return c.json(await batch(c).verifyBatch(c.var.service, items, { detProbThreshold }), 200);
+  });
+  return app;
 }
