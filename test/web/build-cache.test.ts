@@ -41,6 +41,22 @@ describe('cachedBuild', () => {
     expect(readFileSync(join(b.dir, 'index.html'), 'utf8')).toBe('build 1');
   });
 
+  it('two callers at once: one builds, the other waits for its build', async () => {
+    let builds = 0;
+    const build = async (dir: string) => {
+      builds++;
+      await new Promise((r) => setTimeout(r, 300));
+      writeFileSync(join(dir, 'index.html'), 'concurrent');
+    };
+    const both = await Promise.all([
+      cachedBuild(`${key} concurrent`, 'visor-build-test-', build),
+      cachedBuild(`${key} concurrent`, 'visor-build-test-', build),
+    ]);
+    dirs.push(...both.map((b) => b.dir));
+    expect(builds).toBe(1);
+    for (const b of both) expect(readFileSync(join(b.dir, 'index.html'), 'utf8')).toBe('concurrent');
+  });
+
   it('builds again for another key, and keeps nothing from a build that failed', async () => {
     let builds = 0;
     const other = await cachedBuild(`${key} other`, 'visor-build-test-', async (dir) => {

@@ -4,13 +4,15 @@
 // it may serve, modify or remove.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Cached builds unused for this long are removed when a new one is stored. */
 const KEEP_MS = 24 * 3600_000;
+const POLL_MS = 250;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What the app and the test pages are built from (folders are read recursively). */
 const INPUTS = [
@@ -47,15 +49,20 @@ export async function cachedBuild(
 ): Promise<{ dir: string; seconds: number }> {
   const t = performance.now();
   const cached = join(tmpdir(), `visor-build-${hashInputs(key)}`);
+  // a test file running beside this one may be making the same build: wait for it rather than build it twice
+  while (!existsSync(join(cached, '.ready')) && !(await lock(`${cached}.lock`))) await sleep(POLL_MS);
   if (!existsSync(join(cached, '.ready'))) {
-    const building = await mkdtemp(`${cached}-building-`);
-    await build(building).catch(async (e: unknown) => {
-      await rm(building, { recursive: true, force: true });
-      throw e;
-    });
-    await writeFile(join(building, '.ready'), key);
-    // another test file may have finished the same build first: then keep theirs
-    await rename(building, cached).catch(() => rm(building, { recursive: true, force: true }));
+    try {
+      const building = await mkdtemp(`${cached}-building-`);
+      await build(building).catch(async (e: unknown) => {
+        await rm(building, { recursive: true, force: true });
+        throw e;
+      });
+      await writeFile(join(building, '.ready'), key);
+      await rename(building, cached).catch(() => rm(building, { recursive: true, force: true }));
+    } finally {
+      await rm(`${cached}.lock`, { force: true });
+    }
     await pruneUnused();
   }
   const used = new Date();
@@ -63,6 +70,28 @@ export async function cachedBuild(
   const dir = await mkdtemp(join(tmpdir(), prefix));
   await cp(cached, dir, { recursive: true, filter: (src) => !src.endsWith('.ready') });
   return { dir, seconds: (performance.now() - t) / 1000 };
+}
+
+/** Takes the build's lock (a file holding our PID); a lock whose process is gone is taken over. */
+async function lock(path: string): Promise<boolean> {
+  try {
+    await writeFile(path, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    const pid = Number(await readFile(path, 'utf8').catch(() => ''));
+    if (!pid || alive(pid)) return false;
+    await rm(path, { force: true });
+    return lock(path);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the cached builds (of sources since changed) that no test has used for KEEP_MS. */
