@@ -208,6 +208,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.setViewportSize(PHONE);
       await page.goto(`${server.origin}/#/service/${appId}/${front.id}`);
       await expect.poll(h1).toBe('Front door · dashboard');
+      // The header is one row: the service is named by the sub-navigation, not again in the header.
+      expect((await page.locator('header').boundingBox())!.height).toBeLessThan(80);
       const nav = (await subNav().boundingBox())!;
       expect(nav.width).toBeLessThanOrEqual(PHONE.width);
       for (const link of await subNav().getByRole('link').all()) {
