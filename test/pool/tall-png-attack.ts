@@ -1,11 +1,13 @@
 // The tall-PNG attack of issue 19, measured (not a test): one API key keeps N PNGs of 1x39,999,999 pixels (78 KB
 // each) in flight while another key sends normal /recognize requests; prints the normal requests' latency
-// percentiles, the attacker's answers and the longest job a worker ran. The server runs in a child process built
-// as `npm start` builds it (defaults from the environment: MAX_IMAGE_SIDE, INFERENCE_TIMEOUT, INFERENCE_PER_KEY…).
+// percentiles (at the client and inside the server), the attacker's answers and the longest job a worker ran. Three
+// processes: the server (built as `npm start` builds it, defaults from the environment: MAX_IMAGE_SIDE,
+// INFERENCE_TIMEOUT, INFERENCE_PER_KEY…), the attack client, and this one sending the normal requests, so the
+// attack's client work does not delay the normal client's own event loop.
 // `npx tsx test/pool/tall-png-attack.ts [seconds=30] [attackers=34] [normal concurrency=2] [--nice]`
-// --nice: the client (this process) lowers its own priority to 19 once the server has started, as if the attacker
-// were on another machine; the server keeps its priority. ATTACK_PROF=<dir>: the server writes a V8 CPU profile there.
-// Each phase prints the server's event-loop utilisation and delay and the load average.
+// --nice: the attack client runs at priority 19, as if it were on another machine (the server and the normal
+// client keep theirs). ATTACK_PROF=<dir>: the server writes a V8 CPU profile there.
+// Each phase prints the server's event-loop utilisation and delay, its main thread's CPU time and the load average.
 import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -107,6 +109,38 @@ async function child(): Promise<void> {
   });
 }
 
+/** The attack client: on each 'attack' message keeps `attackers` tall PNGs in flight for `seconds`, then reports. */
+function attackClient(): void {
+  if (process.argv.includes('--nice')) setPriority(19);
+  const tall = new Blob([tallPng(39_999_999)], { type: 'image/png' });
+  process.on(
+    'message',
+    (m: { attack: { port: number; key: string; seconds: number; attackers: number } }) => {
+      const { port, key, seconds, attackers } = m.attack;
+      const end = performance.now() + seconds * 1000;
+      const status: Record<number, number> = {};
+      const attack = async () => {
+        while (performance.now() < end) {
+          const s = await send(port, key, tall, 'tall.png').catch(() => -1);
+          status[s] = (status[s] ?? 0) + 1;
+        }
+      };
+      void Promise.all(Array.from({ length: attackers }, attack)).then(() => process.send?.({ status }));
+    },
+  );
+  process.send?.('ready');
+}
+
+function send(port: number, key: string, image: Blob, name: string): Promise<number> {
+  const form = new FormData();
+  form.append('file', image, name);
+  return fetch(`http://127.0.0.1:${port}/api/v1/recognition/recognize`, {
+    method: 'POST',
+    headers: { 'x-api-key': key },
+    body: form,
+  }).then(async (r) => (await r.arrayBuffer(), r.status));
+}
+
 const pct = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
@@ -114,7 +148,6 @@ async function parent(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 30);
   const attackers = Number(process.argv[3] ?? 34);
   const normalConcurrency = Number(process.argv[4] ?? 2);
-  const tall = new Blob([tallPng(39_999_999)], { type: 'image/png' });
   const photo = new Blob(
     [new Uint8Array(await readFile(join(import.meta.dirname, '../fixtures/compreface-samples/009_C.jpg')))],
     { type: 'image/jpeg' },
@@ -128,9 +161,12 @@ async function parent(): Promise<void> {
   );
   const { port, attacker, normal } = first.ready;
   const nice = process.argv.includes('--nice');
-  if (nice) setPriority(19);
+  const attackProcess = fork(import.meta.filename, ['--attacker', ...(nice ? ['--nice'] : [])], {
+    execArgv: ['--import', 'tsx'],
+  });
+  await new Promise((r) => attackProcess.once('message', r));
   console.log(
-    `tall PNG ${tall.size} bytes; client ${nice ? 'niced to 19' : 'at normal priority'}; server`,
+    `tall PNG ${tallPng(39_999_999).byteLength} bytes; attack client ${nice ? 'niced to 19' : 'at normal priority'}; server`,
     first.config,
   );
   const serverLoop = () =>
@@ -138,39 +174,29 @@ async function parent(): Promise<void> {
       server.once('message', (m: { loop: unknown }) => r(m.loop));
       server.send('phase');
     });
-  const send = (key: string, image: Blob, name: string) => {
-    const form = new FormData();
-    form.append('file', image, name);
-    return fetch(`http://127.0.0.1:${port}/api/v1/recognition/recognize`, {
-      method: 'POST',
-      headers: { 'x-api-key': key },
-      body: form,
-    }).then(async (r) => (await r.arrayBuffer(), r.status));
-  };
   const phase = async (label: string, attackers: number) => {
     await serverLoop();
     const loadBefore = loadavg()[0];
     const end = performance.now() + seconds * 1000;
-    const attackStatus = new Map<number, number>();
     const normalStatus = new Map<number, number>();
     const latencies: number[] = [];
     const count = (m: Map<number, number>, s: number) => m.set(s, (m.get(s) ?? 0) + 1);
-    const attack = async () => {
-      while (performance.now() < end)
-        count(attackStatus, await send(attacker, tall, 'tall.png').catch(() => -1));
-    };
+    const attacked = attackers
+      ? new Promise<Record<number, number>>((r) => {
+          attackProcess.once('message', (m: { status: Record<number, number> }) => r(m.status));
+          attackProcess.send({ attack: { port, key: attacker, seconds, attackers } });
+        })
+      : Promise.resolve({});
     const client = async () => {
       while (performance.now() < end) {
         const t = performance.now();
-        const status = await send(normal, photo, '009_C.jpg').catch(() => -1);
+        const status = await send(port, normal, photo, '009_C.jpg').catch(() => -1);
         latencies.push(performance.now() - t);
         count(normalStatus, status);
       }
     };
-    await Promise.all([
-      ...Array.from({ length: attackers }, attack),
-      ...Array.from({ length: normalConcurrency }, client),
-    ]);
+    await Promise.all(Array.from({ length: normalConcurrency }, client));
+    const attackStatus = await attacked;
     latencies.sort((a, b) => a - b);
     const ms = (v: number) => `${Math.round(v)} ms`;
     console.log(
@@ -180,7 +206,7 @@ async function parent(): Promise<void> {
       `  normal: ${latencies.length} answers ${JSON.stringify(Object.fromEntries(normalStatus))}, ` +
         `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)}`,
     );
-    if (attackers) console.log(`  attacker answers ${JSON.stringify(Object.fromEntries(attackStatus))}`);
+    if (attackers) console.log(`  attacker answers ${JSON.stringify(attackStatus)}`);
     const load = `${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
     console.log(`  server event loop ${JSON.stringify(await serverLoop())}; load average ${load}`);
   };
@@ -191,7 +217,9 @@ async function parent(): Promise<void> {
     server.send('stop');
   });
   console.log(`longest job on a worker ${Math.round(last.longestJobMs)} ms; pool`, last.stats);
+  attackProcess.kill();
 }
 
 if (process.argv[2] === '--child') await child();
+else if (process.argv[2] === '--attacker') attackClient();
 else await parent();
