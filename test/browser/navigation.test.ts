@@ -172,6 +172,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await page.getByLabel('Match threshold (min_similarity)').count()).toBe(1);
       await snap('service-settings');
       await visit('Kiosk', /^Kiosk/, 'kiosk');
+      // The operator's kiosk page (no camera in this browser: it says so).
+      await snap('service-kiosk');
       // The address names the service: a reload (a bookmark) opens the same service, with the sub-navigation.
       await subNav().getByRole('link', { name: 'Test', exact: true }).click();
       await expect.poll(h1).toBe('Test · Recognize faces');
@@ -201,6 +203,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await other.getByRole('alert').waitFor();
       expect(await other.getByRole('alert').textContent()).toContain('Opening the service failed');
       expect(await other.getByRole('link', { name: 'Back to your applications' }).count()).toBe(1);
+      await auditedScreenshots(other, ARTIFACTS, 'service-missing');
       await other.close();
     });
 
