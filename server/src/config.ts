@@ -1,7 +1,7 @@
 // Server configuration, parsed once from the environment; a bad value fails start-up with every problem listed.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { DEFAULT_QUANTISE_FROM } from './search/vector-index.js';
+import { DEFAULT_CANDIDATES, DEFAULT_QUANTISE_FROM } from './search/vector-index.js';
 
 export interface Config {
   /** HTTP port (PORT, default 8000). */
@@ -70,6 +70,8 @@ export interface Config {
   searchBackend: 'memory' | 'pgvector';
   /** Collection size from which the in-memory search keeps int8 vectors (a quarter of the memory) and re-ranks the best candidates with the exact ones kept in a temporary file; back to exact below half of it (SEARCH_QUANTISE_FROM, default 50000, 0 = always exact). */
   searchQuantiseFrom: number;
+  /** Rows the quantised index's first stage (sign codes, Hamming distance) passes to its int8 scan, used from 4× as many rows (SEARCH_CANDIDATES, default 4096, 0 = the int8 scan reads every row). */
+  searchCandidates: number;
 }
 
 /** The SMTP server Visor sends mail through (nodemailer). */
@@ -194,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: env.METRICS_TOKEN || undefined,
     metricsPublic: bool('METRICS_PUBLIC', false),
     searchQuantiseFrom: int('SEARCH_QUANTISE_FROM', DEFAULT_QUANTISE_FROM, 0),
+    searchCandidates: int('SEARCH_CANDIDATES', DEFAULT_CANDIDATES, 0, 10_000_000),
   };
   config.inferencePerKey = int(
     'INFERENCE_PER_KEY',

@@ -1,9 +1,10 @@
-// Child process (run with --expose-gc): fills the server's VectorIndex, exact or quantised (int8 rows, exact
-// re-rank), up to each size and times top-1 queries. Rows: LFW's faces (when their embeddings are cached, see
+// Child process (run with --expose-gc): fills the server's VectorIndex, exact, quantised (int8 rows, exact
+// re-rank) or staged (sign codes pick the rows the int8 scan scores), up to each size and times top-1 queries. Rows: LFW's faces (when their embeddings are cached, see
 // search-faces.ts) less one held-out photo per person, then random fill (the same in every run); queries: the
 // held-out photos (random vectors without faces). recall@1: the top-1 of every query against the exact run's
 // (`--reference`, what an exact run with `--record` returned as `top`). Memory: the heap + external (ArrayBuffers
 // and wasm memories) growth after a full GC.
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { KernelName } from '../../server/src/search/kernels.js';
 import { VectorIndex } from '../../server/src/search/vector-index.js';
@@ -11,7 +12,8 @@ import { sendResult } from './child.js';
 import { readFaces } from './search-faces.js';
 import { median, now, repeat } from './stats.js';
 
-export type Representation = 'exact' | 'int8';
+/** exact: float rows; int8: every int8 row scanned; staged: sign codes first, then the int8 rows of their candidates. */
+export type Representation = 'exact' | 'int8' | 'staged';
 
 export interface SearchPoint {
   kernel: KernelName;
@@ -33,6 +35,8 @@ export interface SearchPoint {
   top?: string[];
   /** Whether a stored vector plus noise found itself. */
   correct: boolean;
+  /** The 1-minute load average when the size's queries were timed. */
+  load: number;
 }
 
 const { values } = parseArgs({
@@ -48,6 +52,8 @@ const { values } = parseArgs({
     reference: { type: 'string' },
     faces: { type: 'string' },
     queries: { type: 'string', default: '200' },
+    candidates: { type: 'string' },
+    codeBits: { type: 'string' },
   },
 });
 const dim = Number(values.dim);
@@ -107,7 +113,12 @@ const reference = new Map<number, string[]>(
 const representation = values.representation as Representation;
 seed = 0x9e3779b9; // the same random fill in every run
 const base = used();
-const index = new VectorIndex(dim, { kernel, quantiseFrom: representation === 'int8' ? 1 : 0 });
+const index = new VectorIndex(dim, {
+  kernel,
+  quantiseFrom: representation === 'exact' ? 0 : 1,
+  candidates: representation === 'int8' ? 0 : values.candidates ? Number(values.candidates) : undefined,
+  codeBits: values.codeBits ? Number(values.codeBits) : undefined,
+});
 let buildMs = 0;
 {
   for (const size of sizes) {
@@ -130,6 +141,7 @@ let buildMs = 0;
         const cpu = process.cpuUsage(c);
         return { wall: now() - t0, cpu: (cpu.user + cpu.system) / 1000 };
       }, s);
+    const load = loadavg()[0];
     const search = await time((q) => index.search(q, 1));
     const searchSubjects = await time((q) => index.searchSubjects(q, 1));
     const record = values.record || reference.has(size);
@@ -141,7 +153,7 @@ let buildMs = 0;
     const correct = index.search(probe, 1)[0]?.id === probeId;
     points.push({
       kernel: index.kernelName,
-      representation: index.representation,
+      representation: index.staged ? 'staged' : index.representation,
       dim,
       size,
       faces: Math.min(size, faceRows.length),
@@ -153,6 +165,7 @@ let buildMs = 0;
       recall: { same, queries: queries.length },
       top: values.record ? top : undefined,
       correct,
+      load,
     });
     process.stderr.write(
       `search ${kernel} ${representation} ${dim}-d ${size}: ${median(search.map((r) => r.wall)).toFixed(1)} ms, recall@1 ${same}/${queries.length}\n`,

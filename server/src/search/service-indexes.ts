@@ -66,6 +66,8 @@ export interface SearchIndexesOptions {
   dimOf?: (embedder: string) => number | undefined;
   /** Collection size from which a service's index is quantised (VectorIndex's quantiseFrom; default its own). */
   quantiseFrom?: number;
+  /** Rows the quantised index's first stage passes to its int8 scan (VectorIndex's candidates; default its own). */
+  candidates?: number;
   /** Search there instead of in memory (nothing is loaded). */
   external?: ExternalSearch;
 }
@@ -220,7 +222,10 @@ export class SearchIndexes {
 
   private fresh(embedder: string): ServiceIndex {
     const dim = this.dimOf(embedder) ?? this.opts.dim;
-    return new ServiceIndex(new VectorIndex(dim, { quantiseFrom: this.opts.quantiseFrom }), embedder);
+    return new ServiceIndex(
+      new VectorIndex(dim, { quantiseFrom: this.opts.quantiseFrom, candidates: this.opts.candidates }),
+      embedder,
+    );
   }
 
   private async applyChange(change: IndexChange): Promise<void> {

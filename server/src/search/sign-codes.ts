@@ -6,9 +6,12 @@
 // O(d log d), as in fast Johnson–Lindenstrauss transforms); it needs no training, so codes are made one vector at a
 // time as examples are added, and a code depends on its vector only.
 
-/** Code bits for `dim`-d vectors: 2·dim rounded up to a multiple of 128, from 256 to 512. */
+/**
+ * Code bits for `dim`-d vectors: 256 up to 192-d (twice face-api's 128), else 384 (¾ of 512-d: 48 bytes a row, so
+ * that a 512-d index stays under 70 MB per 100k examples with its int8 rows).
+ */
 export function codeBitsFor(dim: number): number {
-  return Math.min(512, Math.max(256, Math.ceil((2 * dim) / 128) * 128));
+  return dim <= 192 ? 256 : 384;
 }
 
 /** Rounds of sign flip + Hadamard transform per rotation. */

@@ -40,7 +40,7 @@ export function pgvectorSearch(db: Db, defaultEmbedder: string): ExternalSearch 
 
 /** The search indexes for the configured backend; pgvector needs its schema (openDatabase applies it). */
 export async function createSearchIndexes(
-  config: Pick<Config, 'searchBackend' | 'searchQuantiseFrom'>,
+  config: Pick<Config, 'searchBackend' | 'searchQuantiseFrom' | 'searchCandidates'>,
   db: Db,
   engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize' | 'embedders'>,
 ): Promise<SearchIndexes> {
@@ -51,6 +51,7 @@ export async function createSearchIndexes(
     // each service's index has its embedder's size (issue 17.1)
     dimOf: (key: string) => engine.embedders?.find((e) => e.key === key)?.dim,
     quantiseFrom: config.searchQuantiseFrom,
+    candidates: config.searchCandidates,
   };
   switch (config.searchBackend) {
     case 'memory':
