@@ -18,6 +18,7 @@ const UNIT = [
   'test/browser/backend-choice.test.ts',
   'test/browser/sync-protocol.test.ts',
   'test/web/lib.test.ts',
+  'test/web/service-nav.test.ts',
   'test/web/serve.test.ts',
   'test/web/build-cache.test.ts',
   'test/pool/metrics.test.ts',
