@@ -22,8 +22,14 @@ export function fingerprint(faces: FaceRow[], n: number, extra: string): string 
   return h.digest('hex').slice(0, 16);
 }
 
+/** A bench row and the face it was made from (its own index for a real face). */
+export interface BenchRow {
+  v: Float32Array;
+  base: number;
+}
+
 /** Row `i` of `n` (ids 1..n): the faces first, then synthetic faces, the same in every run. */
-export function* benchRows(faces: FaceRow[], n: number): Generator<Float32Array> {
+export function* benchRows(faces: FaceRow[], n: number): Generator<BenchRow> {
   const dim = faces[0].v.length;
   const byPerson = new Map<string, number[]>();
   faces.forEach((f, i) => byPerson.set(f.person, [...(byPerson.get(f.person) ?? []), i]));
@@ -33,10 +39,11 @@ export function* benchRows(faces: FaceRow[], n: number): Generator<Float32Array>
   const out = new Float32Array(dim);
   for (let i = 0; i < n; i++) {
     if (i < faces.length) {
-      yield faces[i].v;
+      yield { v: faces[i].v, base: i };
       continue;
     }
-    const a = faces[int(faces.length)].v;
+    const base = int(faces.length);
+    const a = faces[base].v;
     const b = faces[int(faces.length)].v;
     const c = faces[int(faces.length)].v;
     const same = pairs[int(pairs.length)];
@@ -45,14 +52,14 @@ export function* benchRows(faces: FaceRow[], n: number): Generator<Float32Array>
     const u = 0.5 * (next() + 0.5);
     const w = next() + 0.5;
     for (let k = 0; k < dim; k++) out[k] = a[k] + u * (b[k] - c[k]) + w * (d[k] - e[k]) + 0.04 * next();
-    yield normalize(out);
+    yield { v: normalize(out), base };
   }
 }
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
 
 /** The binary COPY stream of (id int4, embedding vector(dim)) rows: ids 1.., pgvector's binary format. */
-async function* binaryCopy(rows: Iterable<Float32Array>, dim: number): AsyncGenerator<Uint8Array> {
+async function* binaryCopy(rows: Iterable<BenchRow>, dim: number): AsyncGenerator<Uint8Array> {
   const header = new Uint8Array(SIGNATURE.length + 8);
   header.set(SIGNATURE);
   yield header;
@@ -61,7 +68,7 @@ async function* binaryCopy(rows: Iterable<Float32Array>, dim: number): AsyncGene
   let chunk = new DataView(new ArrayBuffer(rowBytes * perChunk));
   let filled = 0;
   let id = 0;
-  for (const v of rows) {
+  for (const { v } of rows) {
     let o = filled * rowBytes;
     chunk.setInt16(o, 2);
     chunk.setInt32(o + 2, 4);
@@ -84,7 +91,16 @@ async function* binaryCopy(rows: Iterable<Float32Array>, dim: number): AsyncGene
 }
 
 /** Loads `rows` into `table` (id int, embedding vector(dim)) with one binary COPY. */
-export async function copyRows(sql: Sql, table: string, rows: Iterable<Float32Array>, dim: number) {
+export async function copyRows(sql: Sql, table: string, rows: Iterable<BenchRow>, dim: number) {
   const writable = await sql.unsafe(`copy ${table} (id, embedding) from stdin (format binary)`).writable();
   await pipeline(Readable.from(binaryCopy(rows, dim)), writable);
+}
+
+/** The person (of the face it was made from) of each row id in `ids`: one pass over the rows, nothing stored. */
+export function rowPeople(faces: FaceRow[], n: number, ids: Iterable<number>): Map<number, string> {
+  const wanted = new Set(ids);
+  const out = new Map<number, string>();
+  let id = 0;
+  for (const { base } of benchRows(faces, n)) if (wanted.has(++id)) out.set(id, faces[base].person);
+  return out;
 }

@@ -1,5 +1,5 @@
 // `npm run bench -- [--quick] [--only stages,plans,peers,search,pgvector,cold,http,browser,kiosk,soak] [--visor-threads N]
-// [--soak-seconds 600] [--pgvector-size N] [--pgvector-rebuild]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
+// [--soak-seconds 600] [--pgvector-size N] [--pgvector-rebuild] [--pgvector-halfvec]`: Visor's speed and memory, side by side with @vladmandic/human and @vladmandic/face-api on
 // tfjs-wasm, and in Chromium. One table per section. `soak` (10 minutes by default) runs only when asked for.
 import { parseArgs } from 'node:util';
 import { runBrowser } from './browser.js';
@@ -38,12 +38,13 @@ const { values } = parseArgs({
     'soak-seconds': { type: 'string', default: '600' },
     'pgvector-size': { type: 'string' },
     'pgvector-rebuild': { type: 'boolean', default: false },
+    'pgvector-halfvec': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   console.log(
-    `usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N] [--soak-seconds 600] [--pgvector-size N] [--pgvector-rebuild]`,
+    `usage: npm run bench -- [--quick] [--only ${SECTIONS.join('|')}[,...]] [--visor-threads N] [--soak-seconds 600] [--pgvector-size N] [--pgvector-rebuild] [--pgvector-halfvec]`,
   );
   process.exit(0);
 }
@@ -102,6 +103,7 @@ await section('pgvector', () =>
     quick,
     size: values['pgvector-size'] ? Number(values['pgvector-size']) : undefined,
     rebuild: values['pgvector-rebuild'],
+    halfvec: values['pgvector-halfvec'],
   }),
 );
 await section('cold', () => runCold(quick));
