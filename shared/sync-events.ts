@@ -1,27 +1,13 @@
 // Kiosk recognition events as the server answers them (GET /api/v1/recognition/sync/events and events.csv):
 // the wire type, the filter both answers take, and the CSV rendering (RFC 4180, safe for spreadsheets).
+import type { z } from 'zod';
+import type * as api from './api/sync.js';
 
-/** One event a device pushed: who (null: a face nobody matched), where (the device) and when. */
-export interface KioskEvent {
-  device_id: string;
-  event_id: string;
-  /** ISO 8601. */
-  at: string;
-  subject: string | null;
-  similarity: number;
-  box: { x_min: number; y_min: number; x_max: number; y_max: number };
-}
+/** One event a device pushed: who (null: a face nobody matched), where (the device) and when (ISO 8601). */
+export type KioskEvent = z.infer<typeof api.KioskEvent>;
 
-/** `GET sync/events`: one page of the filtered events, newest first. */
-export interface KioskEventPage {
-  events: KioskEvent[];
-  /** How many events match the filter (all pages). */
-  total: number;
-  offset: number;
-  limit: number;
-  /** Every device that pushed events to the service (whatever the filter), sorted. */
-  devices: string[];
-}
+/** `GET sync/events`: one page of the filtered events, newest first, the total and the service's devices. */
+export type KioskEventPage = z.infer<typeof api.KioskEventPage>;
 
 /** The filter of `sync/events` and `sync/events.csv` (query parameters of the same names). */
 export interface KioskEventFilter {

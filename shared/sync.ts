@@ -7,57 +7,21 @@
 // deleted on the server meanwhile re-creates that subject. An example embedded by another model than the
 // server's engine is rejected (it could not be compared). Events are append-only, deduplicated per device.
 
+import type { z } from 'zod';
+import type * as api from './api/sync.js';
+
 export const MAX_PUSH_EXAMPLES = 100;
 export const MAX_PUSH_EVENTS = 1000;
 
+// The wire types are the contract's (shared/api/sync.ts); type-only, so the browser bundle holds no zod.
 /** One page of changes since a cursor, or a snapshot without one. */
-export interface SyncPull {
-  cursor: string;
-  /** More changes wait: pull again with `cursor`. */
-  more: boolean;
-  embedder: string;
-  /** The service's minimum similarity, or null when it has none (devices use their own default). */
-  threshold: number | null;
-  subjects: string[];
-  removed_subjects: string[];
-  examples: { image_id: string; subject: string; embedding: number[] }[];
-  removed_examples: string[];
-}
-
+export type SyncPull = z.infer<typeof api.SyncPull>;
 /** `GET sync/config`: what a device needs before it starts its engine (issue 17.1). */
-export interface SyncConfig {
-  /** The embedder key the service compares (`faceapi-recognition@1`): pushed embeddings must come from it. */
-  embedder: string;
-  /** Its manifest model id, which the device's engine loads. */
-  model: string;
-  /** Embedding size. */
-  dim: number;
-  /** As in a pull. */
-  threshold: number | null;
-}
-
-export interface SyncPushExample {
-  image_id: string;
-  subject: string;
-  embedding: number[];
-  embedder: string;
-  /** Base64 JPEG or PNG of the face. */
-  image?: string;
-}
-
-export interface SyncPushEvent {
-  event_id: string;
-  /** Epoch milliseconds. */
-  at: number;
-  subject: string | null;
-  similarity: number;
-  box: { x_min: number; y_min: number; x_max: number; y_max: number };
-}
-
-export interface SyncPushResult {
-  examples: { image_id: string; status: 'created' | 'exists' | 'rejected'; message?: string }[];
-  events: { received: number; duplicates: number };
-}
+export type SyncConfig = z.infer<typeof api.SyncConfig>;
+export type SyncPushExample = z.infer<typeof api.SyncPushExample>;
+export type SyncPushEvent = z.infer<typeof api.SyncPushEvent>;
+export type SyncPushBody = z.infer<typeof api.SyncPushBody>;
+export type SyncPushResult = z.infer<typeof api.SyncPushResult>;
 
 /**
  * Whether `e` (untrusted JSON) is a well-formed event: an id of at most 64 characters, a finite time, a subject

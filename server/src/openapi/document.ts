@@ -23,6 +23,7 @@ const tags = [
   { name: 'Verification' },
   { name: 'Embeddings' },
   { name: 'Server' },
+  { name: 'Sync', description: 'Browser and kiosk devices: pull the collection, push examples and events.' },
   ...adminOpenApi.tags,
 ];
 
