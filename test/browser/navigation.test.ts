@@ -146,6 +146,16 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await mainLinks()).toEqual(['Applications*', 'Users', 'Account']);
       await page.getByRole('link', { name: 'Front office' }).click();
       await expect.poll(h1).toBe('Front office');
+      // The owner's own row: no role change and no Leave (the server refuses both), and why.
+      const mine = page.locator('.members li', { hasText: 'Grace' });
+      await expect.poll(() => mine.textContent()).toContain('make another member the owner first');
+      expect(await mine.locator('select, button').count()).toBe(0);
+      expect(
+        await page
+          .getByLabel('Role of Ada')
+          .locator('option')
+          .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+      ).toEqual(['OWNER', 'ADMINISTRATOR', 'USER']);
       await snap('application');
       await page.getByRole('link', { name: 'Dashboard of Front door' }).click();
       await expect.poll(h1).toBe('Front door · dashboard');
