@@ -27,7 +27,7 @@ export const Face = z
   .looseObject({
     box: Box,
     landmarks: z
-      .array(z.array(num))
+      .array(z.tuple([num, num]))
       .optional()
       .meta({ description: 'landmarks plugin: left eye, right eye, nose, mouth left, mouth right.' }),
     age: range.optional().meta({

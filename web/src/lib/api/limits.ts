@@ -1,11 +1,12 @@
 // The server's upload limit (GET /api/v1/config, clientMaxFileSize), asked once per page load, so that a file the
 // server would refuse is refused before it is sent; 5 MB (the server's default) when the server does not say.
+import type { ClientConfig as Limits } from './types.js';
+
 const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 let asked: Promise<number> | undefined;
 
-interface ClientConfig {
-  clientMaxFileSize?: unknown;
-}
+/** What the answer may hold: an older server or a proxy may leave fields out. */
+type ClientConfig = Partial<Limits>;
 
 export function maxFileSize(): Promise<number> {
   asked ??= fetch('/api/v1/config')

@@ -1,5 +1,6 @@
-// Wire shapes of CompreFace's face-service API (/api/v1), as the web app reads them.
-import type { Age, FaceBox, Gender, Point, Pose } from '../../../../shared/engine/types.js';
+// Wire shapes of CompreFace's face-service API (/api/v1), as the web app reads them, and the connections it keeps.
+import type { z } from 'zod';
+import type * as api from '../../../../shared/api/face-service.js';
 
 export type ServiceType = 'recognition' | 'detection' | 'verification';
 export const SERVICE_TYPES: readonly ServiceType[] = ['recognition', 'detection', 'verification'];
@@ -18,55 +19,16 @@ export interface Connection {
   app?: { id: string; name: string };
 }
 
+// The wire shapes are the server's contract (shared/api/face-service.ts), imported as types only.
 /** One face as the API returns it; plugin fields appear when asked for through `face_plugins`. */
-export interface ApiFace {
-  box: FaceBox;
-  landmarks?: Point[];
-  age?: Age;
-  gender?: Gender;
-  pose?: Pose;
-  emotion?: { value: string; probability: number };
-  mask?: { value: string; probability: number };
-  liveness?: { value: string; probability: number };
-  embedding?: number[];
-  execution_time?: Record<string, number>;
-}
-
-export interface SubjectMatch {
-  subject: string;
-  similarity: number;
-}
-
-export interface RecognizeResponse {
-  result: (ApiFace & { subjects: SubjectMatch[] })[];
-  plugins_versions?: Record<string, string>;
-}
-export interface DetectResponse {
-  result: ApiFace[];
-  plugins_versions?: Record<string, string>;
-}
-export interface VerifyResponse {
-  result: {
-    source_image_face: ApiFace;
-    face_matches: (ApiFace & { similarity: number })[];
-    plugins_versions?: Record<string, string>;
-  }[];
-}
-
-export interface FaceExample {
-  image_id: string;
-  subject: string;
-}
-export interface FacesPage {
-  faces: FaceExample[];
-  page_number: number;
-  page_size: number;
-  total_pages: number;
-  total_elements: number;
-}
-
+export type ApiFace = z.infer<typeof api.Face>;
+export type SubjectMatch = z.infer<typeof api.SubjectMatch>;
+export type RecognizeResponse = z.infer<typeof api.RecognizeResponse>;
+export type DetectResponse = z.infer<typeof api.DetectResponse>;
+export type VerifyResponse = z.infer<typeof api.VerifyImagesResponse>;
+export type FaceExample = z.infer<typeof api.FaceExample>;
+export type FacesPage = z.infer<typeof api.FacesPage>;
 /** The body of every API error. */
-export interface ApiErrorBody {
-  message: string;
-  code: number;
-}
+export type ApiErrorBody = z.infer<typeof api.ErrorBody>;
+/** `GET /api/v1/config`: the client-visible limits in bytes. */
+export type ClientConfig = z.infer<typeof api.ClientConfig>;
