@@ -16,7 +16,7 @@ import { decodeImage } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import type { ServiceType } from '../../server/src/services/types.js';
-import { seedPglite } from '../storage/backends.js';
+import { createPostgresDatabase, seedPglite } from '../storage/backends.js';
 
 const root = new URL('../../', import.meta.url);
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -61,8 +61,8 @@ async function openTestDb(kind: DatabaseKind, dataDir: string): Promise<{ db: Db
     return { db, drop: () => db.close() };
   }
   const name = `visor_api_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  await createPostgresDatabase(name);
   const admin = openPostgres(PG_ADMIN_URL, { max: 1 });
-  await admin.exec(`CREATE DATABASE ${name}`);
   const db = await openDatabase({ databaseUrl: PG_ADMIN_URL.replace(/\/postgres$/, `/${name}`), dataDir });
   return {
     db,
