@@ -108,6 +108,22 @@ export class ChipEmbedder {
     return similarityTransform(this.template, pts);
   }
 
+  /**
+   * L2 norm of the chip's raw (un-normalised) embedding, without the mirror pass: the embedder's own face-quality
+   * signal (a margin-trained embedder gives recognisable faces long feature vectors and non-faces short ones, as
+   * MagFace and AdaFace use it). Its scale is the model's own.
+   */
+  async rawNorm(image: RawImage, chip: Affine): Promise<number> {
+    const data = warpToTensor(image, chip, this.spec);
+    const out = await this.session.run({
+      [this.session.inputNames[0]]: { data, dims: inputDims(this.spec, 1) },
+    });
+    const emb = out[this.session.outputNames[0]].data;
+    let sum = 0;
+    for (const x of emb) sum += x * x;
+    return Math.sqrt(sum);
+  }
+
   /** L2-normalised embedding of the aligned chip (mean with its mirror image when enabled). */
   async embed(image: RawImage, chip: Affine): Promise<Float32Array> {
     const n = this.spec.width * this.spec.height * 3;

@@ -11,7 +11,7 @@ import {
   type ScrfdProfile,
 } from './profiles.js';
 import { decodeScrfd, scrfdAnchors } from './scrfd.js';
-import { suppressContained, weightedNms, type Candidate } from './nms.js';
+import { iou, suppressContained, weightedNms, type Candidate } from './nms.js';
 import type { RawImage } from '../image.js';
 import {
   cropToTensor,
@@ -66,6 +66,11 @@ export interface PyramidPlan {
    * (false: the plan before issue 14's second step: every candidate over `foundScore` sizes it, every level runs).
    */
   adaptive: boolean;
+  /**
+   * Views report candidates down to this fraction of the threshold; one that does not inherit a score at or above
+   * the threshold from a coarser view of the same face (inheritScores) is dropped before merging.
+   */
+  inheritFloor: number;
 }
 
 /** Which of a level's candidates are faces (the engine's face-mesh check); without one every candidate counts. */
@@ -79,6 +84,7 @@ export const DEFAULT_PYRAMID_PLAN: PyramidPlan = {
   foundScore: 0.5,
   overlap: 0.25,
   adaptive: true,
+  inheritFloor: 0.5,
 };
 
 export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
@@ -230,6 +236,30 @@ class ViewSampler {
   }
 }
 
+/**
+ * A small face's coarse-view candidate is dropped for the finer views' boxes (they place it better), but the coarse
+ * view may have been the surer one: each dropped candidate hands its score to the kept candidate it overlaps most
+ * (IoU above `minIou`) when that one scored lower, which keeps its own as `viewScore`.
+ */
+export function inheritScores(
+  kept: readonly Candidate[],
+  dropped: readonly Candidate[],
+  minIou: number,
+): Candidate[] {
+  const out = [...kept];
+  for (const d of dropped) {
+    let best = -1;
+    let bestIou = minIou;
+    out.forEach((c, i) => {
+      const o = iou(d, c);
+      if (o > bestIou) [best, bestIou] = [i, o];
+    });
+    const c = out[best];
+    if (c && d.score > c.score) out[best] = { ...c, score: d.score, viewScore: c.viewScore ?? c.score };
+  }
+  return out;
+}
+
 /** Runs any detector profile (BlazeFace-family or SCRFD; the name is the first one's) over the planned views. */
 export class BlazeFaceDetector {
   private readonly layout: DetectorDecoder;
@@ -255,11 +285,13 @@ export class BlazeFaceDetector {
     const sampler = new ViewSampler(full, spec);
     // every candidate with the scale (image pixels per detector pixel) of the view that found it
     const all = new Map<Candidate, number>();
+    // the accurate plan's views report weaker candidates too: a coarser view's surer score may be handed to them
+    const lookScore = mode === 'fast' ? minScore : minScore * this.settings.pyramid.inheritFloor;
     const look = async (views: readonly View[], isTile: boolean) => {
       const found: Candidate[] = [];
       for (const view of views) {
         const scale = affineScale(view.toImage);
-        for (const c of await this.runView(sampler, view, isTile, minScore)) {
+        for (const c of await this.runView(sampler, view, isTile, lookScore)) {
           found.push(c);
           all.set(c, scale);
         }
@@ -280,10 +312,11 @@ export class BlazeFaceDetector {
     // collars, between heads): once a finer level has looked at the same place, only its boxes count.
     const finest = Math.min(...all.values());
     const minInput = this.settings.pyramid.minInputFace;
-    const kept = [...all].filter(
-      ([c, scale]) => scale <= finest * 1.001 || (c.x2 - c.x1) / scale >= minInput,
-    );
-    return this.merge(kept.map(([c]) => c));
+    const isKept = ([c, scale]: [Candidate, number]) =>
+      scale <= finest * 1.001 || (c.x2 - c.x1) / scale >= minInput;
+    const kept = [...all].filter(isKept).map(([c]) => c);
+    const dropped = [...all].filter((e) => !isKept(e)).map(([c]) => c);
+    return this.merge(inheritScores(kept, dropped, this.settings.nmsIou).filter((c) => c.score >= minScore));
   }
 
   private merge(candidates: Candidate[]): Candidate[] {

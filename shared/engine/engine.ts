@@ -9,7 +9,7 @@ import { applyAffine, type Affine } from './affine.js';
 import { dlibFivePointTemplate, fivePointsFrom68, fivePointsFromKeypoints } from './landmarks.js';
 import type { ModelCatalog } from './manifest.js';
 import type { Candidate } from './nms.js';
-import { maskRescue } from './mask-rescue.js';
+import { candidateRescue } from './quality-rescue.js';
 import { FaceVerifier, rememberedCheck } from './verify.js';
 import { PLUGIN_DESCRIPTORS, type FaceContext, type PluginRunner } from './plugins/index.js';
 import { profilesOf } from './profiles.js';
@@ -145,6 +145,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
         ? fivePointsFromKeypoints(c.keypoints)
         : dlibFivePointTemplate(embedder.spec.width).map((p) => applyAffine(boxChip(c, embedder), p));
 
+  const rescueFor = (image: RawImage) => candidateRescue(image, embedder, ids.embedder);
+
   async function analyze(raw: RawImage, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     // Names Visor does not know are ignored, as CompreFace's PluginManager.filter_face_plugins ignores them.
     const requested = (opts.plugins ?? []).filter((p) => PLUGINS.includes(p));
@@ -160,14 +162,14 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       candidates = [...opts.candidates];
       if (verifier) {
         const t1 = now();
-        candidates = await rememberedCheck(verifier, image, maskRescue(image, embedder))(candidates);
+        candidates = await rememberedCheck(verifier, image, rescueFor(image))(candidates);
         execution_time.verifier = now() - t1;
       }
     } else {
       const t0 = now();
       // the accurate plan sizes its pyramid by the faces the verifier confirms (their checks count as detector time;
       // the final check below reuses their verdicts)
-      const confirm = verifier && rememberedCheck(verifier, image, maskRescue(image, embedder));
+      const confirm = verifier && rememberedCheck(verifier, image, rescueFor(image));
       candidates = (await detector.detect(image, Math.max(threshold, 1e-4), opts.detectMode, confirm)).filter(
         (c) => c.score > threshold,
       );

@@ -9,6 +9,8 @@ export interface Candidate {
   y2: number;
   score: number;
   keypoints: Point[];
+  /** The score its own view gave it, when `score` was handed down from a coarser view (detector.ts inheritScores). */
+  viewScore?: number;
 }
 
 export function area(b: Candidate): number {
@@ -50,6 +52,7 @@ export function weightedNms(boxes: readonly Candidate[], threshold: number): Can
       x2: avg((b) => b.x2),
       y2: avg((b) => b.y2),
       score: best.score,
+      ...(best.viewScore === undefined ? {} : { viewScore: best.viewScore }),
       keypoints: best.keypoints.map(
         (_, k) => [avg((b) => b.keypoints[k][0]), avg((b) => b.keypoints[k][1])] as Point,
       ),

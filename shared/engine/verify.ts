@@ -3,7 +3,8 @@
 // detector look harder (tiles, the accurate plan's pyramid) without reporting non-faces. Every candidate is checked:
 // on the development sets the pyramid's false candidates include some the detector scores 0.82-0.84 (a coat, a
 // hand), which facemesh scores ≤ 0.003. Its blind spot: faces behind surgical masks score low too (issue 14), which
-// the engine's `rescue` (mask-rescue.ts) takes back when facemesh still sees some face and the mask head says with_mask.
+// the engine's `rescue` takes back (mask-rescue.ts: facemesh still sees some face and the mask head says with_mask;
+// quality-rescue.ts: a sure detector score, frontal keypoints and a long raw embedding).
 import { orientedSquare } from './align.js';
 import type { RawImage } from '../image.js';
 import { inputDims, type ModelInfo } from './manifest.js';
