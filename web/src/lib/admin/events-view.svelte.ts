@@ -24,6 +24,8 @@ export class EventsView {
   devices = $state<string[]>([]);
   offset = $state(0);
   loading = $state(false);
+  /** The filter changed and its answer has not arrived yet (the figures shown are the previous filter's). */
+  pending = $state(false);
   exporting = $state(false);
   error = $state<UiError | undefined>();
   problem = $state<string | undefined>();
@@ -35,7 +37,10 @@ export class EventsView {
   /** Loads the page at `offset` of the current filter. */
   async load(offset = 0): Promise<void> {
     this.problem = filterProblem(this.filter);
-    if (this.problem) return;
+    if (this.problem) {
+      this.pending = false;
+      return;
+    }
     this.#controller?.abort();
     const controller = new AbortController();
     this.#controller = controller;
@@ -52,7 +57,7 @@ export class EventsView {
     } catch (err) {
       if (!isAbort(err)) this.error = toUiError('Loading the kiosk events', err, 'recognition');
     } finally {
-      if (this.#controller === controller) this.loading = false;
+      if (this.#controller === controller) this.loading = this.pending = false;
     }
   }
 
