@@ -22,6 +22,9 @@ export interface Int8Kernel {
   scanSlots(query: Float32Array, slots: Int32Array, top: TopK): void;
 }
 
+/** Rows in the first call into wasm; each next call doubles it up to BLOCK. */
+const FIRST_CHUNK = 256;
+
 /** Quantises `v` into `out` (int8, |q| ≤ 127); returns the scale that maps them back (0 for a zero vector). */
 export function quantise(v: Float32Array, out: Int8Array): number {
   let max = 0;
@@ -214,10 +217,10 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
     const slots = new Int32Array(buffer, 0, BLOCK);
     const scores = new Float32Array(buffer, BLOCK * 4, BLOCK);
     const scalesAt = this.scalesAt(this.capacity);
-    for (let from = 0; from < rows; from += BLOCK) {
+    for (let from = 0, chunk = FIRST_CHUNK; from < rows; from += chunk, chunk = Math.min(BLOCK, 2 * chunk)) {
       const floor = top.floor;
       if (floor === Infinity) return;
-      const n = Math.min(BLOCK, rows - from);
+      const n = Math.min(chunk, rows - from);
       const found = this.scanFn(
         this.queryAt,
         this.dataAt + from * this.stride,
@@ -244,10 +247,15 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
     const slots = new Int32Array(buffer, 0, BLOCK);
     const scores = new Float32Array(buffer, BLOCK * 4, BLOCK);
     const scalesAt = this.scalesAt(this.capacity);
-    for (let from = 0; from < candidates.length; from += BLOCK) {
+    // small chunks first, so that the heap's floor rises before most rows are offered (few come back to JS)
+    for (
+      let from = 0, chunk = FIRST_CHUNK;
+      from < candidates.length;
+      from += chunk, chunk = Math.min(BLOCK, 2 * chunk)
+    ) {
       const floor = top.floor;
       if (floor === Infinity) return;
-      const n = Math.min(BLOCK, candidates.length - from);
+      const n = Math.min(chunk, candidates.length - from);
       slots.set(candidates.subarray(from, from + n));
       const found = this.gatherFn(
         this.queryAt,
