@@ -170,6 +170,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
           `${server.origin}/#/${route}/${appId}/${front.id}${tab === 'Settings' ? '/settings' : ''}`,
         );
         expect((await tabs()).filter((t) => t.endsWith('*'))).toEqual([`${tab}*`]);
+        // Focus moves to the new page's heading, for screen readers (Dashboard → Settings included).
+        await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
         expect(await page.locator('header .service').textContent()).toContain('Front office · Front door');
       };
       await visit('Collection', /^Face collection$/, 'collection');
@@ -189,6 +191,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect.poll(h1).toBe('Test · Recognize faces');
       await page.reload();
       await expect.poll(h1).toBe('Test · Recognize faces');
+      await expect.poll(() => page.title()).toBe('Test · Front office · Front door · Visor');
       await expect.poll(tabs).toContain('Test*');
       await page.getByRole('link', { name: /Back to the application/ }).click();
       await expect.poll(h1).toBe('Front office');
