@@ -72,6 +72,8 @@ export interface Config {
   searchQuantiseFrom: number;
   /** Rows the quantised index's first stage (sign codes, Hamming distance) passes to its int8 scan, used from 4× as many rows (SEARCH_CANDIDATES, default 4096, 0 = the int8 scan reads every row). */
   searchCandidates: number;
+  /** HNSW's candidate list per query under SEARCH_BACKEND=pgvector (PGVECTOR_EF_SEARCH, default 100, 1–1000): larger finds the exact nearest more often, slower. */
+  pgvectorEfSearch: number;
 }
 
 /** The SMTP server Visor sends mail through (nodemailer). */
@@ -197,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPublic: bool('METRICS_PUBLIC', false),
     searchQuantiseFrom: int('SEARCH_QUANTISE_FROM', DEFAULT_QUANTISE_FROM, 0),
     searchCandidates: int('SEARCH_CANDIDATES', DEFAULT_CANDIDATES, 0, 10_000_000),
+    pgvectorEfSearch: int('PGVECTOR_EF_SEARCH', 100, 1, 1000),
   };
   config.inferencePerKey = int(
     'INFERENCE_PER_KEY',

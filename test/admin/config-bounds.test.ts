@@ -28,6 +28,14 @@ describe('loadConfig bounds', () => {
     });
     expect(config).toMatchObject({ sessionTtl: MAX_SESSION_TTL, loginWindow: MAX_LOGIN_WINDOW });
   });
+
+  it('bounds PGVECTOR_EF_SEARCH to what pgvector accepts (1–1000), default 100', () => {
+    expect(loadConfig({}).pgvectorEfSearch).toBe(100);
+    expect(loadConfig({ PGVECTOR_EF_SEARCH: '1000' }).pgvectorEfSearch).toBe(1000);
+    expect(() => loadConfig({ PGVECTOR_EF_SEARCH: '1001' })).toThrow(
+      /PGVECTOR_EF_SEARCH=1001: expected an integer between 1 and 1000/,
+    );
+  });
 });
 
 describeStorage(

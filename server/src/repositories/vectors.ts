@@ -24,15 +24,9 @@ function toVector(bytes: Uint8Array): Float32Array {
 }
 
 /**
- * HNSW candidate list per query. pgvector's default (40) found the nearest of 100k random 512-d vectors 62.5 % of the
- * time in `npm run bench -- --only pgvector`; 100 found 87.5 % (real face embeddings cluster and fare better) for
- * about twice the latency (13 -> 28 ms p50).
- */
-const EF_SEARCH = 100;
-
-/**
  * The `limit` examples of the service nearest to `query`, best first (approximate: HNSW). Iterative index
- * scans (pgvector ≥ 0.8) keep scanning when the service filter drops candidates; `ef_search` grows with `limit`.
+ * scans (pgvector ≥ 0.8) keep scanning when the service filter drops candidates; `ef_search` (PGVECTOR_EF_SEARCH)
+ * grows with `limit`.
  */
 export async function searchNearestExamples(
   db: Db,
@@ -40,12 +34,13 @@ export async function searchNearestExamples(
   embedder: string,
   query: Float32Array,
   limit: number,
+  efSearch: number,
 ): Promise<NearestExample[]> {
   const rows = await db.transaction(async (tx) => {
     await tx.query(
       `select set_config('hnsw.iterative_scan', 'strict_order', true),
               set_config('hnsw.ef_search', $1, true)`,
-      [String(Math.min(1000, Math.max(EF_SEARCH, limit)))],
+      [String(Math.min(1000, Math.max(efSearch, limit)))],
     );
     return tx.query<Row>(
       `select n.example_id as "exampleId", e.subject_id as "subjectId", s.name as subject, n.score, b.vector

@@ -14,12 +14,12 @@ import { PGVECTOR_DIM } from './service-embedder.js';
  * Nearest distinct subjects through pgvector: the best `m` examples, deduplicated, `m` growing ×4 as needed.
  * `embedder`: the default key; a service passes its own.
  */
-export function pgvectorSearch(db: Db, defaultEmbedder: string): ExternalSearch {
+export function pgvectorSearch(db: Db, defaultEmbedder: string, efSearch: number): ExternalSearch {
   return {
     async searchSubjects(serviceId, query, k, embedder = defaultEmbedder) {
       if (k <= 0) return [];
       for (let m = Math.max(4 * k, 16); ; m *= 4) {
-        const rows = await searchNearestExamples(db, serviceId, embedder, query, m);
+        const rows = await searchNearestExamples(db, serviceId, embedder, query, m, efSearch);
         const seen = new Set<string>();
         const hits: SubjectHit[] = [];
         for (const r of rows) {
@@ -40,7 +40,7 @@ export function pgvectorSearch(db: Db, defaultEmbedder: string): ExternalSearch 
 
 /** The search indexes for the configured backend; pgvector needs its schema (openDatabase applies it). */
 export async function createSearchIndexes(
-  config: Pick<Config, 'searchBackend' | 'searchQuantiseFrom' | 'searchCandidates'>,
+  config: Pick<Config, 'searchBackend' | 'searchQuantiseFrom' | 'searchCandidates' | 'pgvectorEfSearch'>,
   db: Db,
   engine: Pick<FaceEngine, 'embedderId' | 'embeddingSize' | 'embedders'>,
 ): Promise<SearchIndexes> {
@@ -64,6 +64,9 @@ export async function createSearchIndexes(
           db.kind,
           `the embedder makes ${engine.embeddingSize}-d embeddings, the vector column holds ${PGVECTOR_DIM}`,
         );
-      return new SearchIndexes({ ...opts, external: pgvectorSearch(db, engine.embedderId) });
+      return new SearchIndexes({
+        ...opts,
+        external: pgvectorSearch(db, engine.embedderId, config.pgvectorEfSearch),
+      });
   }
 }
