@@ -4,7 +4,12 @@ import { analyzeRequest, curlCommand } from '../../web/src/lib/api/analyze.js';
 import { apiUrl } from '../../web/src/lib/api/client.js';
 import { ApiError, toUiError } from '../../web/src/lib/api/errors.js';
 import type { Connection, RecognizeResponse, VerifyResponse } from '../../web/src/lib/api/types.js';
-import { describe as describeFaces, overlays, verdict } from '../../web/src/lib/overlay/faces.js';
+import {
+  describe as describeFaces,
+  overlays,
+  plainOverlay,
+  verdict,
+} from '../../web/src/lib/overlay/faces.js';
 import { CALIBRATED_THRESHOLD, isMatch, matchThreshold } from '../../shared/match.js';
 import { formatJson } from '../../web/src/lib/test/json.js';
 
@@ -73,6 +78,17 @@ describe('errors', () => {
 });
 
 describe('overlays', () => {
+  it('shows the public boxes only in the kiosk presentation mode: no names, figures or landmarks', () => {
+    const face = {
+      box,
+      landmarks: [[30, 60] as [number, number]],
+      lines: ['Alice 97%', 'age 25-32'],
+      kind: 'match' as const,
+    };
+    expect(plainOverlay([face])).toEqual([{ box, kind: 'match', landmarks: [], lines: [] }]);
+    expect(face.lines).toHaveLength(2); // the operator's overlay is left as it was
+  });
+
   it('labels a recognized face with its best subject and plugin facts, strangers as unknown', () => {
     const res: RecognizeResponse = {
       result: [

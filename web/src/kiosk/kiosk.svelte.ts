@@ -10,7 +10,7 @@ import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
 import { syncCollection, type SyncTarget } from '../lib/db/sync.js';
 import { serviceEngineOptions } from './service-engine.js';
 import { drawFaces, type DrawSource } from '../lib/overlay/draw.js';
-import type { OverlayFace } from '../lib/overlay/faces.js';
+import { plainOverlay, type OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
 import { Gallery, type Match } from './gallery.js';
 import { isMatch } from '../../../shared/match.js';
@@ -77,6 +77,8 @@ export class KioskState {
   syncMessage = $state('');
   /** The threshold in force: the service's when sync says it has one, else the option. */
   threshold = $state(CALIBRATED_THRESHOLD);
+  /** Presentation mode: boxes only, no names, figures or landmarks on the camera image. */
+  plain = false;
 
   #engine: BrowserEngine | undefined;
   #tracked: TrackedRecogniser | undefined;
@@ -311,7 +313,7 @@ export class KioskState {
   ): Promise<void> {
     const seen = this.#name(result);
     const t1 = performance.now();
-    drawFaces(canvas, image, seen.overlay);
+    drawFaces(canvas, image, this.plain ? plainOverlay(seen.overlay) : seen.overlay);
     this.faces = seen.faces;
     const stages = {
       ...result.execution_time,

@@ -45,6 +45,7 @@ export function drawFaces(canvas: HTMLCanvasElement, image: DrawSource, faces: O
       ctx.strokeStyle = '#000';
       ctx.stroke();
     });
+    if (!f.lines.length) continue;
     const pad = font * 0.3;
     const height = font * 1.25;
     const width = Math.max(...f.lines.map((l) => ctx.measureText(l).width)) + 2 * pad;

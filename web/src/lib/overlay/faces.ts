@@ -102,3 +102,11 @@ export function describe(faces: OverlayFace[]): string {
   if (!faces.length) return 'No face found.';
   return `${faces.length} face${faces.length === 1 ? '' : 's'}: ${faces.map((f) => f.lines.join(', ')).join('; ')}.`;
 }
+
+/**
+ * What the public sees in the kiosk's presentation mode: each face's box in its colour, without names, figures or
+ * landmarks (the greeting below the camera says who it is).
+ */
+export function plainOverlay(faces: readonly OverlayFace[]): OverlayFace[] {
+  return faces.map(({ box, kind }) => ({ box, kind, landmarks: [], lines: [] }));
+}
