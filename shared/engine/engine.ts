@@ -145,7 +145,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
         ? fivePointsFromKeypoints(c.keypoints)
         : dlibFivePointTemplate(embedder.spec.width).map((p) => applyAffine(boxChip(c, embedder), p));
 
-  const rescueFor = (image: RawImage) => candidateRescue(image, embedder, ids.embedder);
+  const rescueFor = (image: RawImage, withQuality = true) =>
+    candidateRescue(image, embedder, ids.embedder, withQuality);
 
   async function analyze(raw: RawImage, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     // Names Visor does not know are ignored, as CompreFace's PluginManager.filter_face_plugins ignores them.
@@ -162,7 +163,8 @@ export async function createEngine(cfg: EngineConfig): Promise<FaceEngine> {
       candidates = [...opts.candidates];
       if (verifier) {
         const t1 = now();
-        candidates = await rememberedCheck(verifier, image, rescueFor(image))(candidates);
+        // located elsewhere (the kiosk's scan): the quality rescue's score floor does not apply to their scores
+        candidates = await rememberedCheck(verifier, image, rescueFor(image, false))(candidates);
         execution_time.verifier = now() - t1;
       }
     } else {

@@ -96,14 +96,17 @@ export function qualityRescue(
 
 /**
  * What keeps a candidate facemesh rejects (the verifier's rescue for one image): the mask rescue (mask-rescue.ts),
- * else the embedder-quality rescue, both with the engine's own embedder (`embedderId`, whose floors they know).
+ * else (`withQuality`) the embedder-quality rescue, both with the engine's own embedder (`embedderId`, whose floors
+ * they know). The quality rescue's score floor is on the engine's own detector views: faces located elsewhere (the
+ * kiosk's scan) go without it.
  */
 export function candidateRescue(
   image: RawImage,
   embedder: KeypointEmbedder & NormEmbedder,
   embedderId: string,
+  withQuality = true,
 ): (c: Candidate, presence: number) => Promise<boolean> {
   const mask = maskRescue(image, embedder);
-  const quality = qualityRescue(image, embedder, embedderId);
+  const quality = withQuality ? qualityRescue(image, embedder, embedderId) : undefined;
   return async (c, presence) => (await mask(c, presence)) || (quality !== undefined && (await quality(c)));
 }
