@@ -39,12 +39,8 @@ export function canInApp(role: Role, action: AppAction): boolean {
   }
 }
 
-/** Whether `actor` may change or remove a member who holds `target` (nobody but an owner touches an owner). */
-export function canManageMember(actor: Role, target: Role): boolean {
-  return (
-    canInApp(actor, 'manage') && RANK[actor] >= RANK[target] && (target !== 'OWNER' || actor === 'OWNER')
-  );
-}
+/** Whether `actor` may change or remove a member who holds `target`: one rule with the web app's members panel. */
+export { canManageMember } from '../../../../shared/roles.js';
 
 /**
  * The server's shell (CLI) acts with the global owner's powers without being a user: it sees every

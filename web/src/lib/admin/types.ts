@@ -74,15 +74,8 @@ export function displayName(u: { first_name: string; last_name: string; email: s
 /** Owners and administrators of an application change it; users only look and use its keys. */
 export const canManage = (role: Role): boolean => role === 'OWNER' || role === 'ADMINISTRATOR';
 
-/**
- * Whether someone with application role `actor` may change the role of, or remove, a member holding `target`:
- * the server's rule (server/src/services/admin/roles.ts canManageMember), so the page offers only what it
- * allows: never your own role, and nobody but an owner touches an owner.
- */
-export const canManageMember = (actor: Role, target: Role): boolean =>
-  canManage(actor) &&
-  ROLES.indexOf(actor) <= ROLES.indexOf(target) &&
-  (target !== 'OWNER' || actor === 'OWNER');
+/** The server's rule for changing or removing a member, so the page offers only what it allows. */
+export { canManageMember } from '../../../../shared/roles.js';
 
 export const ROLE_LABELS: Record<Role, string> = {
   OWNER: 'Owner',
