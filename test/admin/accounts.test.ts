@@ -194,7 +194,10 @@ describeStorage(
         email: 'deputy@example.org',
         role: 'ADMINISTRATOR',
       });
-      expect((await leaver.agent.delete(`/admin/users/${leaver.user.id}`)).status).toBe(204);
+      expect(
+        (await leaver.agent.request('DELETE', `/admin/users/${leaver.user.id}`, { password: 'password-123' }))
+          .status,
+      ).toBe(204);
       expect((await leaver.agent.get('/admin/me')).status).toBe(401);
       expect((await deputy.agent.get(`/admin/apps/${appId}`)).body.role).toBe('OWNER');
       expect((await helper.agent.get(`/admin/apps/${appId}`)).body.role).toBe('USER');

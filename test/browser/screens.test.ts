@@ -169,8 +169,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
     await page.getByRole('navigation').getByRole('link', { name: 'Account' }).click();
     await expect.poll(h1).toBe('Account');
     await snap('account-delete');
-    await page.getByRole('button', { name: 'Delete my account' }).click();
-    await page.getByRole('button', { name: 'Yes, delete my account' }).click();
+    const deleteWith = async (typed: string) => {
+      await page.getByLabel('Your current password').fill(typed);
+      await page.getByRole('button', { name: 'Delete my account' }).click();
+      await page.getByRole('button', { name: 'Yes, delete my account' }).click();
+    };
+    await deleteWith('not my password');
+    await expect
+      .poll(() => page.locator('section[aria-labelledby="delete-title"]').textContent())
+      .toContain('Type your current password as it is now');
+    await deleteWith(password);
     await expect.poll(h1).toBe('Log in');
     expect(await tryLogin(carol.email, password)).toBe(401);
   });

@@ -33,7 +33,8 @@ export function userRoutes({ admin }: AdminRouteDeps) {
       return c.json(password ? {} : { password: next });
     })
     .delete('/:id', async (c) => {
-      await users.deleteUser(requireUser(c), c.req.param('id'));
+      const { password } = await readOptionalObject(c);
+      await users.deleteUser(requireUser(c), c.req.param('id'), password);
       return c.body(null, 204);
     });
 }

@@ -1,6 +1,6 @@
 // A person's own account: sign-up (the first user becomes the global owner), log-in with brute-force
-// limits, sessions, log-out, password change, and — when e-mail is configured — address confirmation
-// (1 h tokens) and password reset by e-mail (15 min tokens).
+// limits, sessions, log-out, password change, the password asked again before deleting the account, and —
+// when e-mail is configured — address confirmation (1 h tokens) and password reset by e-mail (15 min tokens).
 import { randomUUID } from 'node:crypto';
 import { Conflict, EmailDisabled, Forbidden, InvalidToken, Unauthorized } from '../../../../shared/errors.js';
 import type { Mail } from '../../mail/mailer.js';
@@ -34,7 +34,7 @@ import {
   verifyPassword,
 } from './passwords.js';
 import { createDeviceCookies } from './device-cookies.js';
-import { createThrottle } from './throttle.js';
+import { createThrottle, UNKNOWN } from './throttle.js';
 import { checkEmail, optionalName } from './validate.js';
 
 export const CONFIRM_TTL = 3600;
@@ -172,6 +172,19 @@ export function accountServices(ctx: AdminCtx) {
       const lastName = optionalName(input.lastName, 'last_name');
       await setUserName(db, user.id, { firstName, lastName });
       return { ...user, firstName, lastName };
+    },
+
+    /**
+     * Asks a signed-in user for their password again before a step that cannot be undone (deleting the account).
+     * Counted by the log-in limits like a log-in (429 once over them); a wrong or missing password is Forbidden.
+     */
+    async confirmPassword(user: UserRow, password: unknown, address: string = UNKNOWN): Promise<void> {
+      const account = user.email.toLowerCase();
+      await throttle.attempt(account, address);
+      const stored = await findPasswordHash(db, user.id);
+      if (!stored || typeof password !== 'string' || !(await verifyPassword(stored, password)))
+        throw new Forbidden('The current password is incorrect');
+      await throttle.succeed(account);
     },
 
     /** Changes the caller's password (the old one is required) and ends their other sessions. */

@@ -106,12 +106,15 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
     /**
      * Deletes a user (managers delete others; anyone but the owner deletes themselves). Applications they
      * alone owned pass to their longest-standing administrator, else user; with no member left, only global
-     * owners and administrators see them.
+     * owners and administrators see them. Deleting oneself needs one's current `password`
+     * (accounts.confirmPassword, counted by the log-in limits).
      */
-    async deleteUser(actor: UserRow, id: string): Promise<void> {
-      const target = checkId(id, 'User') === actor.id ? actor : await managed(actor, id);
+    async deleteUser(actor: UserRow, id: string, password?: unknown): Promise<void> {
+      const self = checkId(id, 'User') === actor.id;
+      const target = self ? actor : await managed(actor, id);
       if (target.role === 'OWNER')
         throw new Conflict('The owner cannot be deleted: hand ownership over first');
+      if (self) await accounts.confirmPassword(actor, password);
       await db.transaction(async (tx) => {
         for (const app of await listSoleOwnedApplications(tx, target.id))
           await promoteSuccessor(tx, app, target.id);
