@@ -2,16 +2,17 @@
 // BlazeFace model on RGBA pixels the page has already cropped and scaled to the model's input (web/src/kiosk/
 // crops.ts), so there is no resampling here; no verification, landmarks or embedding. The input tensor is allocated
 // once and reused for every frame. Candidates come back in input pixels, best first.
-// Reads the few fields it needs of the manifest entry itself (a BlazeFace model with separate scores [1,N,1] and
-// boxes [1,N,16] outputs, NHWC or NCHW RGB input), apart from the full detector (shared/engine/detector.ts).
-import { blazeFaceAnchors, decodeBlazeFace, type BlazeFaceRaw } from '../../../../shared/engine/blazeface.js';
+// The model's input, anchors and outputs are the full detector's reading of its manifest entry (shared/engine/
+// detector.ts blazeFaceLayout); only the pixels-to-tensor step and the decoding loop are its own.
+import { decodeBlazeFace, type BlazeFaceRaw } from '../../../../shared/engine/blazeface.js';
+import { blazeFaceLayout, DEFAULT_DETECTOR_SETTINGS } from '../../../../shared/engine/detector.js';
 import type { ModelCatalog, ModelInfo } from '../../../../shared/engine/manifest.js';
 import { weightedNms, type Candidate } from '../../../../shared/engine/nms.js';
 import type { ModelSession, SessionProvider, Tensor } from '../../../../shared/engine/session.js';
 import type { RawImage } from '../../../../shared/image.js';
 
-/** The detector's NMS overlap (shared/engine/detector.ts DEFAULT_DETECTOR_SETTINGS.nmsIou). */
-const NMS_IOU = 0.3;
+/** The detector's NMS overlap. */
+const NMS_IOU = DEFAULT_DETECTOR_SETTINGS.nmsIou;
 
 export interface LocatorInput {
   side: number;
@@ -27,37 +28,11 @@ interface Layout {
   split: (out: Record<string, Tensor>) => BlazeFaceRaw;
 }
 
-/** A square BlazeFace model's input, anchors and outputs from its manifest entry. */
+/** A square BlazeFace model's input, anchors and outputs: the detector's own reading of its manifest entry. */
 function layoutOf(info: ModelInfo): Layout {
-  const s = info.input.shape.map(Number);
-  const side = info.input.layout === 'NHWC' ? s[1] : s[2];
-  const extra = (info.extra ?? {}) as {
-    anchors?: { strides?: number[]; anchorsPerCell?: number[] };
-    keypoints?: number;
-  };
-  const anchors = blazeFaceAnchors({
-    inputSize: side,
-    strides: extra.anchors?.strides ?? [side / 16, side / 8],
-    anchorsPerCell: extra.anchors?.anchorsPerCell ?? [2, 6],
-  });
-  const last = (t: Tensor) => t.dims[t.dims.length - 1];
-  const split = (out: Record<string, Tensor>): BlazeFaceRaw => {
-    const ts = info.outputs.map((o) => out[o.name]).filter(Boolean);
-    const reg = ts.find((t) => last(t) > 1);
-    const cls = ts.find((t) => last(t) === 1);
-    if (!reg || !cls) throw new Error(`model ${info.file} lacks separate scores and boxes outputs`);
-    const keypoints = extra.keypoints ?? 6;
-    return {
-      regressors: reg.data,
-      regStride: last(reg),
-      regOffset: 0,
-      logits: cls.data,
-      logitStride: 1,
-      logitOffset: 0,
-      keypoints,
-    };
-  };
-  const { layout, colorOrder, mean, std } = info.input;
+  const { spec, anchors, split } = blazeFaceLayout(info);
+  if (spec.width !== spec.height) throw new RangeError(`the locator takes square models, not ${info.file}`);
+  const { width: side, layout, colorOrder, mean, std } = spec;
   return { input: { side, layout, colorOrder, mean, std }, anchors, split };
 }
 
