@@ -1,14 +1,17 @@
 // The webcam recognition loop: grabs a frame, runs the in-browser engine on it (worker), names each face
 // from the local collection when the similarity clears the threshold, draws the frame it analysed with the
 // boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating.
+// When its service switches embedder, a sync notices, pulls the collection afresh, loads the new model and swaps
+// engine and gallery between two frames: a frame is never compared with another model's vectors.
 import type { AnalyzeResult, FaceAnalysis } from '../../../shared/engine/types.js';
 import { BestOfTrack } from '../../../shared/tracking.js';
 import { CALIBRATED_THRESHOLD } from '../../../shared/match.js';
+import { embedderModel } from '../../../shared/engine/embedders.js';
 import { BrowserEngine, describeChoice, type EngineOptions } from '../lib/inference/browser-engine.js';
 import { addDeviceExample } from '../lib/db/examples.js';
 import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
-import { syncCollection, type SyncTarget } from '../lib/db/sync.js';
-import { serviceEngineOptions } from './service-engine.js';
+import { serviceEmbedder, syncCollection, type SyncTarget } from '../lib/db/sync.js';
+import { forgetCursor, serviceEngineOptions, withEmbedder } from './service-engine.js';
 import { drawFaces, type DrawSource } from '../lib/overlay/draw.js';
 import { plainOverlay, type OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
@@ -75,6 +78,8 @@ export class KioskState {
   enrolled = $state(0);
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   syncMessage = $state('');
+  /** While the service's new embedder is being loaded: what is happening, for the operator. */
+  engineChange = $state('');
   /** The threshold in force: the service's when sync says it has one, else the option. */
   threshold = $state(CALIBRATED_THRESHOLD);
   /** Presentation mode: boxes only, no names, figures or landmarks on the camera image. */
@@ -104,6 +109,9 @@ export class KioskState {
   #frames: number[] = [];
   #lastEvent = new Map<string, number>();
   #syncing: Promise<void> | undefined;
+  /** The loop's frame in progress, and the gate it waits at while the engine is swapped. */
+  #turn: Promise<void> | undefined;
+  #gate: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #onOnline = () => {
     this.online = true;
@@ -121,20 +129,69 @@ export class KioskState {
     const target = this.options.sync;
     if (!target || !this.#engine) return Promise.resolve();
     this.#syncing ??= (async () => {
+      const { collection } = this.options;
       try {
-        const r = await syncCollection(this.options.collection, target);
+        // the service may have switched embedder since this engine started: then everything is pulled again
+        const model = await serviceEmbedder(target);
+        const changed = model !== embedderModel(this.#engine!.embedderId);
+        if (changed) {
+          this.engineChange = `The service now compares faces with ${model}: loading it and pulling the collection again…`;
+          await forgetCursor(collection);
+        }
+        const r = await syncCollection(collection, target);
         if (r.threshold !== null) this.threshold = r.threshold;
-        if (r.pulledExamples || r.removedExamples)
-          this.#gallery = await Gallery.load(this.options.collection, this.#engine!);
-        this.queued = await countQueuedEvents(this.options.collection);
-        this.syncMessage = `Synced at ${new Date().toLocaleTimeString()}: ${r.pulledExamples} examples in, ${r.pushedExamples} examples and ${r.pushedEvents} events out.`;
+        // until the swap, the running engine keeps the gallery it loaded: both of the old model
+        if (changed) await this.#changeEngine(model);
+        else if (r.pulledExamples || r.removedExamples)
+          this.#gallery = await Gallery.load(collection, this.#engine!);
+        this.queued = await countQueuedEvents(collection);
+        this.syncMessage = `${changed ? `Now comparing with ${model}. ` : ''}Synced at ${new Date().toLocaleTimeString()}: ${r.pulledExamples} examples in, ${r.pushedExamples} examples and ${r.pushedEvents} events out.`;
       } catch (e) {
         this.syncMessage = `Not synced (${navigator.onLine ? (e as Error).message : 'offline'}); will retry.`;
       } finally {
+        this.engineChange = '';
         this.#syncing = undefined;
       }
     })();
     return this.#syncing;
+  }
+
+  /**
+   * Loads `model` in a new engine with its gallery, then swaps them in between two frames (the loop waits at the
+   * gate meanwhile) and disposes of the old engine. On failure the old engine and gallery stay (the next sync
+   * tries again).
+   */
+  async #changeEngine(model: string): Promise<void> {
+    const engine = await BrowserEngine.create({
+      ...withEmbedder(this.options.engine, model),
+      preload: [...ENROL_PLUGINS],
+    });
+    let open = () => {};
+    try {
+      const gallery = await Gallery.load(this.options.collection, engine);
+      this.#gate = new Promise<void>((resolve) => (open = resolve));
+      await this.#turn;
+      const old = this.#engine;
+      if (!old) throw new Error('the kiosk stopped');
+      this.#engine = engine;
+      this.#gallery = gallery;
+      if (this.#tracked) this.#tracked = new TrackedRecogniser(engine, this.options.tracking);
+      this.#enrolBest.reset();
+      this.faces = [];
+      this.#describe(engine);
+      void old.dispose();
+    } catch (e) {
+      await engine.dispose();
+      throw e;
+    } finally {
+      this.#gate = undefined;
+      open();
+    }
+  }
+
+  #describe(engine: BrowserEngine): void {
+    this.backend = `${engine.info.runtime.backend}${engine.info.runtime.threads > 1 ? ` ×${engine.info.runtime.threads}` : ''}`;
+    this.runtime = describeChoice(engine.info.runtime);
   }
 
   async start(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
@@ -153,8 +210,7 @@ export class KioskState {
       this.#engine = engine;
       if (this.loop === 'tracked') this.#tracked = new TrackedRecogniser(engine, this.options.tracking);
       this.#stream = stream;
-      this.backend = `${engine.info.runtime.backend}${engine.info.runtime.threads > 1 ? ` ×${engine.info.runtime.threads}` : ''}`;
-      this.runtime = describeChoice(engine.info.runtime);
+      this.#describe(engine);
       await this.syncNow();
       this.#gallery ??= await Gallery.load(this.options.collection, engine);
       this.queued = await countQueuedEvents(this.options.collection);
@@ -199,6 +255,10 @@ export class KioskState {
       this.enrolMessage = 'Type the person’s name first.';
       return;
     }
+    if (this.engineChange) {
+      this.enrolMessage = 'Wait a moment: the face engine is being changed.';
+      return;
+    }
     this.enrolling = true;
     this.#enrolBest.reset();
     this.enrolMessage = 'Look at the camera…';
@@ -211,13 +271,16 @@ export class KioskState {
 
   async #loop(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
     while (this.#running && this.#engine) {
-      try {
-        await this.#frame(this.#engine, video, canvas);
-      } catch (e) {
+      if (this.#gate) {
+        await this.#gate;
+        continue;
+      }
+      this.#turn = this.#frame(this.#engine, video, canvas).catch(async (e: unknown) => {
         if (!this.#running) return;
         this.error = (e as Error).message;
         await new Promise((r) => setTimeout(r, 500));
-      }
+      });
+      await this.#turn;
     }
   }
 
