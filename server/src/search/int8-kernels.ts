@@ -2,7 +2,8 @@
 // (x ≈ scale · q, scale = max|x| / 127), scored against an int16 query by a WebAssembly SIMD kernel (the default
 // where SIMD exists) or plain JS. Scores are approximate dot products, only good for choosing the candidates
 // that VectorIndex then re-ranks with the exact float vectors.
-import { compiled, PAGE, BLOCK, type KernelName } from './kernels.js';
+import { type KernelName } from './kernels.js';
+import { BLOCK, compiled, JsRows, WasmRows } from './rows.js';
 import { TopK } from './top-k.js';
 import { SCAN8_AT_WASM, SCAN8_WASM, type Scan8Fn } from './wasm-scan8.js';
 
@@ -21,6 +22,9 @@ export interface Int8Kernel {
   /** The same over the rows at `slots` only (the first stage's candidates). */
   scanSlots(query: Float32Array, slots: Int32Array, top: TopK): void;
 }
+
+/** Bytes per stored row of `dim` values: zero-padded to a multiple of 64. */
+const stride8 = (dim: number) => Math.ceil(dim / 64) * 64;
 
 /** Rows in the first call into wasm; each next call doubles it up to BLOCK. */
 const FIRST_CHUNK = 256;
@@ -67,45 +71,21 @@ export function createInt8Kernel(
     : new JsInt8Kernel(dim, capacity);
 }
 
-/** What both kernels share: `dim`-d rows zero-padded to a multiple of 64 bytes, each with its scale. */
-abstract class Int8Rows {
-  readonly stride: number;
-  protected rows!: Int8Array;
-  protected scales!: Float32Array;
-
-  constructor(protected readonly dim: number) {
-    this.stride = Math.ceil(dim / 64) * 64;
-  }
-
-  set(slot: number, v: Float32Array): void {
-    this.scales[slot] = quantise(v, this.rows.subarray(slot * this.stride, slot * this.stride + this.dim));
-  }
-
-  move(from: number, to: number): void {
-    this.rows.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
-    this.scales[to] = this.scales[from];
-  }
-}
-
 /** The plain-JS kernel, also the reference the SIMD one is tested against. */
-export class JsInt8Kernel extends Int8Rows implements Int8Kernel {
+export class JsInt8Kernel extends JsRows<Int8Array> implements Int8Kernel {
   readonly name = 'js';
   private readonly query: Int16Array;
 
-  constructor(dim: number, capacity: number) {
-    super(dim);
-    this.rows = new Int8Array(capacity * this.stride);
-    this.scales = new Float32Array(capacity);
+  constructor(
+    private readonly dim: number,
+    capacity: number,
+  ) {
+    super(Int8Array, stride8(dim), capacity, true);
     this.query = new Int16Array(this.stride);
   }
 
-  resize(capacity: number): void {
-    const rows = new Int8Array(capacity * this.stride);
-    rows.set(this.rows.subarray(0, Math.min(this.rows.length, rows.length)));
-    const scales = new Float32Array(capacity);
-    scales.set(this.scales.subarray(0, Math.min(this.scales.length, capacity)));
-    this.rows = rows;
-    this.scales = scales;
+  set(slot: number, v: Float32Array): void {
+    this.extra[slot] = quantise(v, this.row(slot).subarray(0, this.dim));
   }
 
   scan(query: Float32Array, rows: number, top: TopK): void {
@@ -134,76 +114,30 @@ export class JsInt8Kernel extends Int8Rows implements Int8Kernel {
 
   /** Row `slot`'s approximate score against the query last quantised (whose scale is `qScale`). */
   private score(slot: number, qScale: number): number {
-    const { dim, query: q, rows: data } = this;
+    const { dim, query: q, data } = this;
     const off = slot * this.stride;
     let sum = 0;
     for (let j = 0; j < dim; j++) sum += data[off + j] * q[j];
-    return Math.fround(Math.fround(Math.fround(sum) * this.scales[slot]) * qScale);
+    return Math.fround(Math.fround(Math.fround(sum) * this.extra[slot]) * qScale);
   }
 }
 
-/**
- * Linear memory layout: [candidate slots: BLOCK i32][candidate scores: BLOCK f32][query: stride i16][rows…]
- * [scales…], every part 64-byte aligned. Growing moves the (small) scales behind the rows; shrinking replaces
- * the memory.
- */
-class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
+/** Rows zero-padded to a multiple of 64 bytes, their scales behind them; the int16 query before them (rows.ts). */
+class WasmInt8Kernel extends WasmRows<Int8Array> implements Int8Kernel {
   readonly name = 'wasm-simd';
-  private memory!: WebAssembly.Memory;
-  private scanFn!: Scan8Fn;
-  private gatherFn!: Scan8Fn;
-  private readonly queryAt = BLOCK * 8;
-  private readonly dataAt: number;
 
   constructor(
-    private readonly module: WebAssembly.Module,
-    private readonly gather: WebAssembly.Module,
-    dim: number,
-    private capacity: number,
+    module: WebAssembly.Module,
+    gather: WebAssembly.Module,
+    private readonly dim: number,
+    capacity: number,
   ) {
-    super(dim);
-    this.dataAt = this.queryAt + this.stride * 2;
-    this.allocate(capacity);
+    const stride = stride8(dim);
+    super([module, gather], Int8Array, stride, stride * 2, capacity, true);
   }
 
-  private scalesAt(capacity: number): number {
-    return this.dataAt + Math.ceil((capacity * this.stride) / 64) * 64;
-  }
-
-  private pagesFor(capacity: number): number {
-    return Math.ceil((this.scalesAt(capacity) + capacity * 4) / PAGE);
-  }
-
-  private allocate(capacity: number): void {
-    this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
-    const imports = { env: { memory: this.memory } };
-    this.scanFn = new WebAssembly.Instance(this.module, imports).exports.scan8 as Scan8Fn;
-    this.gatherFn = new WebAssembly.Instance(this.gather, imports).exports.scan8at as Scan8Fn;
-    this.view(capacity);
-  }
-
-  private view(capacity: number): void {
-    this.capacity = capacity;
-    this.rows = new Int8Array(this.memory.buffer, this.dataAt, capacity * this.stride);
-    this.scales = new Float32Array(this.memory.buffer, this.scalesAt(capacity), capacity);
-  }
-
-  resize(capacity: number): void {
-    const pages = this.pagesFor(capacity);
-    const current = this.memory.buffer.byteLength / PAGE;
-    const kept = Math.min(this.capacity, capacity);
-    if (pages >= current / 2 && capacity >= this.capacity) {
-      if (pages > current) this.memory.grow(pages - current);
-      const from = this.scalesAt(this.capacity);
-      new Uint8Array(this.memory.buffer).copyWithin(this.scalesAt(capacity), from, from + kept * 4);
-      this.view(capacity);
-    } else {
-      const rows = this.rows.slice(0, kept * this.stride);
-      const scales = this.scales.slice(0, kept);
-      this.allocate(capacity);
-      this.rows.set(rows);
-      this.scales.set(scales);
-    }
+  set(slot: number, v: Float32Array): void {
+    this.extra[slot] = quantise(v, this.row(slot).subarray(0, this.dim));
   }
 
   scan(query: Float32Array, rows: number, top: TopK): void {
@@ -216,14 +150,15 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
     }
     const slots = new Int32Array(buffer, 0, BLOCK);
     const scores = new Float32Array(buffer, BLOCK * 4, BLOCK);
-    const scalesAt = this.scalesAt(this.capacity);
+    const scalesAt = this.extraAt(this.capacity);
+    const scan = this.exports.scan8 as Scan8Fn;
     for (let from = 0, chunk = FIRST_CHUNK; from < rows; from += chunk, chunk = Math.min(BLOCK, 2 * chunk)) {
       const floor = top.floor;
       if (floor === Infinity) return;
       const n = Math.min(chunk, rows - from);
-      const found = this.scanFn(
+      const found = scan(
         this.queryAt,
-        this.dataAt + from * this.stride,
+        this.rowAt(from),
         n,
         this.stride,
         scalesAt + from * 4,
@@ -246,7 +181,8 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
     }
     const slots = new Int32Array(buffer, 0, BLOCK);
     const scores = new Float32Array(buffer, BLOCK * 4, BLOCK);
-    const scalesAt = this.scalesAt(this.capacity);
+    const scalesAt = this.extraAt(this.capacity);
+    const gather = this.exports.scan8at as Scan8Fn;
     // small chunks first, so that the heap's floor rises before most rows are offered (few come back to JS)
     for (
       let from = 0, chunk = FIRST_CHUNK;
@@ -257,7 +193,7 @@ class WasmInt8Kernel extends Int8Rows implements Int8Kernel {
       if (floor === Infinity) return;
       const n = Math.min(chunk, candidates.length - from);
       slots.set(candidates.subarray(from, from + n));
-      const found = this.gatherFn(
+      const found = gather(
         this.queryAt,
         this.dataAt,
         n,

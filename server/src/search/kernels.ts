@@ -1,6 +1,7 @@
 // Where VectorIndex keeps its rows and how it scores them: a WebAssembly SIMD kernel over rows in the wasm
 // linear memory (the default where WebAssembly SIMD exists), or a plain-JS kernel over a Float32Array.
 // Both feed the same TopK only the rows that beat its floor, so they rank identically.
+import { BLOCK, compiled, JsRows, WasmRows } from './rows.js';
 import { TopK } from './top-k.js';
 import { SCAN_WASM, type ScanFn } from './wasm-scan.js';
 
@@ -14,24 +15,12 @@ export interface Kernel {
   readonly data: Float32Array;
   /** Makes room for `capacity` rows, keeping the first ones. */
   resize(capacity: number): void;
+  /** Stores the unit vector `v` (dim long) at `slot`. */
+  set(slot: number, v: Float32Array): void;
+  /** Copies row `from` over row `to`. */
+  move(from: number, to: number): void;
   /** Offers `top` every row among the first `rows` that scores above its floor against `query` (unit, dim long). */
   scan(query: Float32Array, rows: number, top: TopK): void;
-}
-
-const modules = new Map<Uint8Array<ArrayBuffer>, WebAssembly.Module | null>();
-
-/** The compiled module of `bytes`, or null where this runtime lacks WebAssembly SIMD (checked once per module). */
-export function compiled(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
-  let module = modules.get(bytes);
-  if (module === undefined) {
-    try {
-      module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      module = null;
-    }
-    modules.set(bytes, module);
-  }
-  return module;
 }
 
 /** Whether the WebAssembly SIMD kernel can run here. */
@@ -44,23 +33,18 @@ export function createKernel(dim: number, capacity: number, choice: KernelName |
   return module ? new WasmKernel(module, dim, capacity) : new JsKernel(dim, capacity);
 }
 
-class JsKernel implements Kernel {
+class JsKernel extends JsRows<Float32Array> implements Kernel {
   readonly name = 'js';
-  readonly stride: number;
-  data: Float32Array;
 
   constructor(
     private readonly dim: number,
     capacity: number,
   ) {
-    this.stride = dim;
-    this.data = new Float32Array(dim * capacity);
+    super(Float32Array, dim, capacity);
   }
 
-  resize(capacity: number): void {
-    const next = new Float32Array(capacity * this.stride);
-    next.set(this.data.subarray(0, Math.min(this.data.length, next.length)));
-    this.data = next;
+  set(slot: number, v: Float32Array): void {
+    this.data.set(v, slot * this.stride);
   }
 
   scan(q: Float32Array, rows: number, top: TopK): void {
@@ -92,62 +76,21 @@ class JsKernel implements Kernel {
   }
 }
 
-export const PAGE = 65536;
-/** Rows per call into wasm; the candidate arrays hold a whole block (the first block offers every row). */
-export const BLOCK = 8192;
-
-/**
- * Linear memory layout: [candidate slots: BLOCK i32][candidate scores: BLOCK f32][query: stride f32][rows…],
- * every part 64-byte aligned. The memory grows in place; it is replaced (and copied) only to shrink.
- */
-class WasmKernel implements Kernel {
+/** Rows zero-padded to a multiple of 16 floats; the query sits in the memory before them (rows.ts). */
+class WasmKernel extends WasmRows<Float32Array> implements Kernel {
   readonly name = 'wasm-simd';
-  readonly stride: number;
-  data!: Float32Array;
-  private memory!: WebAssembly.Memory;
-  private scanFn!: ScanFn;
-  private readonly queryAt = BLOCK * 8;
-  private readonly dataAt: number;
 
   constructor(
-    private readonly module: WebAssembly.Module,
+    module: WebAssembly.Module,
     private readonly dim: number,
-    private capacity: number,
+    capacity: number,
   ) {
-    this.stride = Math.ceil(dim / 16) * 16;
-    this.dataAt = this.queryAt + this.stride * 4;
-    this.allocate(capacity);
+    const stride = Math.ceil(dim / 16) * 16;
+    super([module], Float32Array, stride, stride * 4, capacity);
   }
 
-  private pagesFor(capacity: number): number {
-    return Math.ceil((this.dataAt + capacity * this.stride * 4) / PAGE);
-  }
-
-  private allocate(capacity: number): void {
-    this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
-    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
-    this.scanFn = instance.exports.scan as ScanFn;
-    this.view(capacity);
-  }
-
-  private view(capacity: number): void {
-    this.capacity = capacity;
-    this.data = new Float32Array(this.memory.buffer, this.dataAt, capacity * this.stride);
-  }
-
-  resize(capacity: number): void {
-    const pages = this.pagesFor(capacity);
-    const current = this.memory.buffer.byteLength / PAGE;
-    if (pages > current) {
-      this.memory.grow(pages - current);
-      this.view(capacity);
-    } else if (pages < current / 2) {
-      const kept = this.data.slice(0, Math.min(this.capacity, capacity) * this.stride);
-      this.allocate(capacity);
-      this.data.set(kept);
-    } else {
-      this.view(capacity);
-    }
+  set(slot: number, v: Float32Array): void {
+    this.data.set(v, slot * this.stride);
   }
 
   scan(query: Float32Array, rows: number, top: TopK): void {
@@ -155,21 +98,12 @@ class WasmKernel implements Kernel {
     new Float32Array(buffer, this.queryAt, this.dim).set(query);
     const slots = new Int32Array(buffer, 0, BLOCK);
     const scores = new Float32Array(buffer, BLOCK * 4, BLOCK);
-    const strideBytes = this.stride * 4;
+    const scan = this.exports.scan as ScanFn;
     for (let from = 0; from < rows; from += BLOCK) {
       const floor = top.floor;
       if (floor === Infinity) return;
       const n = Math.min(BLOCK, rows - from);
-      const found = this.scanFn(
-        this.queryAt,
-        this.dataAt + from * strideBytes,
-        n,
-        strideBytes,
-        floor,
-        0,
-        BLOCK * 4,
-        from,
-      );
+      const found = scan(this.queryAt, this.rowAt(from), n, this.stride * 4, floor, 0, BLOCK * 4, from);
       for (let i = 0; i < found; i++) top.push(slots[i], scores[i]);
     }
   }

@@ -3,14 +3,15 @@
 // then score. A WebAssembly SIMD kernel (the default where SIMD exists) or plain JS scans them in blocks; the
 // distance limit tightens after each block to the smallest that still keeps the number of candidates asked for,
 // and every code tied at the final limit is kept too, so the result does not depend on the rows' order.
-import { compiled, BLOCK, PAGE, type KernelName } from './kernels.js';
+import { type KernelName } from './kernels.js';
+import { BLOCK, compiled, JsRows, WasmRows } from './rows.js';
 import { cutoff, hamming, SignProjection } from './sign-codes.js';
 import { hammingWasm, type HammingFn } from './wasm-hamming.js';
 
 export interface SignKernel {
   readonly name: KernelName;
   /** Bytes per code. */
-  readonly bytes: number;
+  readonly stride: number;
   /** Makes room for `capacity` codes, keeping the first ones. */
   resize(capacity: number): void;
   /** Stores the code of `v` (dim long) at `slot`. */
@@ -92,11 +93,8 @@ class Gathered {
 }
 
 /** The plain-JS kernel, also the reference the SIMD one is tested against. */
-export class JsSignKernel implements SignKernel {
+export class JsSignKernel extends JsRows<Uint8Array> implements SignKernel {
   readonly name = 'js';
-  readonly bytes: number;
-  private codes: Uint8Array;
-  private words: Uint32Array;
   private readonly query: Uint8Array;
   private readonly queryWords: Uint32Array;
 
@@ -104,26 +102,13 @@ export class JsSignKernel implements SignKernel {
     private readonly projection: SignProjection,
     capacity: number,
   ) {
-    this.bytes = projection.bytes;
-    this.codes = new Uint8Array(capacity * this.bytes);
-    this.words = new Uint32Array(this.codes.buffer);
-    this.query = new Uint8Array(this.bytes);
+    super(Uint8Array, projection.bytes, capacity);
+    this.query = new Uint8Array(this.stride);
     this.queryWords = new Uint32Array(this.query.buffer);
   }
 
-  resize(capacity: number): void {
-    const codes = new Uint8Array(capacity * this.bytes);
-    codes.set(this.codes.subarray(0, Math.min(this.codes.length, codes.length)));
-    this.codes = codes;
-    this.words = new Uint32Array(codes.buffer);
-  }
-
   set(slot: number, v: Float32Array): void {
-    this.projection.encode(v, this.codes.subarray(slot * this.bytes, (slot + 1) * this.bytes));
-  }
-
-  move(from: number, to: number): void {
-    this.codes.copyWithin(to * this.bytes, from * this.bytes, (from + 1) * this.bytes);
+    this.projection.encode(v, this.row(slot));
   }
 
   candidates(query: Float32Array, rows: number, want: number): Int32Array {
@@ -131,11 +116,12 @@ export class JsSignKernel implements SignKernel {
     const found = new Gathered(this.projection.bits, want);
     const slots = new Int32Array(BLOCK);
     const dists = new Int32Array(BLOCK);
-    const w = this.bytes / 4;
+    const w = this.stride / 4;
+    const words = new Uint32Array(this.data.buffer, this.data.byteOffset, this.data.length / 4);
     for (let from = 0; from < rows; from += BLOCK) {
       let n = 0;
       for (let i = from; i < Math.min(rows, from + BLOCK); i++) {
-        const d = hamming(this.words, i * w, this.queryWords, 0, w);
+        const d = hamming(words, i * w, this.queryWords, 0, w);
         if (d <= found.limit) {
           slots[n] = i;
           dists[n++] = d;
@@ -147,85 +133,32 @@ export class JsSignKernel implements SignKernel {
   }
 }
 
-/**
- * Linear memory layout: [candidate slots: BLOCK i32][candidate distances: BLOCK i32][query code][codes…], every
- * part 64-byte aligned. The memory grows in place; it is replaced (and copied) only to shrink.
- */
-class WasmSignKernel implements SignKernel {
+/** Codes one after the other; the query's code before them (rows.ts). */
+class WasmSignKernel extends WasmRows<Uint8Array> implements SignKernel {
   readonly name = 'wasm-simd';
-  readonly bytes: number;
-  private memory!: WebAssembly.Memory;
-  private scanFn!: HammingFn;
-  private codes!: Uint8Array;
-  private readonly queryAt = BLOCK * 8;
-  private readonly dataAt: number;
 
   constructor(
-    private readonly module: WebAssembly.Module,
+    module: WebAssembly.Module,
     private readonly projection: SignProjection,
-    private capacity: number,
+    capacity: number,
   ) {
-    this.bytes = projection.bytes;
-    this.dataAt = this.queryAt + Math.ceil(this.bytes / 64) * 64;
-    this.allocate(capacity);
-  }
-
-  private pagesFor(capacity: number): number {
-    return Math.ceil((this.dataAt + capacity * this.bytes) / PAGE);
-  }
-
-  private allocate(capacity: number): void {
-    this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
-    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
-    this.scanFn = instance.exports.hamming as HammingFn;
-    this.view(capacity);
-  }
-
-  private view(capacity: number): void {
-    this.capacity = capacity;
-    this.codes = new Uint8Array(this.memory.buffer, this.dataAt, capacity * this.bytes);
-  }
-
-  resize(capacity: number): void {
-    const pages = this.pagesFor(capacity);
-    const current = this.memory.buffer.byteLength / PAGE;
-    if (pages > current) {
-      this.memory.grow(pages - current);
-      this.view(capacity);
-    } else if (pages < current / 2) {
-      const kept = this.codes.slice(0, Math.min(this.capacity, capacity) * this.bytes);
-      this.allocate(capacity);
-      this.codes.set(kept);
-    } else {
-      this.view(capacity);
-    }
+    super([module], Uint8Array, projection.bytes, projection.bytes, capacity);
   }
 
   set(slot: number, v: Float32Array): void {
-    this.projection.encode(v, this.codes.subarray(slot * this.bytes, (slot + 1) * this.bytes));
-  }
-
-  move(from: number, to: number): void {
-    this.codes.copyWithin(to * this.bytes, from * this.bytes, (from + 1) * this.bytes);
+    this.projection.encode(v, this.row(slot));
   }
 
   candidates(query: Float32Array, rows: number, want: number): Int32Array {
     const buffer = this.memory.buffer;
-    this.projection.encode(query, new Uint8Array(buffer, this.queryAt, this.bytes));
+    this.projection.encode(query, new Uint8Array(buffer, this.queryAt, this.stride));
     const found = new Gathered(this.projection.bits, want);
     const slots = new Int32Array(buffer, 0, BLOCK);
     const dists = new Int32Array(buffer, BLOCK * 4, BLOCK);
+    const scan = this.exports.hamming as HammingFn;
     for (let from = 0; from < rows; from += BLOCK) {
       const n = Math.min(BLOCK, rows - from);
-      const count = this.scanFn(
-        this.queryAt,
-        this.dataAt + from * this.bytes,
-        n,
-        found.limit,
-        0,
-        BLOCK * 4,
-        from,
-      );
+      const count = scan(this.queryAt, this.rowAt(from), n, found.limit, 0, BLOCK * 4, from);
       found.push(slots, dists, count);
     }
     return found.result();

@@ -147,7 +147,7 @@ export class VectorIndex {
       this.quantised.codes?.set(slot, unit);
       this.quantised.floats.write(slot, unit);
     } else {
-      this.kernel!.data.set(unit, slot * this.kernel!.stride);
+      this.kernel!.set(slot, unit);
       if (this.quantiseFrom > 0 && this.size >= this.quantiseFrom) this.quantise();
     }
   }
@@ -163,8 +163,7 @@ export class VectorIndex {
         this.quantised.codes?.move(last, slot);
         this.quantised.floats.move(last, slot);
       } else {
-        const stride = this.kernel!.stride;
-        this.kernel!.data.copyWithin(slot * stride, last * stride, (last + 1) * stride);
+        this.kernel!.move(last, slot);
       }
       this.ids[slot] = this.ids[last];
       this.subjects[slot] = this.subjects[last];
@@ -312,7 +311,7 @@ export class VectorIndex {
     const kernel = createKernel(this.dim, this.cap, this.kernelChoice);
     const { floats } = this.quantised!;
     const v = new Float32Array(this.dim);
-    for (let slot = 0; slot < this.size; slot++) kernel.data.set(floats.read(slot, v), slot * kernel.stride);
+    for (let slot = 0; slot < this.size; slot++) kernel.set(slot, floats.read(slot, v));
     floats.close();
     this.quantised = undefined;
     this.kernel = kernel;

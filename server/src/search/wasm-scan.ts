@@ -82,22 +82,52 @@ export const emit = (
   ...set(count),
 ];
 
+/** Where a dot-product kernel keeps the query, the row stride, its two pointers, the row's end, 4 accumulators. */
+export interface DotLocals {
+  query: number;
+  stride: number;
+  p: number;
+  q: number;
+  end: number;
+  acc: number;
+}
+
+/** The accumulators' arithmetic: vector add, lane extraction and scalar add of one lane type (f32x4 or i32x4). */
+export interface LaneOps {
+  addVec: number[];
+  lane: (i: number) => number[];
+  add: number[];
+}
+
+/**
+ * One row's dot product with the query, left on the stack as a scalar: the four accumulators zeroed, `multiplyAdd`
+ * over each 64 row bytes (and `queryStep` query bytes) from p to p + stride, then (acc0 + acc1) + (acc2 + acc3)
+ * and its lanes (l0 + l1) + (l2 + l3).
+ */
+export const dotRow = (l: DotLocals, multiplyAdd: number[], queryStep: number, ops: LaneOps) => [
+  ...[0, 1, 2, 3].flatMap((k) => [...zero128, ...set(l.acc + k)]),
+  ...[...get(l.query), ...set(l.q)],
+  ...[...get(l.p), ...get(l.stride), ...add32, ...set(l.end)],
+  ...loop(
+    multiplyAdd,
+    [...get(l.p), ...i32(64), ...add32, ...set(l.p)],
+    [...get(l.q), ...i32(queryStep), ...add32, ...set(l.q)],
+    [...get(l.p), ...get(l.end), ...ltU32, ...brIf(0)],
+  ),
+  ...[...get(l.acc), ...get(l.acc + 1), ...ops.addVec, ...get(l.acc + 2), ...get(l.acc + 3), ...ops.addVec],
+  ...[...ops.addVec, ...set(l.acc), ...get(l.acc), ...ops.lane(0), ...get(l.acc), ...ops.lane(1), ...ops.add],
+  ...[...get(l.acc), ...ops.lane(2), ...get(l.acc), ...ops.lane(3), ...ops.add, ...ops.add],
+];
+
 const body = block(
   [...get(ROWS), ...eqz32, ...brIf(0)],
   loop(
-    [0, 1, 2, 3].flatMap((k) => [...zero128, ...set(ACC + k)]),
-    [...get(QUERY), ...set(Q)],
-    [...get(P), ...get(STRIDE), ...add32, ...set(END)],
-    loop(
-      multiplyAdd,
-      [...get(P), ...i32(64), ...add32, ...set(P)],
-      [...get(Q), ...i32(64), ...add32, ...set(Q)],
-      [...get(P), ...get(END), ...ltU32, ...brIf(0)],
-    ),
-    // horizontal sum: (acc0 + acc1) + (acc2 + acc3), then its lanes (l0 + l1) + (l2 + l3)
-    [...get(ACC), ...get(ACC + 1), ...addF32x4, ...get(ACC + 2), ...get(ACC + 3), ...addF32x4, ...addF32x4],
-    [...set(ACC), ...get(ACC), ...laneF32(0), ...get(ACC), ...laneF32(1), ...addF32],
-    [...get(ACC), ...laneF32(2), ...get(ACC), ...laneF32(3), ...addF32, ...addF32, ...set(SCORE)],
+    dotRow({ query: QUERY, stride: STRIDE, p: P, q: Q, end: END, acc: ACC }, multiplyAdd, 64, {
+      addVec: addF32x4,
+      lane: laneF32,
+      add: addF32,
+    }),
+    set(SCORE),
     [...get(SCORE), ...get(FLOOR), ...gtF32],
     when(emit(OUT_SLOTS, OUT_SCORES, COUNT, FIRST, ROW, SCORE)),
     [...get(ROW), ...i32(1), ...add32, ...set(ROW)],

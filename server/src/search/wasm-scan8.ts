@@ -41,9 +41,8 @@ import {
   when,
   widenHighI8,
   widenLowI8,
-  zero128,
 } from './wasm-asm.js';
-import { emit } from './wasm-scan.js';
+import { dotRow, emit } from './wasm-scan.js';
 
 const tee = (i: number) => [0x22, i];
 
@@ -85,19 +84,13 @@ const bodyOf = (gather: boolean) =>
         ? [...get(SLOTS), ...get(ROW), ...i32(2), ...shl32, ...add32, ...load32, ...set(SLOT)]
         : [...get(FIRST), ...get(ROW), ...add32, ...set(SLOT)],
       [...get(DATA), ...get(gather ? SLOT : ROW), ...get(STRIDE), ...mul32, ...add32, ...set(P)],
-      [0, 1, 2, 3].flatMap((k) => [...zero128, ...set(ACC + k)]),
-      [...get(QUERY), ...set(Q)],
-      [...get(P), ...get(STRIDE), ...add32, ...set(END)],
-      loop(
-        multiplyAdd,
-        [...get(P), ...i32(64), ...add32, ...set(P)],
-        [...get(Q), ...i32(128), ...add32, ...set(Q)],
-        [...get(P), ...get(END), ...ltU32, ...brIf(0)],
-      ),
-      // (acc0 + acc1) + (acc2 + acc3), its lanes summed, as f32 times the row's scale
-      [...get(ACC), ...get(ACC + 1), ...addI32x4, ...get(ACC + 2), ...get(ACC + 3), ...addI32x4, ...addI32x4],
-      [...set(ACC), ...get(ACC), ...laneI32(0), ...get(ACC), ...laneI32(1), ...add32],
-      [...get(ACC), ...laneI32(2), ...get(ACC), ...laneI32(3), ...add32, ...add32, ...f32FromI32],
+      dotRow({ query: QUERY, stride: STRIDE, p: P, q: Q, end: END, acc: ACC }, multiplyAdd, 128, {
+        addVec: addI32x4,
+        lane: laneI32,
+        add: add32,
+      }),
+      // as f32, times the row's scale
+      f32FromI32,
       [
         ...get(SCALES),
         ...get(gather ? SLOT : ROW),
