@@ -68,7 +68,7 @@ export async function verifyPin(stored: PinHash, pin: string): Promise<boolean> 
   return diff === 0;
 }
 
-/** A well-formed stored hash (anything else in storage is not trusted). */
+/** A well-formed stored hash, with no more iterations than calibration gives (else a check could take hours). */
 export function isPinHash(v: unknown): v is PinHash {
   const h = v as Partial<PinHash> | null;
   return (
@@ -77,7 +77,8 @@ export function isPinHash(v: unknown): v is PinHash {
     typeof h.salt === 'string' &&
     typeof h.hash === 'string' &&
     Number.isInteger(h.iterations) &&
-    (h.iterations ?? 0) >= 1
+    (h.iterations ?? 0) >= 1 &&
+    (h.iterations ?? 0) <= MAX_ITERATIONS
   );
 }
 
