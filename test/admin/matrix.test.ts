@@ -255,7 +255,7 @@ describeOnOneDatabase('authorisation matrix', (get) => {
     const extra = await plainUser(`extra${n}@example.org`);
     const invitee = await plainUser(`invitee${n}@example.org`);
     await admin.applications.invite(ownerRow, app.id, extra.email, 'USER');
-    const service = await admin.services.create(ownerRow, app.id, { name: 'Door', type: 'RECOGNITION' });
+    const service = await admin.services.create(ownerRow, app.id, { name: 'Door', type: 'recognition' });
     return { app: app.id, service: service.id, extra: extra.id, invitee: invitee.email, target: extra.id };
   }
 

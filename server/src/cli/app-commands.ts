@@ -2,6 +2,7 @@
 import { AdminNotFound } from '../../../shared/errors.js';
 import { findUserByEmail } from '../repositories/users.js';
 import { SHELL_ACTOR } from '../services/admin/roles.js';
+import { checkEmail, checkName, newRole } from '../services/admin/validate.js';
 import { print, withAdmin } from './admin-shell.js';
 import { cliCommand } from './program.js';
 
@@ -19,7 +20,10 @@ export const appCommand = cliCommand('app', (cmd, exit) => {
         const found = await findUserByEmail(db, values.owner);
         if (!found) throw new AdminNotFound(`No user with e-mail ${values.owner}`);
         const { passwordHash: _, ...owner } = found;
-        const app = await admin.applications.create({ ...owner, role: 'USER' }, values.name);
+        const app = await admin.applications.create(
+          { ...owner, role: 'USER' },
+          checkName(values.name, 'name'),
+        );
         print({ id: app.id, name: app.name });
       });
       exit(code);
@@ -41,12 +45,8 @@ export const appCommand = cliCommand('app', (cmd, exit) => {
     .option('--role <role>', 'ADMINISTRATOR or USER (default USER)')
     .action(async (values: { app: string; email: string; role?: string }) => {
       const code = await withAdmin(async (admin) => {
-        const m = await admin.applications.invite(
-          SHELL_ACTOR,
-          values.app,
-          values.email,
-          values.role?.toUpperCase(),
-        );
+        const role = newRole(values.role?.toUpperCase());
+        const m = await admin.applications.invite(SHELL_ACTOR, values.app, checkEmail(values.email), role);
         print({ app: values.app, user_id: m.userId, email: m.email, role: m.role });
       });
       exit(code);

@@ -6,6 +6,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { createAdminServices } from '../services/admin/index.js';
 import { SHELL_ACTOR } from '../services/admin/roles.js';
+import { checkName, minSimilarity as minSimilarityValue } from '../services/admin/validate.js';
 import { createServiceRecord, SERVICE_TYPES } from '../services/keys.js';
 import type { ServiceType } from '../services/types.js';
 import { embedderOption } from './embedder-option.js';
@@ -31,8 +32,8 @@ async function create(values: CreateOptions): Promise<number> {
       const admin = createAdminServices({ config, db });
       const svc = await admin.services.create(SHELL_ACTOR, values.app, {
         type,
-        name,
-        minSimilarity,
+        name: checkName(name, 'name'),
+        minSimilarity: minSimilarity === undefined ? undefined : minSimilarityValue(minSimilarity),
         embedder,
       });
       process.stdout.write(`${JSON.stringify({ api_key: svc.apiKey, id: svc.id })}\n`);

@@ -1,6 +1,7 @@
 // `visor user create|list|reset-password`: user administration from the server's shell, against the database
 // the server uses (same environment). Works without e-mail: the way back in for a locked-out owner.
 import { SHELL_ACTOR } from '../services/admin/roles.js';
+import { checkEmail, newRole, optionalName, optionalPassword } from '../services/admin/validate.js';
 import { print, withAdmin } from './admin-shell.js';
 import { cliCommand } from './program.js';
 
@@ -28,12 +29,15 @@ export const userCommand = cliCommand('user', (cmd, exit) => {
     .option('--last-name <l>', 'last name')
     .action(async (values: UserOptions) => {
       const code = await withAdmin(async (admin) => {
+        // checked by the admin API's rules, in its order
+        const role = newRole(values.role?.toUpperCase());
+        const password = optionalPassword(values.password);
         const r = await admin.users.createUser(undefined, {
-          email: values.email,
-          password: values.password,
-          role: values.role?.toUpperCase(),
-          firstName: values.firstName,
-          lastName: values.lastName,
+          role,
+          password,
+          email: checkEmail(values.email),
+          firstName: optionalName(values.firstName, 'first_name'),
+          lastName: optionalName(values.lastName, 'last_name'),
         });
         print({
           id: r.user.id,

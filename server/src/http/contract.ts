@@ -64,7 +64,8 @@ export function queryParam<T>(parse: (v: string | undefined) => T, doc: Record<s
 /**
  * Registers a route whose body is JSON. The body is read as every JSON endpoint always read it (whatever the
  * Content-Type; empty or malformed is 36, a NUL is 26, a non-object where an object is due is 36) and then
- * checked by the route's schema, after the query and path parameters, as before.
+ * checked by the route's schema, after the query and path parameters, as before. An optional body
+ * (`required: false`) may also be empty, which reads as {}.
  */
 export function openapiJson<E extends Env, R extends RouteConfig>(
   app: OpenAPIHono<E>,
@@ -75,11 +76,14 @@ export function openapiJson<E extends Env, R extends RouteConfig>(
   const schema = media?.schema;
   if (!(schema instanceof z.ZodType)) throw new Error(`${route.method} ${route.path}: no JSON body schema`);
   const asObject = schema instanceof z.ZodObject;
+  // a body documented as optional (`required: false`) may be empty: it reads as {}
+  const optional = route.request?.body?.required === false;
   const { middleware: _middleware, hide: _hide, ...documented } = route;
   app.openAPIRegistry.registerPath(documented);
   const { body: _documented, ...request } = route.request ?? {};
   app.openapi({ ...route, request, hide: true }, async (c: Context) => {
-    const raw = asObject ? await readJsonObject(c) : await readJson(c);
+    const empty = optional && !(await c.req.text()).trim();
+    const raw = empty ? {} : asObject ? await readJsonObject(c) : await readJson(c);
     const parsed = await schema.safeParseAsync(raw);
     if (!parsed.success) throw schemaError(parsed.error);
     c.req.addValidatedData('json', parsed.data as object);

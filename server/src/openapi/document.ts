@@ -1,11 +1,11 @@
 // The OpenAPI 3.1 document served at GET /api/openapi.json: the face-service API (/api/v1, API key) and the admin
-// API (/admin, session cookie). Routes written as contracts (http/contract.ts) document themselves; the operations
-// below are the hand-written rest, merged in until their routes are contracts too.
+// API (/admin, session cookie). Every route is a contract (http/contract.ts) and documents itself; this file
+// adds what the whole document shares (info, tags, the error body, the shared refusals, the API key scheme).
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import { ErrorBody } from '../../../shared/api/face-service.js';
+import { adminTags } from '../contracts/admin/common.js';
 import { errorComponents } from '../contracts/common.js';
-import { adminOpenApi } from '../routes/admin/openapi.js';
 
 const info = {
   title: 'Visor API',
@@ -24,7 +24,7 @@ const tags = [
   { name: 'Embeddings' },
   { name: 'Server' },
   { name: 'Sync', description: 'Browser and kiosk devices: pull the collection, push examples and events.' },
-  ...adminOpenApi.tags,
+  ...adminTags,
 ];
 
 /** Registers what every contract refers to by name: the error body, the shared refusals, the API key scheme. */
@@ -42,21 +42,9 @@ export function registerDocumentParts<E extends Env>(app: OpenAPIHono<E>): void 
   });
 }
 
-type Parts = Record<string, Record<string, unknown> | undefined>;
-
-/** The whole document for `app`: its contracts' operations and the hand-written rest; `servers` is the caller's. */
+/** The whole document for `app`: its contracts' operations; `servers` is the caller's. */
 export function openapiDocument<E extends Env>(app: OpenAPIHono<E>) {
   const generated = app.getOpenAPI31Document({ openapi: '3.1.0', info, tags, security: [{ apiKey: [] }] });
   const { webhooks: _none, ...doc } = generated;
-  const written: Parts = adminOpenApi.components;
-  const made = (doc.components ?? {}) as Parts;
-  const merged: Parts = {};
-  for (const kind of new Set([...Object.keys(written), ...Object.keys(made)])) {
-    merged[kind] = { ...written[kind], ...made[kind] };
-  }
-  return {
-    ...doc,
-    paths: { ...adminOpenApi.paths, ...doc.paths },
-    components: merged,
-  };
+  return doc;
 }

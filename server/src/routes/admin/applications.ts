@@ -1,45 +1,54 @@
-// /admin/apps: applications and their members.
-import { Hono } from 'hono';
-import { readJsonObject } from '../../http/json.js';
+// /admin/apps: applications and their members (contracts/admin/applications.ts).
+import * as api from '../../contracts/admin/applications.js';
+import { contractApp, openapiJson } from '../../http/contract.js';
 import { requireUser } from '../../http/session.js';
 import type { AdminEnv, AdminRouteDeps } from './deps.js';
 import { appJson, memberJson } from './views.js';
 
 export function applicationRoutes({ admin }: AdminRouteDeps) {
   const { applications: apps } = admin;
-  return new Hono<AdminEnv>()
-    .get('/', async (c) => c.json({ applications: (await apps.list(requireUser(c))).map(appJson) }))
-    .post('/', async (c) => {
-      const user = requireUser(c);
-      return c.json(appJson(await apps.create(user, (await readJsonObject(c)).name)), 201);
-    })
-    .get('/:appId', async (c) =>
-      c.json(appJson(await apps.access(requireUser(c), c.req.param('appId'), 'view'))),
-    )
-    .put('/:appId', async (c) => {
-      const user = requireUser(c);
-      return c.json(appJson(await apps.rename(user, c.req.param('appId'), (await readJsonObject(c)).name)));
-    })
-    .delete('/:appId', async (c) => {
-      await apps.remove(requireUser(c), c.req.param('appId'));
-      return c.body(null, 204);
-    })
-    .get('/:appId/members', async (c) =>
-      c.json({ members: (await apps.members(requireUser(c), c.req.param('appId'))).map(memberJson) }),
-    )
-    .post('/:appId/members', async (c) => {
-      const user = requireUser(c);
-      const b = await readJsonObject(c);
-      return c.json(memberJson(await apps.invite(user, c.req.param('appId'), b.email, b.role)), 201);
-    })
-    .put('/:appId/members/:userId', async (c) => {
-      const user = requireUser(c);
-      const b = await readJsonObject(c);
-      await apps.setRole(user, c.req.param('appId'), c.req.param('userId'), b.role);
-      return c.body(null, 204);
-    })
-    .delete('/:appId/members/:userId', async (c) => {
-      await apps.removeMember(requireUser(c), c.req.param('appId'), c.req.param('userId'));
-      return c.body(null, 204);
-    });
+  const app = contractApp<AdminEnv>();
+  app.openapi(api.listApps, async (c) =>
+    c.json({ applications: (await apps.list(requireUser(c))).map(appJson) }, 200),
+  );
+  openapiJson(app, api.createApp, async (c) =>
+    c.json(appJson(await apps.create(requireUser(c), c.req.valid('json').name)), 201),
+  );
+  app.openapi(api.getApp, async (c) =>
+    c.json(appJson(await apps.access(requireUser(c), c.req.valid('param').appId, 'view')), 200),
+  );
+  openapiJson(app, api.renameApp, async (c) =>
+    c.json(
+      appJson(await apps.rename(requireUser(c), c.req.valid('param').appId, c.req.valid('json').name)),
+      200,
+    ),
+  );
+  app.openapi(api.deleteApp, async (c) => {
+    await apps.remove(requireUser(c), c.req.valid('param').appId);
+    return c.body(null, 204);
+  });
+  app.openapi(api.listMembers, async (c) =>
+    c.json(
+      { members: (await apps.members(requireUser(c), c.req.valid('param').appId)).map(memberJson) },
+      200,
+    ),
+  );
+  openapiJson(app, api.invite, async (c) => {
+    const b = c.req.valid('json');
+    return c.json(
+      memberJson(await apps.invite(requireUser(c), c.req.valid('param').appId, b.email, b.role)),
+      201,
+    );
+  });
+  openapiJson(app, api.setMemberRole, async (c) => {
+    const { appId, userId } = c.req.valid('param');
+    await apps.setRole(requireUser(c), appId, userId, c.req.valid('json').role);
+    return c.body(null, 204);
+  });
+  app.openapi(api.removeMember, async (c) => {
+    const { appId, userId } = c.req.valid('param');
+    await apps.removeMember(requireUser(c), appId, userId);
+    return c.body(null, 204);
+  });
+  return app;
 }

@@ -1,8 +1,11 @@
 // The JSON admin API, mounted under /admin: session auth (cookie), CSRF guard on state-changing requests,
-// Retry-After on 429. Build it with `app.route('/admin', adminRoutes({ config, admin }))`.
-import { Hono } from 'hono';
+// Retry-After on 429. Build it with `app.route('/admin', adminRoutes({ config, admin }))`; its routes are
+// contracts (contracts/admin/*.ts), so mounted on an OpenAPIHono app they join the OpenAPI document.
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { PayloadTooLarge, TooManyAttempts } from '../../../../shared/errors.js';
+import { sessionScheme } from '../../contracts/admin/common.js';
+import { contractApp } from '../../http/contract.js';
 import { csrfGuard, sessionAuth } from '../../http/session.js';
 import { applicationRoutes } from './applications.js';
 import { authRoutes } from './auth.js';
@@ -13,10 +16,10 @@ import { userRoutes } from './users.js';
 
 export type { AdminRouteDeps } from './deps.js';
 export { countRequests } from './count-requests.js';
-export { adminOpenApi } from './openapi.js';
 
-export function adminRoutes(deps: AdminRouteDeps): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>();
+export function adminRoutes(deps: AdminRouteDeps): OpenAPIHono<AdminEnv> {
+  const app = contractApp<AdminEnv>();
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', sessionScheme);
   app.use(async (c, next) => {
     await next();
     // the session is personal: never cached by a shared cache

@@ -25,26 +25,19 @@ import {
   type UserRow,
 } from '../../repositories/users.js';
 import type { AdminCtx } from './context.js';
-import {
-  checkPassword,
-  hashPassword,
-  hashToken,
-  newToken,
-  verifyNothing,
-  verifyPassword,
-} from './passwords.js';
+import { hashPassword, hashToken, newToken, verifyNothing, verifyPassword } from './passwords.js';
 import { createDeviceCookies } from './device-cookies.js';
 import { createThrottle, UNKNOWN } from './throttle.js';
-import { checkEmail, optionalName } from './validate.js';
 
 export const CONFIRM_TTL = 3600;
 export const RESET_TTL = 15 * 60;
 
+/** A new account's fields, checked (validate.ts: e-mail, password policy, names of at most 100 characters). */
 export interface SignUpInput {
-  email: unknown;
-  password: unknown;
-  firstName?: unknown;
-  lastName?: unknown;
+  email: string;
+  password: string;
+  firstName?: string;
+  lastName?: string;
 }
 
 export function accountServices(ctx: AdminCtx) {
@@ -86,10 +79,8 @@ export function accountServices(ctx: AdminCtx) {
     input: SignUpInput,
     opts: { role?: Role; confirmed: boolean },
   ): Promise<{ user: UserRow; first: boolean }> {
-    const email = checkEmail(input.email);
-    const passwordHash = await hashPassword(checkPassword(input.password));
-    const firstName = optionalName(input.firstName, 'first_name');
-    const lastName = optionalName(input.lastName, 'last_name');
+    const { email, firstName = '', lastName = '' } = input;
+    const passwordHash = await hashPassword(input.password);
     return db.transaction(async (tx) => {
       await lockUsers(tx);
       const first = (await countUsers(tx)) === 0;
@@ -140,13 +131,12 @@ export function accountServices(ctx: AdminCtx) {
      * account and address), then checks the password; returns the user, a new session token and a new device cookie.
      */
     async login(
-      email: unknown,
-      password: unknown,
+      email: string,
+      pw: string,
       address: string,
       deviceCookie?: string,
     ): Promise<{ user: UserRow; session: string; device: string }> {
-      const account = typeof email === 'string' ? email.trim().toLowerCase() : '';
-      const pw = typeof password === 'string' ? password : '';
+      const account = email.trim().toLowerCase();
       if (!account || !pw) throw new Unauthorized('Incorrect e-mail or password');
       const device = await devices.verify(deviceCookie, account);
       await throttle.attempt(account, address, device);
@@ -167,9 +157,10 @@ export function accountServices(ctx: AdminCtx) {
     logout: (token: string) => deleteSession(db, hashToken(token)),
 
     /** Changes the caller's first and last name (each optional, as at sign-up); returns the user as now. */
-    async updateProfile(user: UserRow, input: { firstName: unknown; lastName: unknown }): Promise<UserRow> {
-      const firstName = optionalName(input.firstName, 'first_name');
-      const lastName = optionalName(input.lastName, 'last_name');
+    async updateProfile(
+      user: UserRow,
+      { firstName, lastName }: { firstName: string; lastName: string },
+    ): Promise<UserRow> {
       await setUserName(db, user.id, { firstName, lastName });
       return { ...user, firstName, lastName };
     },
@@ -191,49 +182,46 @@ export function accountServices(ctx: AdminCtx) {
     async changePassword(
       user: UserRow,
       session: string,
-      oldPassword: unknown,
-      newPassword: unknown,
+      oldPassword: string | undefined,
+      newPassword: string,
     ): Promise<void> {
-      const next = checkPassword(newPassword);
       const stored = await findPasswordHash(db, user.id);
-      if (!stored || typeof oldPassword !== 'string' || !(await verifyPassword(stored, oldPassword)))
+      if (!stored || oldPassword === undefined || !(await verifyPassword(stored, oldPassword)))
         throw new Forbidden('The current password is incorrect');
-      await setPasswordHash(db, user.id, await hashPassword(next));
+      await setPasswordHash(db, user.id, await hashPassword(newPassword));
       await deleteUserSessions(db, user.id, hashToken(session));
     },
 
-    async confirmEmail(token: unknown): Promise<void> {
+    async confirmEmail(token: string | undefined): Promise<void> {
       const userId =
-        typeof token === 'string' ? await consumeEmailToken(db, hashToken(token), 'confirm') : undefined;
+        token === undefined ? undefined : await consumeEmailToken(db, hashToken(token), 'confirm');
       if (!userId) throw new InvalidToken();
       await setEmailConfirmed(db, userId);
     },
 
     /** Sends a new confirmation link to an unconfirmed address; silent about unknown ones. */
-    async resendConfirmation(email: unknown, address: string): Promise<void> {
+    async resendConfirmation(email: string, address: string): Promise<void> {
       if (!mailer) throw new EmailDisabled();
-      const e = checkEmail(email).toLowerCase();
+      const e = email.toLowerCase();
       if (!(await throttle.allow(`confirm:${e}`, address))) return;
       const user = await findUserByEmail(db, e);
       if (user && !user.emailConfirmed) await sendToken(user, 'confirm');
     },
 
     /** Sends a reset link when the address is known; silent either way (no account discovery). */
-    async requestPasswordReset(email: unknown, address: string): Promise<void> {
+    async requestPasswordReset(email: string, address: string): Promise<void> {
       if (!mailer) throw new EmailDisabled();
-      const e = checkEmail(email).toLowerCase();
+      const e = email.toLowerCase();
       if (!(await throttle.allow(`reset:${e}`, address))) return;
       const user = await findUserByEmail(db, e);
       if (user) await sendToken(user, 'reset');
     },
 
     /** Sets a new password from a reset link; proves the address too, and ends every session. */
-    async resetPasswordWithToken(token: unknown, password: unknown): Promise<void> {
-      const next = checkPassword(password);
-      const userId =
-        typeof token === 'string' ? await consumeEmailToken(db, hashToken(token), 'reset') : undefined;
+    async resetPasswordWithToken(token: string | undefined, password: string): Promise<void> {
+      const userId = token === undefined ? undefined : await consumeEmailToken(db, hashToken(token), 'reset');
       if (!userId) throw new InvalidToken();
-      await setPasswordHash(db, userId, await hashPassword(next));
+      await setPasswordHash(db, userId, await hashPassword(password));
       await setEmailConfirmed(db, userId);
       await deleteUserSessions(db, userId);
     },

@@ -1,7 +1,7 @@
 // Applications and their members under CompreFace's role rules: anyone creates an application and owns it;
 // owners and administrators rename it and manage members; only the owner deletes it or hands it over;
 // users see but do not change. Non-members get "not found" (global owners/administrators see everything).
-import { AdminNotFound, Conflict, Forbidden, ValidationError } from '../../../../shared/errors.js';
+import { AdminNotFound, Conflict, Forbidden } from '../../../../shared/errors.js';
 import {
   findApplication,
   insertApplication,
@@ -19,8 +19,8 @@ import {
 } from '../../repositories/members.js';
 import { findUserByEmail, type UserRow } from '../../repositories/users.js';
 import type { AdminCtx } from './context.js';
-import { canInApp, canManageMember, effectiveAppRole, isRole, type AppAction, type Role } from './roles.js';
-import { checkEmail, checkId, checkName } from './validate.js';
+import { canInApp, canManageMember, effectiveAppRole, type AppAction, type Role } from './roles.js';
+import { checkId } from './validate.js';
 
 export interface AppView {
   id: string;
@@ -61,9 +61,8 @@ export function applicationServices(ctx: AdminCtx) {
       }));
     },
 
-    /** Creates an application owned by `user`. */
-    async create(user: UserRow, name: unknown): Promise<AppView> {
-      const n = checkName(name, 'name');
+    /** Creates an application named `n` (checked: validate.ts checkName) owned by `user`. */
+    async create(user: UserRow, n: string): Promise<AppView> {
       return db.transaction(async (tx) => {
         const app = await insertApplication(tx, n);
         await insertMember(tx, app.id, user.id, 'OWNER');
@@ -72,9 +71,8 @@ export function applicationServices(ctx: AdminCtx) {
       });
     },
 
-    async rename(user: UserRow, appId: string, name: unknown): Promise<AppView> {
+    async rename(user: UserRow, appId: string, n: string): Promise<AppView> {
       const app = await access(user, appId, 'manage');
-      const n = checkName(name, 'name');
       await renameApplication(db, app.id, n);
       return { ...app, name: n };
     },
@@ -91,11 +89,8 @@ export function applicationServices(ctx: AdminCtx) {
     },
 
     /** Adds an existing user (by e-mail) as ADMINISTRATOR or USER. */
-    async invite(user: UserRow, appId: string, email: unknown, role: unknown): Promise<MemberRow> {
+    async invite(user: UserRow, appId: string, e: string, r: Exclude<Role, 'OWNER'>): Promise<MemberRow> {
       const app = await access(user, appId, 'manage');
-      const r = role ?? 'USER';
-      if (!isRole(r) || r === 'OWNER') throw new ValidationError('role must be ADMINISTRATOR or USER');
-      const e = checkEmail(email);
       const invitee = await findUserByEmail(db, e);
       if (!invitee) throw new AdminNotFound(`No user with e-mail ${e}: they need to sign up first`);
       if (!(await insertMember(db, app.id, invitee.id, r)))
@@ -110,9 +105,8 @@ export function applicationServices(ctx: AdminCtx) {
     },
 
     /** Changes a member's role; OWNER hands the application over (the previous owner becomes administrator). */
-    async setRole(user: UserRow, appId: string, memberId: string, role: unknown): Promise<void> {
+    async setRole(user: UserRow, appId: string, memberId: string, role: Role): Promise<void> {
       const app = await access(user, appId, 'manage');
-      if (!isRole(role)) throw new ValidationError('role must be OWNER, ADMINISTRATOR or USER');
       const current = await memberRole(app.id, memberId);
       if (memberId.toLowerCase() === user.id && user.role === 'USER')
         throw new Forbidden('You cannot change your own role');

@@ -2,7 +2,7 @@
 // collection), new API key, delete, and per-day request statistics. Members see them and their keys;
 // owners and administrators change them. Clone and delete go through the collection store (server/src/collections).
 import { embedderModel } from '../../../../shared/engine/embedders.js';
-import { AdminNotFound, ValidationError } from '../../../../shared/errors.js';
+import { AdminNotFound } from '../../../../shared/errors.js';
 import {
   findApplicationService,
   insertService,
@@ -16,27 +16,11 @@ import type { UserRow } from '../../repositories/users.js';
 import type { ServiceType } from '../types.js';
 import type { AdminCtx } from './context.js';
 import type { AppAction } from './roles.js';
-import { checkId, checkName } from './validate.js';
-
-const TYPES: readonly ServiceType[] = ['recognition', 'detection', 'verification'];
+import { checkId } from './validate.js';
 
 export interface FaceServiceView extends AppServiceRow {
   subjects: number;
   images: number;
-}
-
-function parseType(type: unknown): ServiceType {
-  const t = typeof type === 'string' ? type.toLowerCase() : '';
-  if (!(TYPES as string[]).includes(t))
-    throw new ValidationError('type must be RECOGNITION, DETECTION or VERIFICATION');
-  return t as ServiceType;
-}
-
-function parseMinSimilarity(v: unknown): number | null {
-  if (v === null) return null;
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1))
-    throw new ValidationError('min_similarity must be between 0 and 1');
-  return v;
 }
 
 /** The one thing face services need of the applications service; narrow, so that file need not be imported. */
@@ -72,10 +56,11 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
     async create(
       user: UserRow,
       appId: string,
+      /** Checked (validate.ts: checkName, serviceType, minSimilarity). */
       input: {
-        name: unknown;
-        type: unknown;
-        minSimilarity?: unknown;
+        name: string;
+        type: ServiceType;
+        minSimilarity?: number | null;
         /** Checked by the face services' chooseEmbedder (issue 17.1); absent = the database default. */
         embedder?: { model: string; version: number };
       },
@@ -83,9 +68,9 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
       const app = await apps.access(user, appId, 'manage');
       const row = await insertService(db, {
         applicationId: app.id,
-        type: parseType(input.type),
-        name: checkName(input.name, 'name'),
-        minSimilarity: input.minSimilarity === undefined ? null : parseMinSimilarity(input.minSimilarity),
+        type: input.type,
+        name: input.name,
+        minSimilarity: input.minSimilarity ?? null,
         embedder: input.embedder,
       });
       return { ...(await find(app.id, row.id)), subjects: 0, images: 0 };
@@ -96,23 +81,20 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
       user: UserRow,
       appId: string,
       serviceId: string,
-      patch: { name?: unknown; minSimilarity?: unknown },
+      patch: { name?: string; minSimilarity?: number | null },
     ): Promise<FaceServiceView> {
       const app = await apps.access(user, appId, 'manage');
       const row = await find(app.id, serviceId);
-      const name = patch.name === undefined ? row.name : checkName(patch.name, 'name');
-      const minSimilarity =
-        patch.minSimilarity === undefined ? row.minSimilarity : parseMinSimilarity(patch.minSimilarity);
+      const { name = row.name, minSimilarity = row.minSimilarity } = patch;
       await updateService(db, row.id, { name, minSimilarity });
       return this.get(user, app.id, row.id);
     },
 
     /** A new service of the same type and settings, with a copy of the collection and its own API key. */
-    async clone(user: UserRow, appId: string, serviceId: string, name?: unknown): Promise<FaceServiceView> {
+    async clone(user: UserRow, appId: string, serviceId: string, name?: string): Promise<FaceServiceView> {
       const app = await apps.access(user, appId, 'manage');
       const from = await find(app.id, serviceId);
-      const n =
-        name === undefined || name === '' ? `${from.name} (copy)`.slice(0, 100) : checkName(name, 'name');
+      const n = name ?? `${from.name} (copy)`.slice(0, 100);
       const to = await collections.cloneService(from.id, {
         applicationId: app.id,
         type: from.type,
@@ -139,15 +121,13 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
       await collections.deleteService(row);
     },
 
-    /** Requests per day over the last `days` days and the collection size. */
+    /** Requests per day over the last `days` days (1 to 366, checked by the contract) and the collection size. */
     async stats(
       user: UserRow,
       appId: string,
       serviceId: string,
       days = 30,
     ): Promise<{ subjects: number; images: number; requests: { day: string; count: number }[] }> {
-      if (!Number.isInteger(days) || days < 1 || days > 366)
-        throw new ValidationError('days must be 1 to 366');
       const svc = await this.get(user, appId, serviceId);
       await ctx.flushRequestCounts?.();
       return {

@@ -1,6 +1,6 @@
 // Managing other users (global owners and administrators): list, create, reset a password without e-mail,
 // change the global role (handing ownership over), delete. Also the shell's password reset.
-import { AdminNotFound, Conflict, Forbidden, ValidationError } from '../../../../shared/errors.js';
+import { AdminNotFound, Conflict, Forbidden } from '../../../../shared/errors.js';
 import { listSoleOwnedApplications, promoteSuccessor } from '../../repositories/members.js';
 import { deleteUserSessions } from '../../repositories/sessions.js';
 import {
@@ -15,9 +15,18 @@ import {
 } from '../../repositories/users.js';
 import type { AccountServices } from './accounts.js';
 import type { AdminCtx } from './context.js';
-import { checkPassword, generatePassword, hashPassword } from './passwords.js';
-import { canManageUser, isRole, type Role } from './roles.js';
-import { checkEmail, checkId } from './validate.js';
+import { generatePassword, hashPassword } from './passwords.js';
+import { canManageUser, type Role } from './roles.js';
+import { checkEmail, checkId, optionalPassword } from './validate.js';
+
+/** A user created by an owner, administrator or the shell: checked fields (validate.ts); absent password = generated. */
+export interface NewUserInput {
+  email: string;
+  password?: string;
+  firstName?: string;
+  lastName?: string;
+  role?: Exclude<Role, 'OWNER'>;
+}
 
 export function userServices(ctx: AdminCtx, accounts: AccountServices) {
   const { db } = ctx;
@@ -33,11 +42,9 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
     return target;
   }
 
-  async function setPassword(userId: string, password: unknown): Promise<string> {
-    const next =
-      password === undefined || password === null || password === ''
-        ? generatePassword()
-        : checkPassword(password);
+  /** Sets `password` (checked), or a generated one when absent. */
+  async function setPassword(userId: string, password: string | undefined): Promise<string> {
+    const next = password ?? generatePassword();
     await setPasswordHash(db, userId, await hashPassword(next));
     // whoever sets it vouches for the account: an unconfirmed address no longer blocks the log-in
     await setEmailConfirmed(db, userId);
@@ -54,21 +61,16 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
     /** An owner or administrator (or the shell: no actor) creates a confirmed user; the password may be generated. */
     async createUser(
       actor: UserRow | undefined,
-      input: { email: unknown; password?: unknown; firstName?: unknown; lastName?: unknown; role?: unknown },
+      input: NewUserInput,
     ): Promise<{ user: UserRow; password: string }> {
       if (actor && actor.role === 'USER') throw new Forbidden('Only owners and administrators create users');
-      const role = input.role ?? 'USER';
-      if (!isRole(role) || role === 'OWNER') throw new ValidationError('role must be ADMINISTRATOR or USER');
-      const password =
-        input.password === undefined || input.password === ''
-          ? generatePassword()
-          : checkPassword(input.password);
+      const { role = 'USER', password = generatePassword() } = input;
       const { user } = await accounts.createAccount({ ...input, password }, { role, confirmed: true });
       return { user, password };
     },
 
     /** Sets (or generates) another user's password and ends their sessions: no e-mail needed. */
-    async resetPassword(actor: UserRow, id: string, password?: unknown): Promise<string> {
+    async resetPassword(actor: UserRow, id: string, password?: string): Promise<string> {
       const target = await managed(actor, id);
       return setPassword(target.id, password);
     },
@@ -81,15 +83,14 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
       const found = await findUserByEmail(db, checkEmail(email));
       if (!found) throw new AdminNotFound(`No user with e-mail ${email}`);
       const { passwordHash: _, ...user } = found;
-      return { user, password: await setPassword(user.id, password) };
+      return { user, password: await setPassword(user.id, optionalPassword(password, true)) };
     },
 
     /**
      * Changes a global role. Making someone OWNER hands ownership over (owner only): the previous owner
      * becomes an administrator.
      */
-    async setRole(actor: UserRow, id: string, role: unknown): Promise<UserRow> {
-      if (!isRole(role)) throw new ValidationError('role must be OWNER, ADMINISTRATOR or USER');
+    async setRole(actor: UserRow, id: string, role: Role): Promise<UserRow> {
       const target = await managed(actor, id);
       if (role === 'OWNER') {
         if (actor.role !== 'OWNER') throw new Forbidden('Only the owner hands ownership over');
@@ -100,7 +101,7 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
       } else {
         await setUserRole(db, target.id, role);
       }
-      return { ...target, role: role as Role };
+      return { ...target, role };
     },
 
     /**

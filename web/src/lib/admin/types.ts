@@ -1,70 +1,23 @@
-// Wire shapes of the admin API (/admin, server/src/routes/admin/views.ts), as the web app reads them.
+// Wire shapes of the admin API (/admin): the server's contract (shared/api/admin.ts), imported as types only.
+import type { z } from 'zod';
+import type * as api from '../../../../shared/api/admin.js';
 
-export type Role = 'OWNER' | 'ADMINISTRATOR' | 'USER';
+export type Role = z.infer<typeof api.Role>;
 export const ROLES: readonly Role[] = ['OWNER', 'ADMINISTRATOR', 'USER'];
-export type AdminServiceType = 'RECOGNITION' | 'DETECTION' | 'VERIFICATION';
+export type AdminServiceType = z.infer<typeof api.ServiceType>;
 export const ADMIN_SERVICE_TYPES: readonly AdminServiceType[] = ['RECOGNITION', 'DETECTION', 'VERIFICATION'];
 
-export interface AdminSettings {
-  email_enabled: boolean;
-  signup_enabled: boolean;
-}
-
-export interface AdminUser {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  role: Role;
-  email_confirmed: boolean;
-  created_at: string;
-}
-
-export interface AdminApp {
-  id: string;
-  name: string;
-  /** The caller's role in the application. */
-  role: Role;
-  created_at: string;
-}
-
-export interface AdminMember {
-  user_id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  role: Role;
-}
-
-export interface AdminService {
-  id: string;
-  application_id: string;
-  name: string;
-  type: AdminServiceType;
-  api_key: string;
-  min_similarity: number | null;
-  /** The embedder key its collection uses, e.g. `faceapi-recognition@1` (issue 17.1). */
-  embedder: string;
-  subjects: number;
-  images: number;
-  created_at: string;
-}
-
+export type AdminSettings = z.infer<typeof api.AdminSettings>;
+export type AdminUser = z.infer<typeof api.AdminUser>;
+/** An application, with the caller's role in it. */
+export type AdminApp = z.infer<typeof api.AdminApp>;
+export type AdminMember = z.infer<typeof api.AdminMember>;
+/** A face service; `embedder` is the key its collection uses, e.g. `faceapi-recognition@1` (issue 17.1). */
+export type AdminService = z.infer<typeof api.AdminService>;
 /** An embedder a service may choose (`GET /admin/embedders`). */
-export interface AdminEmbedder {
-  id: string;
-  version: string;
-  dims: number;
-  description: string;
-  default: boolean;
-}
-
-export interface ServiceStats {
-  subjects: number;
-  images: number;
-  /** Oldest first; days without requests are absent. */
-  requests: { day: string; count: number }[];
-}
+export type AdminEmbedder = z.infer<typeof api.AdminEmbedder>;
+/** Requests per day (oldest first; days without requests are absent) and the collection size. */
+export type ServiceStats = z.infer<typeof api.ServiceStats>;
 
 /** "Ada Lovelace", or the e-mail address when no name was given. */
 export function displayName(u: { first_name: string; last_name: string; email: string }): string {
