@@ -1,5 +1,5 @@
-// The device sync protocol (server/src/routes/sync.ts, web/src/lib/db/sync.ts): the pull and push bodies,
-// the push limits, and the check every pushed event must pass.
+// The device sync protocol (server/src/routes/sync.ts, web/src/lib/db/sync.ts): the pull and push bodies and the
+// push limits, as types and constants without zod (the wire schemas, which the server checks: api/sync.ts).
 //
 // Conflict rule: the server is the source of truth. A pull's removals and updates overwrite the device's copy
 // of anything the server has. Device additions are never lost: a pushed example keeps its device-made UUID as
@@ -10,8 +10,7 @@
 import type { z } from 'zod';
 import type * as api from './api/sync.js';
 
-export const MAX_PUSH_EXAMPLES = 100;
-export const MAX_PUSH_EVENTS = 1000;
+export { MAX_PUSH_EVENTS, MAX_PUSH_EXAMPLES } from './sync-limits.js';
 
 // The wire types are the contract's (shared/api/sync.ts); type-only, so the browser bundle holds no zod.
 /** One page of changes since a cursor, or a snapshot without one. */
@@ -25,7 +24,8 @@ export type SyncPushResult = z.infer<typeof api.SyncPushResult>;
 
 /**
  * Whether `e` (untrusted JSON) is a well-formed event: an id of at most 64 characters, a finite time, a subject
- * of at most 50 characters or null, a similarity in [0, 1] and a finite box.
+ * of at most 50 characters or null, a similarity in [0, 1] and a finite box. The server checks the wire schema
+ * (api/sync.ts SyncPushEvent) instead; this zod-free copy is left for test/browser/sync-protocol.test.ts alone.
  */
 export function isSyncPushEvent(e: unknown): e is SyncPushEvent {
   const v = e as Partial<SyncPushEvent> | null | undefined;

@@ -2,6 +2,7 @@
 // contracts with them (server/src/contracts/sync.ts); shared/sync.ts and shared/sync-events.ts take their types
 // from them (type-only imports: no zod in the browser bundle). The rules: shared/sync.ts.
 import { z } from 'zod';
+import { MAX_PUSH_EVENTS, MAX_PUSH_EXAMPLES } from '../sync-limits.js';
 
 const box = z.object({ x_min: z.number(), y_min: z.number(), x_max: z.number(), y_max: z.number() });
 const threshold = z.number().nullable().meta({
@@ -35,29 +36,43 @@ export const SyncPull = z
   })
   .meta({ id: 'SyncPull', description: 'One page of changes since a cursor, or a snapshot without one.' });
 
-export const SyncPushExample = z.object({
-  image_id: z.string().meta({ format: 'uuid' }),
-  subject: z.string(),
-  embedding: z.array(z.number()),
-  embedder: z.string(),
-  image: z.string().optional().meta({ description: 'Base64 JPEG or PNG of the face.' }),
-});
+/** An example enrolled on a device; the server checks each one (it depends on the service) and answers per example. */
+export const SyncPushExample = z
+  .object({
+    image_id: z.string().meta({ format: 'uuid' }),
+    subject: z.string(),
+    embedding: z.array(z.number()),
+    embedder: z.string(),
+    image: z.string().optional().meta({ description: 'Base64 JPEG or PNG of the face.' }),
+  })
+  .meta({ id: 'SyncPushExample' });
 
 export const SyncPushEvent = z.object({
   event_id: z.string().max(64),
   at: z.number().meta({ description: 'Epoch milliseconds.' }),
-  subject: z.string().max(50).nullable(),
+  // characters, not UTF-16 units (as JSON Schema's maxLength counts)
+  subject: z
+    .string()
+    .refine((s) => [...s].length <= 50)
+    .meta({ maxLength: 50 })
+    .nullable(),
   similarity: z.number().min(0).max(1),
   box,
 });
 
-export const SyncPushBody = z
-  .object({
-    device_id: z.string().min(1).max(64),
-    examples: z.array(SyncPushExample).max(100).optional(),
-    events: z.array(SyncPushEvent).max(1000).optional(),
-  })
-  .meta({ id: 'SyncPushBody' });
+/**
+ * A push: the request-level rules (a bad device id or list refuses the whole push, as does one malformed event);
+ * the examples are any JSON here, each answered in the result (`SyncPushResult.examples`). Null lists are absent.
+ */
+export const SyncPushBody = z.object({
+  device_id: z.string().min(1).max(64),
+  examples: z
+    .array(z.unknown())
+    .max(MAX_PUSH_EXAMPLES)
+    .meta({ items: { $ref: '#/components/schemas/SyncPushExample' } })
+    .nullish(),
+  events: z.array(SyncPushEvent).max(MAX_PUSH_EVENTS).nullish(),
+});
 
 export const SyncPushResult = z
   .object({

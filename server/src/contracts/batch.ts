@@ -5,7 +5,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { BatchEnrolResponse, BatchVerifyResponse } from '../../../shared/api/face-service.js';
 import { ValidationError } from '../../../shared/errors.js';
-import { checked } from '../http/contract.js';
+import { checked, givenValue } from '../http/contract.js';
 import { MAX_BATCH_ITEMS } from '../services/batch.js';
 import { detProbThreshold, errorResponses, jsonOk } from './common.js';
 
@@ -37,7 +37,7 @@ export const enrolBatch = createRoute({
   request: {
     query: z.object({
       det_prob_threshold: detProbThreshold,
-      subject: checked((v) => (Array.isArray(v) ? v[0] : v) as string | undefined).meta({
+      subject: checked(givenValue).meta({
         type: 'string',
         description: 'Subject of every item without its own (JSON `subject`).',
       }),

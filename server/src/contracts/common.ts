@@ -40,6 +40,12 @@ export const errorResponses = {
   500: ref('ServerError'),
 };
 
+/** A required JSON request body checked (and documented) by `schema`; register with `openapiJson` (http/contract.ts). */
+export const jsonBody = <S extends z.ZodType>(schema: S) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
 /** A 200 (or `status`) answer with a JSON body. */
 export const jsonOk = <S extends z.ZodType>(schema: S, description = 'OK') => ({
   description,

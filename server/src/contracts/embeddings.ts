@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { EmbeddingsRecognizeResponse, EmbeddingsResult } from '../../../shared/api/face-service.js';
 import { EmptyField, ValidationError } from '../../../shared/errors.js';
 import { checked } from '../http/contract.js';
-import { errorResponses, imageIdParam, jsonOk, matchQuery } from './common.js';
+import { errorResponses, imageIdParam, jsonBody, jsonOk, matchQuery } from './common.js';
 
 const tags = ['Embeddings'];
 const embedding = { $ref: '#/components/schemas/Embedding' };
@@ -39,17 +39,12 @@ const vector = (field: string) =>
     return v;
   }).meta(embedding);
 
-const json = <S extends z.ZodType>(schema: S) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
 export const recognizeEmbeddings = createRoute({
   method: 'post',
   path: '/recognition/embeddings/recognize',
   tags,
   summary: 'Recognize embeddings',
-  request: { query: matchQuery, body: json(z.object({ embeddings: vectors('embeddings') })) },
+  request: { query: matchQuery, body: jsonBody(z.object({ embeddings: vectors('embeddings') })) },
   responses: { 200: jsonOk(EmbeddingsRecognizeResponse), ...errorResponses },
 });
 
@@ -58,7 +53,7 @@ export const verifyEmbeddingsAgainstExample = createRoute({
   path: '/recognition/embeddings/faces/{image_id}/verify',
   tags,
   summary: 'Verify embeddings against a saved example',
-  request: { params: imageIdParam, body: json(z.object({ embeddings: vectors('embeddings') })) },
+  request: { params: imageIdParam, body: jsonBody(z.object({ embeddings: vectors('embeddings') })) },
   responses: { 200: jsonOk(EmbeddingsResult), ...errorResponses },
 });
 
@@ -69,6 +64,6 @@ export const verifyEmbeddings = createRoute({
   summary: 'Verify embeddings against a source embedding',
   description:
     "Any dimension, as CompreFace: the targets must have the source's. Vectors from another embedder are scored with Visor's calibration, so their similarity only ranks them.",
-  request: { body: json(z.object({ source: vector('source'), targets: vectors('targets') })) },
+  request: { body: jsonBody(z.object({ source: vector('source'), targets: vectors('targets') })) },
   responses: { 200: jsonOk(EmbeddingsResult), ...errorResponses },
 });

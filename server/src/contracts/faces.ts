@@ -4,7 +4,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { Deleted, FaceExample, FacesPage, VerifyExampleResponse } from '../../../shared/api/face-service.js';
 import { IncorrectArgument, MissingParameter } from '../../../shared/errors.js';
-import { checked } from '../http/contract.js';
+import { checked, givenValue } from '../http/contract.js';
 import { checkSubjectName } from '../services/validate.js';
 import {
   detProbThreshold,
@@ -12,20 +12,15 @@ import {
   imageBytes,
   imageIdParam,
   imageQuery,
+  jsonBody,
   jsonOk,
   oneImage,
   pageParams,
 } from './common.js';
 
 const tags = ['Face collection'];
-/** The first value of a query parameter, untrimmed (as `c.req.query` reads it). */
-function first(v: unknown): string | undefined {
-  const s: unknown = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' ? s : undefined;
-}
-
 /** An optional `subject` filter, as given (blank = none). */
-const subjectFilter = checked((v) => first(v) || undefined).meta({ type: 'string' });
+const subjectFilter = checked((v) => givenValue(v) || undefined).meta({ type: 'string' });
 
 export const addExample = createRoute({
   method: 'post',
@@ -38,7 +33,7 @@ export const addExample = createRoute({
     query: z.object({
       // before the upload is read: missing 33, blank 26, `;` `/` `\` 36
       subject: checked((v) => {
-        const s = first(v);
+        const s = givenValue(v);
         if (s === undefined) throw new MissingParameter('subject');
         return checkSubjectName(s);
       }).meta({ type: 'string' }),
@@ -74,19 +69,14 @@ export const deleteExamples = createRoute({
   summary: 'Delete examples by id',
   description: 'Unknown ids are ignored; the answer lists what was deleted.',
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: checked((ids) => {
-            if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-              throw new IncorrectArgument('Request body must be a JSON array of image ids');
-            }
-            return ids as string[];
-          }).meta({ type: 'array', items: { type: 'string', format: 'uuid' } }),
-        },
-      },
-    },
+    body: jsonBody(
+      checked((ids) => {
+        if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+          throw new IncorrectArgument('Request body must be a JSON array of image ids');
+        }
+        return ids as string[];
+      }).meta({ type: 'array', items: { type: 'string', format: 'uuid' } }),
+    ),
   },
   responses: { 200: jsonOk(z.array(FaceExample)), ...errorResponses },
 });

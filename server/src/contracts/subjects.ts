@@ -4,25 +4,20 @@ import { z } from 'zod';
 import { Deleted, Subject, Subjects, Updated } from '../../../shared/api/face-service.js';
 import { checked } from '../http/contract.js';
 import { checkSubjectName, MAX_SUBJECT_LENGTH } from '../services/validate.js';
-import { errorResponses, jsonOk } from './common.js';
+import { errorResponses, jsonBody, jsonOk } from './common.js';
 
 const tags = ['Subjects'];
 
 /** `{subject}`: a non-blank string (26 "Subject name is empty" otherwise, as CompreFace), no `;` `/` `\` (36). */
-const subjectBody = {
-  required: true,
-  content: {
-    'application/json': {
-      schema: z.object({
-        subject: checked((s) => checkSubjectName(typeof s === 'string' ? s : undefined)).meta({
-          type: 'string',
-          minLength: 1,
-          maxLength: MAX_SUBJECT_LENGTH,
-        }),
-      }),
-    },
-  },
-};
+const subjectBody = jsonBody(
+  z.object({
+    subject: checked((s) => checkSubjectName(typeof s === 'string' ? s : undefined)).meta({
+      type: 'string',
+      minLength: 1,
+      maxLength: MAX_SUBJECT_LENGTH,
+    }),
+  }),
+);
 const subjectPath = z.object({ subject: z.string() });
 
 export const createSubject = createRoute({

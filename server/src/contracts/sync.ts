@@ -1,16 +1,25 @@
-// Contracts of /api/v1/recognition/sync: device sync for a recognition service (x-api-key). The push body's rules
-// are the sync service's (services/sync.ts: per-example results, 26 for a malformed request); the events' filter
-// is read by http/event-query.ts (26 for a bad value).
+// Contracts of /api/v1/recognition/sync: device sync for a recognition service (x-api-key). The push body's
+// request-level rules are the wire schema's (shared/api/sync.ts), refused with 26 and the sentences devices know;
+// each example is answered in the result by the sync service (services/sync.ts). The events' filter and paging
+// are read here (26 for a bad value).
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { KioskEventPage, SyncConfig, SyncPull, SyncPushResult } from '../../../shared/api/sync.js';
+import {
+  KioskEventPage,
+  SyncConfig,
+  SyncPull,
+  SyncPushBody,
+  SyncPushResult,
+} from '../../../shared/api/sync.js';
+import { ValidationError } from '../../../shared/errors.js';
 import { EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT } from '../../../shared/sync-events.js';
-import { checked, queryParam } from '../http/contract.js';
-import { errorResponses, jsonOk } from './common.js';
+import { MAX_PUSH_EVENTS, MAX_PUSH_EXAMPLES } from '../../../shared/sync-limits.js';
+import { answered, checked, givenValue, queryParam } from '../http/contract.js';
+import { instantValue, textValue } from '../http/event-query.js';
+import { boolValue, intValue } from '../http/query.js';
+import { errorResponses, jsonBody, jsonOk } from './common.js';
 
 const tags = ['Sync'];
-/** Documents a parameter its route reads itself (http/event-query.ts). */
-const documented = (doc: Record<string, unknown>) => queryParam((v) => v, doc);
 
 export const syncConfig = createRoute({
   method: 'get',
@@ -28,7 +37,7 @@ export const syncPull = createRoute({
   request: {
     query: z.object({
       // as given (untrimmed), blank = none
-      cursor: checked((v) => (Array.isArray(v) ? v[0] : v) as string | undefined).meta({
+      cursor: checked(givenValue).meta({
         type: 'string',
         description: "The previous pull's cursor.",
       }),
@@ -37,6 +46,24 @@ export const syncPull = createRoute({
   responses: { 200: jsonOk(SyncPull), ...errorResponses },
 });
 
+const refuse = (message: string) => () => new ValidationError(message);
+const pushBody = SyncPushBody.extend({
+  device_id: answered(
+    SyncPushBody.shape.device_id,
+    refuse('device_id must be a string of 1 to 64 characters'),
+  ),
+  examples: answered(
+    SyncPushBody.shape.examples,
+    refuse(`examples must be an array of at most ${MAX_PUSH_EXAMPLES}`),
+  ),
+  // one malformed event refuses the push
+  events: answered(SyncPushBody.shape.events, ({ path }) =>
+    path.length
+      ? new ValidationError(`events[${String(path[0])}] is malformed`)
+      : new ValidationError(`events must be an array of at most ${MAX_PUSH_EVENTS}`),
+  ),
+}).meta({ id: 'SyncPushBody' });
+
 export const syncPush = createRoute({
   method: 'post',
   path: '/push',
@@ -44,35 +71,35 @@ export const syncPush = createRoute({
   summary: 'Examples enrolled on a device and its queued recognition events',
   description:
     'The server is the source of truth; a pushed example keeps its device-made image_id, so a retried push answers "exists". Events are deduplicated per device.',
-  request: {
-    body: {
-      required: true,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/SyncPushBody' } } },
-    },
-  },
+  request: { body: jsonBody(pushBody) },
   responses: { 200: jsonOk(SyncPushResult), ...errorResponses },
 });
 
+/** The filter, in the order its parameters are checked. */
 const filter = {
-  subject: documented({
+  subject: queryParam((v) => textValue('subject', v, 255), {
     type: 'string',
     maxLength: 255,
     description: "Part of the subject's name, any case.",
   }),
-  unknown: documented({
-    type: 'boolean',
-    description: 'true: unrecognised faces only; false: recognised ones only.',
+  device: queryParam((v) => textValue('device', v, 64), {
+    type: 'string',
+    maxLength: 64,
+    description: 'A device id, exactly.',
   }),
-  device: documented({ type: 'string', maxLength: 64, description: 'A device id, exactly.' }),
-  from: documented({
+  from: queryParam((v) => instantValue('from', v), {
     type: 'string',
     format: 'date-time',
     description: 'Inclusive; a date or an ISO 8601 date-time.',
   }),
-  to: documented({
+  to: queryParam((v) => instantValue('to', v), {
     type: 'string',
     format: 'date-time',
     description: 'Exclusive; a date or an ISO 8601 date-time.',
+  }),
+  unknown: queryParam((v) => (v === undefined ? undefined : boolValue('unknown', v, false)), {
+    type: 'boolean',
+    description: 'true: unrecognised faces only; false: recognised ones only.',
   }),
 };
 
@@ -84,13 +111,13 @@ export const syncEvents = createRoute({
   request: {
     query: z.object({
       ...filter,
-      limit: documented({
+      limit: queryParam((v) => intValue('limit', v, EVENTS_DEFAULT_LIMIT, 1, EVENTS_MAX_LIMIT), {
         type: 'integer',
         minimum: 1,
         maximum: EVENTS_MAX_LIMIT,
         default: EVENTS_DEFAULT_LIMIT,
       }),
-      offset: documented({ type: 'integer', minimum: 0, default: 0 }),
+      offset: queryParam((v) => intValue('offset', v, 0, 0), { type: 'integer', minimum: 0, default: 0 }),
     }),
   },
   responses: { 200: jsonOk(KioskEventPage), ...errorResponses },

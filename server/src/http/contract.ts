@@ -46,11 +46,30 @@ export function checked<T>(parse: (v: unknown) => T) {
     });
 }
 
-/** The first value of a query parameter (as `c.req.query` reads it), trimmed; blank is absent. */
-function firstValue(v: unknown): string | undefined {
+/**
+ * A field that `schema` checks and documents, refused with the endpoint's own named error (e.g. a sentence the
+ * clients know): `refusal` gets the first issue, its path relative to the field.
+ */
+export function answered<S extends z.ZodType>(schema: S, refusal: (issue: z.core.$ZodIssue) => VisorError) {
+  return z.preprocess((v, ctx) => {
+    const result = schema.safeParse(v);
+    if (!result.success) {
+      const error = refusal(result.error.issues[0]);
+      ctx.addIssue({ code: 'custom', message: error.message, params: { error } });
+    }
+    return v;
+  }, schema);
+}
+
+/** The first value of a query parameter as given, untrimmed (as `c.req.query` reads it). */
+export function givenValue(v: unknown): string | undefined {
   const s: unknown = Array.isArray(v) ? v[0] : v;
-  const t = typeof s === 'string' ? s.trim() : undefined;
-  return t ? t : undefined;
+  return typeof s === 'string' ? s : undefined;
+}
+
+/** The first value of a query parameter, trimmed; blank is absent. */
+function firstValue(v: unknown): string | undefined {
+  return givenValue(v)?.trim() || undefined;
 }
 
 /**

@@ -2,19 +2,15 @@
 // cursor, or a snapshot without one. Push: examples enrolled on the device (embedding + optional image) and
 // queued recognition events. The protocol and its conflict rule: shared/sync.ts.
 import { ValidationError } from '../../../shared/errors.js';
-import {
-  MAX_PUSH_EVENTS,
-  MAX_PUSH_EXAMPLES,
-  isSyncPushEvent,
-  type SyncConfig,
-  type SyncPull,
-  type SyncPushExample,
-  type SyncPushResult,
+import type {
+  SyncConfig,
+  SyncPull,
+  SyncPushBody,
+  SyncPushExample,
+  SyncPushResult,
 } from '../../../shared/sync.js';
 import {
   EVENTS_CSV_MAX_ROWS,
-  EVENTS_DEFAULT_LIMIT,
-  EVENTS_MAX_LIMIT,
   eventsCsv,
   type KioskEvent,
   type KioskEventFilter,
@@ -114,7 +110,7 @@ export function createSyncService(deps: {
     });
   }
 
-  function checkExample(e: SyncPushExample, embedder: ServiceEmbedder): string | undefined {
+  function checkExample(e: Partial<SyncPushExample>, embedder: ServiceEmbedder): string | undefined {
     if (typeof e.image_id !== 'string' || !isUuid(e.image_id)) return 'image_id must be a UUID';
     if (e.embedder !== embedder.key)
       return `embedded by ${String(e.embedder)}; this server compares ${embedder.key}`;
@@ -130,9 +126,10 @@ export function createSyncService(deps: {
     return undefined;
   }
 
-  /** A valid pushed example as the collection store takes it, or why it is rejected. */
-  function toNewExample(e: SyncPushExample, embedder: ServiceEmbedder): NewExample | string {
-    if (typeof e !== 'object' || e === null) return 'example must be an object';
+  /** A pushed example (any JSON) as the collection store takes it, or why it is rejected. */
+  function toNewExample(value: unknown, embedder: ServiceEmbedder): NewExample | string {
+    if (typeof value !== 'object' || value === null) return 'example must be an object';
+    const e = value as Partial<SyncPushExample>;
     const bad = checkExample(e, embedder);
     if (bad) return bad;
     let image: Uint8Array | undefined;
@@ -141,14 +138,20 @@ export function createSyncService(deps: {
       const format = image && sniffFormat(image);
       if (format !== 'jpeg' && format !== 'png') return 'image must be a Base64 JPEG or PNG';
     }
-    const id = e.image_id.toLowerCase();
-    return { id, subject: e.subject, image, embedder: embedder.key, vector: Float32Array.from(e.embedding) };
+    const { image_id, subject, embedding } = e as SyncPushExample;
+    return {
+      id: image_id.toLowerCase(),
+      subject,
+      image,
+      embedder: embedder.key,
+      vector: Float32Array.from(embedding),
+    };
   }
 
   /** Writes the valid examples in one collection-store operation; answers each example's status, in order. */
   async function pushExamples(
     svc: ServiceRef,
-    examples: readonly SyncPushExample[],
+    examples: readonly unknown[],
   ): Promise<SyncPushResult['examples']> {
     const embedder = embedderFor(svc);
     const parsed = examples.map((e) => toNewExample(e, embedder));
@@ -165,32 +168,17 @@ export function createSyncService(deps: {
     });
   }
 
-  async function push(
-    svc: ServiceRef,
-    body: { device_id?: unknown; examples?: unknown; events?: unknown },
-  ): Promise<SyncPushResult> {
-    const deviceId = body.device_id;
-    if (typeof deviceId !== 'string' || deviceId.length < 1 || deviceId.length > 64)
-      throw new ValidationError('device_id must be a string of 1 to 64 characters');
-    const examples = (body.examples ?? []) as SyncPushExample[];
-    const events = (body.events ?? []) as unknown[];
-    if (!Array.isArray(examples) || examples.length > MAX_PUSH_EXAMPLES)
-      throw new ValidationError(`examples must be an array of at most ${MAX_PUSH_EXAMPLES}`);
-    if (!Array.isArray(events) || events.length > MAX_PUSH_EVENTS)
-      throw new ValidationError(`events must be an array of at most ${MAX_PUSH_EVENTS}`);
-    const rows = events.map((e, i) => {
-      if (!isSyncPushEvent(e)) throw new ValidationError(`events[${i}] is malformed`);
-      const { x_min, y_min, x_max, y_max } = e.box;
-      return {
-        deviceId,
-        eventId: e.event_id,
-        at: new Date(e.at),
-        subject: e.subject,
-        similarity: e.similarity,
-        box: { x_min, y_min, x_max, y_max },
-      };
-    });
-    const results = await pushExamples(svc, examples);
+  /** A push the contract has checked (contracts/sync.ts): its examples are answered one by one, its events stored. */
+  async function push(svc: ServiceRef, body: SyncPushBody): Promise<SyncPushResult> {
+    const rows = (body.events ?? []).map((e) => ({
+      deviceId: body.device_id,
+      eventId: e.event_id,
+      at: new Date(e.at),
+      subject: e.subject,
+      similarity: e.similarity,
+      box: { x_min: e.box.x_min, y_min: e.box.y_min, x_max: e.box.x_max, y_max: e.box.y_max },
+    }));
+    const results = await pushExamples(svc, body.examples ?? []);
     const received = rows.length ? await db.transaction((tx) => repo.insertEvents(tx, svc.id, rows)) : 0;
     return { examples: results, events: { received, duplicates: rows.length - received } };
   }
@@ -209,14 +197,13 @@ export function createSyncService(deps: {
       throw new ValidationError('from must be before to');
   }
 
-  /** One page of a service's events matching `q`, newest first, with the total and the service's devices. */
+  /** One page of a service's events matching `q` (as the contract read it), newest first, with the total and the devices. */
   async function events(
     svc: ServiceRef,
-    q: KioskEventFilter & { limit?: number; offset?: number } = {},
+    q: KioskEventFilter & { limit: number; offset: number },
   ): Promise<KioskEventPage> {
     checkFilter(q);
-    const limit = Math.max(1, Math.min(EVENTS_MAX_LIMIT, q.limit ?? EVENTS_DEFAULT_LIMIT));
-    const offset = Math.max(0, q.offset ?? 0);
+    const { limit, offset } = q;
     const [list, total, devices] = await Promise.all([
       repo.listEvents(db, svc.id, q, { limit, offset }),
       repo.countEvents(db, svc.id, q),
