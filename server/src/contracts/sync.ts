@@ -47,6 +47,7 @@ export const syncPull = createRoute({
 });
 
 const refuse = (message: string) => () => new ValidationError(message);
+/** SyncPushBody's rules, each field refused (26) with the sentence devices have always been given. */
 const pushBody = SyncPushBody.extend({
   device_id: answered(
     SyncPushBody.shape.device_id,
