@@ -1,5 +1,5 @@
-// In-memory nearest-neighbour index: L2-normalised embeddings with parallel ids and subject ids. Grows by
-// doubling, deletes by swap-remove, ranks by dot product (for unit vectors the same order as L2 distance:
+// In-memory nearest-neighbour index: L2-normalised embeddings with parallel ids and subject ids. Grows by small
+// steps (GROWTH), deletes by swap-remove, ranks by dot product (for unit vectors the same order as L2 distance:
 // d² = 2 − 2·dot). Two representations, chosen by size:
 // - exact (small collections, and the reference): the float rows in one contiguous block (the wasm linear memory
 //   of the SIMD kernel, or a Float32Array), every row scored exactly;
@@ -10,6 +10,7 @@
 //   32–64 bytes), the `candidates` rows whose codes are nearest the query's by Hamming distance are the only ones
 //   the int8 rows score, and their best are re-ranked as before. Codes are made as rows are added (no training).
 import { FloatFile } from './float-file.js';
+import { IdSlots, Interned } from './keys.js';
 import { createInt8Kernel, type Int8Kernel } from './int8-kernels.js';
 import { createKernel, type Kernel, type KernelName } from './kernels.js';
 import { createSignKernel, type SignKernel } from './sign-kernels.js';
@@ -20,6 +21,13 @@ export const DEFAULT_QUANTISE_FROM = 50_000;
 
 /** Rows the sign codes pass to the int8 scan, unless told otherwise (SEARCH_CANDIDATES). */
 export const DEFAULT_CANDIDATES = 4096;
+
+/**
+ * The capacity grows by this fraction of itself (at least `minCapacity` rows): the WebAssembly memories grow in
+ * place, so small steps cost little and leave little unused room (a 64th at most, not half as doubling would); the
+ * plain-JS stores double their own buffers (rows.ts).
+ */
+const GROWTH = 64;
 
 /** Candidates re-ranked exactly beyond the `k` asked for (at least 2k in all). */
 const RERANK_EXTRA = 32;
@@ -74,9 +82,11 @@ export class VectorIndex {
   /** The float rows while exact; undefined while quantised. */
   private kernel: Kernel | undefined;
   private quantised: Quantised | undefined;
-  private ids: string[] = [];
-  private subjects: string[] = [];
-  private slots = new Map<string, number>();
+  private readonly ids: string[] = [];
+  /** Each slot's subject, as its number in `names`. */
+  private subjects: Int32Array;
+  private readonly names = new Interned();
+  private readonly slots = new IdSlots(this.ids);
 
   private readonly minCapacity: number;
   private readonly kernelChoice: KernelName | 'auto';
@@ -99,6 +109,7 @@ export class VectorIndex {
     this.codeBits = o.codeBits;
     this.cap = this.minCapacity;
     this.kernel = createKernel(dim, this.cap, this.kernelChoice);
+    this.subjects = new Int32Array(this.cap);
   }
 
   /** The scoring kernel in use. */
@@ -125,7 +136,7 @@ export class VectorIndex {
   }
 
   has(id: string): boolean {
-    return this.slots.has(id);
+    return this.slots.get(id) !== undefined;
   }
 
   /** Adds (or replaces) the example `id`; the vector is normalised on the way in. */
@@ -134,12 +145,13 @@ export class VectorIndex {
     let slot = this.slots.get(id);
     if (slot === undefined) {
       slot = this.ids.length;
-      if (slot === this.capacity) this.resize(this.capacity * 2);
+      if (slot === this.capacity)
+        this.resize(this.capacity + Math.max(this.minCapacity, Math.ceil(this.capacity / GROWTH)));
       this.ids.push(id);
-      this.subjects.push(subjectId);
-      this.slots.set(id, slot);
+      this.subjects[slot] = this.names.acquire(subjectId);
+      this.slots.add(id, slot);
     } else {
-      this.subjects[slot] = subjectId;
+      this.assign(slot, subjectId);
     }
     const unit = normalize(vector);
     if (this.quantised) {
@@ -157,6 +169,8 @@ export class VectorIndex {
     const slot = this.slots.get(id);
     if (slot === undefined) return false;
     const last = this.ids.length - 1;
+    this.names.release(this.subjects[slot]);
+    this.slots.delete(id);
     if (slot !== last) {
       if (this.quantised) {
         this.quantised.rows.move(last, slot);
@@ -165,25 +179,24 @@ export class VectorIndex {
       } else {
         this.kernel!.move(last, slot);
       }
+      this.slots.move(this.ids[last], last, slot);
       this.ids[slot] = this.ids[last];
       this.subjects[slot] = this.subjects[last];
-      this.slots.set(this.ids[slot], slot);
     }
     this.ids.pop();
-    this.subjects.pop();
-    this.slots.delete(id);
     if (this.capacity > this.minCapacity && this.size <= this.capacity / 4)
-      this.resize(Math.max(this.minCapacity, this.capacity / 2));
+      this.resize(Math.max(this.minCapacity, Math.ceil(this.capacity / 2)));
     if (this.quantised && this.size < this.quantiseFrom / 2) this.unquantise();
     return true;
   }
 
   /** Empties the index (and closes the file of a quantised one). */
   clear(): void {
-    this.ids = [];
-    this.subjects = [];
+    this.ids.length = 0;
+    this.names.clear();
     this.slots.clear();
     this.cap = this.minCapacity;
+    this.subjects = new Int32Array(this.cap);
     this.quantised?.floats.close();
     this.quantised = undefined;
     this.kernel = createKernel(this.dim, this.cap, this.kernelChoice);
@@ -200,33 +213,43 @@ export class VectorIndex {
 
   subjectOf(id: string): string | undefined {
     const slot = this.slots.get(id);
-    return slot === undefined ? undefined : this.subjects[slot];
+    return slot === undefined ? undefined : this.names.name(this.subjects[slot]);
   }
 
   /** Moves every example of subject `from` to subject `to` (a subject merge). */
   reassignSubject(from: string, to: string): number {
-    let n = 0;
-    for (let i = 0; i < this.subjects.length; i++) {
-      if (this.subjects[i] === from) {
-        this.subjects[i] = to;
-        n++;
-      }
-    }
-    return n;
+    const slots = this.slotsOf(from);
+    for (const slot of slots) this.assign(slot, to);
+    return slots.length;
+  }
+
+  /** Gives the example at `slot` the subject `subjectId` instead of its own. */
+  private assign(slot: number, subjectId: string): void {
+    const before = this.subjects[slot];
+    this.subjects[slot] = this.names.acquire(subjectId);
+    this.names.release(before);
   }
 
   /** Removes every example of the subject; returns their ids. */
   removeSubject(subjectId: string): string[] {
-    const gone = this.ids.filter((_, i) => this.subjects[i] === subjectId);
+    const gone = this.slotsOf(subjectId).map((slot) => this.ids[slot]);
     for (const id of gone) this.remove(id);
     return gone;
+  }
+
+  /** The slots of the subject's examples. */
+  private slotsOf(subjectId: string): number[] {
+    const n = this.names.numberOf(subjectId);
+    const slots: number[] = [];
+    if (n !== undefined) for (let i = 0; i < this.size; i++) if (this.subjects[i] === n) slots.push(i);
+    return slots;
   }
 
   /** The `k` examples nearest to `query`, best first. */
   search(query: ArrayLike<number>, k: number): Hit[] {
     return this.top(this.query(query), k).map(({ slot, score }) => ({
       id: this.ids[slot],
-      subjectId: this.subjects[slot],
+      subjectId: this.names.name(this.subjects[slot]),
       score,
     }));
   }
@@ -240,13 +263,13 @@ export class VectorIndex {
     const q = this.query(query);
     if (k <= 0) return [];
     for (let m = Math.max(4 * k, 16); ; m *= 4) {
-      const seen = new Set<string>();
+      const seen = new Set<number>();
       const hits: Hit[] = [];
       for (const { slot, score } of this.top(q, Math.min(m, this.size))) {
-        const subjectId = this.subjects[slot];
-        if (seen.has(subjectId)) continue;
-        seen.add(subjectId);
-        hits.push({ id: this.ids[slot], subjectId, score });
+        const subject = this.subjects[slot];
+        if (seen.has(subject)) continue;
+        seen.add(subject);
+        hits.push({ id: this.ids[slot], subjectId: this.names.name(subject), score });
         if (hits.length === k) return hits;
       }
       if (m >= this.size) return hits;
@@ -277,6 +300,9 @@ export class VectorIndex {
   }
 
   private resize(capacity: number): void {
+    const subjects = new Int32Array(capacity);
+    subjects.set(this.subjects.subarray(0, Math.min(capacity, this.size)));
+    this.subjects = subjects;
     if (this.quantised) {
       this.quantised.rows.resize(capacity);
       this.quantised.codes?.resize(capacity);
