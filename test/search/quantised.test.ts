@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { createInt8Kernel, quantise } from '../../server/src/search/int8-kernels.js';
 import { TopK } from '../../server/src/search/top-k.js';
-import { normalize, VectorIndex } from '../../server/src/search/vector-index.js';
+import { VectorIndex } from '../../server/src/search/vector-index.js';
 import { SCAN8_WASM } from '../../server/src/search/wasm-scan8.js';
-import { faces } from './face-like.js';
+import { faceIndexes, inStep } from './index-pairs.js';
 import { dot, randomUnit, rng } from './random.js';
 
 const l1 = (a: Float32Array) => a.reduce((s, x) => s + Math.abs(x), 0);
@@ -67,17 +67,7 @@ describe('int8 kernels', () => {
 
 describe('quantised VectorIndex', () => {
   it('finds the exact nearest example of every held-out photo (recall@1 = 1) on face-like data', () => {
-    const dim = 512;
-    const next = rng(7);
-    const { rows, held } = faces(next, dim, 800, 5);
-    const exact = new VectorIndex(dim, { quantiseFrom: 0 });
-    const int8 = new VectorIndex(dim, { quantiseFrom: 1000, candidates: 0 });
-    for (let i = 0; i < 16_000; i++) {
-      // random fill beyond the faces, as the benchmark's million
-      const { person, v } = rows[i] ?? { person: -1, v: randomUnit(next, dim) };
-      exact.add(`e${i}`, `p${person}`, v);
-      int8.add(`e${i}`, `p${person}`, v);
-    }
+    const { exact, index: int8, held } = faceIndexes(512, { quantiseFrom: 1000, candidates: 0 });
     expect(int8.representation).toBe('int8');
     expect(exact.representation).toBe('exact');
     let found = 0;
@@ -96,18 +86,7 @@ describe('quantised VectorIndex', () => {
   it('keeps the int8 rows and the exact floats in step through adds, replacements and removals', () => {
     const dim = 24;
     const next = rng(3);
-    const reference = new VectorIndex(dim, { quantiseFrom: 0, minCapacity: 8 });
-    const index = new VectorIndex(dim, { quantiseFrom: 400, minCapacity: 8 });
-    const live = new Map<string, Float32Array>();
-    const add = (id: string, v: Float32Array) => {
-      reference.add(id, `s${id.length}`, v);
-      index.add(id, `s${id.length}`, v);
-      live.set(id, normalize(v));
-    };
-    const remove = (id: string) => {
-      expect(index.remove(id)).toBe(reference.remove(id));
-      live.delete(id);
-    };
+    const { reference, index, live, add, remove } = inStep(dim, { quantiseFrom: 400 });
     const agree = () => {
       expect(index.size).toBe(live.size);
       for (const [id, v] of live) expect(index.vector(id)).toEqual(v);

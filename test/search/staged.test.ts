@@ -16,7 +16,7 @@ import { TopK } from '../../server/src/search/top-k.js';
 import { normalize, VectorIndex } from '../../server/src/search/vector-index.js';
 import { hammingWasm } from '../../server/src/search/wasm-hamming.js';
 import { SCAN8_AT_WASM } from '../../server/src/search/wasm-scan8.js';
-import { faces } from './face-like.js';
+import { faceIndexes, inStep } from './index-pairs.js';
 import { dot, randomUnit, randomVector, rng } from './random.js';
 
 const bitsOf = (code: Uint8Array) =>
@@ -181,16 +181,7 @@ describe('gathering int8 kernel', () => {
 
 describe('staged VectorIndex', () => {
   it('finds the exact nearest example of every held-out photo (recall@1 = 1) on face-like data', () => {
-    const dim = 512;
-    const next = rng(7);
-    const { rows, held } = faces(next, dim, 800, 5);
-    const exact = new VectorIndex(dim, { quantiseFrom: 0 });
-    const staged = new VectorIndex(dim, { quantiseFrom: 1000, candidates: 2000 });
-    for (let i = 0; i < 16_000; i++) {
-      const { person, v } = rows[i] ?? { person: -1, v: randomUnit(next, dim) };
-      exact.add(`e${i}`, `p${person}`, v);
-      staged.add(`e${i}`, `p${person}`, v);
-    }
+    const { exact, index: staged, held } = faceIndexes(512, { quantiseFrom: 1000, candidates: 2000 });
     expect(staged.staged).toBe(true);
     expect(exact.staged).toBe(false);
     let found = 0;
@@ -213,18 +204,7 @@ describe('staged VectorIndex', () => {
   it('keeps codes, int8 rows and floats in step through adds, replacements and removals', () => {
     const dim = 128;
     const next = rng(13);
-    const reference = new VectorIndex(dim, { quantiseFrom: 0, minCapacity: 8 });
-    const index = new VectorIndex(dim, { quantiseFrom: 300, candidates: 100, minCapacity: 8 });
-    const live = new Map<string, Float32Array>();
-    const add = (id: string, v: Float32Array) => {
-      reference.add(id, `s${id.length}`, v);
-      index.add(id, `s${id.length}`, v);
-      live.set(id, normalize(v));
-    };
-    const remove = (id: string) => {
-      expect(index.remove(id)).toBe(reference.remove(id));
-      live.delete(id);
-    };
+    const { reference, index, live, add, remove } = inStep(dim, { quantiseFrom: 300, candidates: 100 });
     const agree = () => {
       expect(index.size).toBe(live.size);
       // each stored row finds itself first: its code, int8 row and float row are the same example
