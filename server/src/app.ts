@@ -107,8 +107,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
-  // One key's flood is refused (429) from its header before any lookup or body read (INFERENCE_PER_KEY in progress).
-  app.use('/api/v1/*', keyShare(deps.config.inferencePerKey));
+  // One key's flood is refused (429) from its header before any lookup or body read (INFERENCE_PER_KEY in progress);
+  // a key that is mostly refused has its refusals held back REFUSAL_DELAY seconds.
+  app.use('/api/v1/*', keyShare(deps.config.inferencePerKey, deps.config.refusalDelay * 1000));
   if (deps.admin?.counter) app.use('/api/v1/*', countRequests(deps.admin.counter));
 
   app.route('/api/v1/recognition/subjects', subjectRoutes(routeDeps));

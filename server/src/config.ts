@@ -60,6 +60,8 @@ export interface Config {
   inferenceTimeout: number;
   /** Images one API key may have waiting or running; beyond, 429 code 45 + Retry-After (INFERENCE_PER_KEY, default half of workers + queue). */
   inferencePerKey: number;
+  /** Seconds a refusal to an API key that is mostly refused and keeps several requests in progress is held back, bounding a closed-loop flood's rate (REFUSAL_DELAY, default 5, 0–60, 0 = off). */
+  refusalDelay: number;
   /** onnxruntime threads per worker (INTRA_OP_THREADS; default 0 = the cores shared out, max(1, cores / workers)). */
   intraOpThreads: number;
   /** Bearer token /metrics requires (METRICS_TOKEN); unset = /metrics is off unless `metricsPublic`. */
@@ -193,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inferenceQueue: int('INFERENCE_QUEUE', 32, 0, 100_000),
     inferenceTimeout: int('INFERENCE_TIMEOUT', 30, 0, 3600),
     inferencePerKey: 0,
+    refusalDelay: num('REFUSAL_DELAY', 5, 0, 60),
     intraOpThreads: int('INTRA_OP_THREADS', 0, 0, 256),
     searchBackend,
     metricsToken: env.METRICS_TOKEN || undefined,

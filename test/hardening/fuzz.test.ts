@@ -146,7 +146,13 @@ describe('HTTP fuzz: no input gives a 5xx or a reset connection [pglite]', () =>
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'visor-fuzz-'));
-    const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error', SAVE_IMAGES_TO_DB: 'false' });
+    // REFUSAL_DELAY off: four workers with one key, mostly refused, are what the tarpit holds back for seconds.
+    const config = loadConfig({
+      VISOR_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      SAVE_IMAGES_TO_DB: 'false',
+      REFUSAL_DELAY: '0',
+    });
     db = await openDatabase({ databaseUrl: undefined, dataDir });
     const engine = await createServerEngine();
     services = await createFaceServices({ config, db, engine, decode: decodeImage });

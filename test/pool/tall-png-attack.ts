@@ -4,14 +4,15 @@
 // processes: the server (built as `npm start` builds it, defaults from the environment: MAX_IMAGE_SIDE,
 // INFERENCE_TIMEOUT, INFERENCE_PER_KEY…), the attack client, and this one sending the normal requests, so the
 // attack's client work does not delay the normal client's own event loop.
-// `npx tsx test/pool/tall-png-attack.ts [seconds=30] [attackers=34] [normal concurrency=2] [--nice]`
+// `npx tsx test/pool/tall-png-attack.ts [seconds=30] [attackers=34] [normal concurrency=2] [--nice | --matrix[=runs]]`
 // --nice: the attack client runs at priority 19, as if it were on another machine (the server and the normal
-// client keep theirs). ATTACK_PROF=<dir>: the server writes a V8 CPU profile there.
+// client keep theirs). --matrix: full priority and niced, each with REFUSAL_DELAY as set and 0, `runs` times (2),
+// then a table. ATTACK_PROF=<dir>: the server writes a V8 CPU profile there. ATTACK_PORT: the server's port (any).
 // Each phase prints the server's event-loop utilisation and delay, its main thread's CPU time and the load average.
 import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { loadavg, setPriority, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { tallPng } from '../image/png.js';
@@ -56,7 +57,7 @@ async function child(): Promise<void> {
     if (req.headers.get('x-api-key') === normal) inServer.push(perf.now() - t);
     return res;
   };
-  serve({ fetch, port: Number(process.env.ATTACK_PORT ?? 8400), hostname: '127.0.0.1' }, (info) =>
+  serve({ fetch, port: Number(process.env.ATTACK_PORT ?? 0), hostname: '127.0.0.1' }, (info) =>
     process.send?.({
       ready: { port: info.port, attacker, normal } satisfies Ready,
       config: {
@@ -144,10 +145,32 @@ function send(port: number, key: string, image: Blob, name: string): Promise<num
 const pct = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
-async function parent(): Promise<void> {
-  const seconds = Number(process.argv[2] ?? 30);
-  const attackers = Number(process.argv[3] ?? 34);
-  const normalConcurrency = Number(process.argv[4] ?? 2);
+interface Phase {
+  answers: number;
+  status: Record<number, number>;
+  p50: number;
+  p99: number;
+  max: number;
+  attacker: Record<number, number>;
+  loop: { mainThreadCpuMs: number; normalInServerP99ms: number; utilisation: number; delayP99ms: number };
+  load: [number, number];
+}
+
+interface Measured {
+  baseline: Phase;
+  attack: Phase;
+  longestJobMs: number;
+}
+
+/** One measurement: a fresh server, a baseline phase without the attack, then one with it. */
+async function measure(opts: {
+  seconds: number;
+  attackers: number;
+  normalConcurrency: number;
+  nice: boolean;
+  env: Record<string, string>;
+}): Promise<Measured> {
+  const { seconds, normalConcurrency, nice } = opts;
   const photo = new Blob(
     [new Uint8Array(await readFile(join(import.meta.dirname, '../fixtures/compreface-samples/009_C.jpg')))],
     { type: 'image/jpeg' },
@@ -155,12 +178,12 @@ async function parent(): Promise<void> {
   const prof = process.env.ATTACK_PROF;
   const server = fork(import.meta.filename, ['--child'], {
     execArgv: ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
+    env: { ...process.env, ...opts.env },
   });
   const first = await new Promise<{ ready: Ready; config: unknown }>((r) =>
     server.once('message', r as never),
   );
   const { port, attacker, normal } = first.ready;
-  const nice = process.argv.includes('--nice');
   const attackProcess = fork(import.meta.filename, ['--attacker', ...(nice ? ['--nice'] : [])], {
     execArgv: ['--import', 'tsx'],
   });
@@ -170,17 +193,16 @@ async function parent(): Promise<void> {
     first.config,
   );
   const serverLoop = () =>
-    new Promise<unknown>((r) => {
-      server.once('message', (m: { loop: unknown }) => r(m.loop));
+    new Promise<Phase['loop']>((r) => {
+      server.once('message', (m: { loop: Phase['loop'] }) => r(m.loop));
       server.send('phase');
     });
-  const phase = async (label: string, attackers: number) => {
+  const phase = async (label: string, attackers: number): Promise<Phase> => {
     await serverLoop();
     const loadBefore = loadavg()[0];
     const end = performance.now() + seconds * 1000;
-    const normalStatus = new Map<number, number>();
+    const normalStatus: Record<number, number> = {};
     const latencies: number[] = [];
-    const count = (m: Map<number, number>, s: number) => m.set(s, (m.get(s) ?? 0) + 1);
     const attacked = attackers
       ? new Promise<Record<number, number>>((r) => {
           attackProcess.once('message', (m: { status: Record<number, number> }) => r(m.status));
@@ -192,32 +214,99 @@ async function parent(): Promise<void> {
         const t = performance.now();
         const status = await send(port, normal, photo, '009_C.jpg').catch(() => -1);
         latencies.push(performance.now() - t);
-        count(normalStatus, status);
+        normalStatus[status] = (normalStatus[status] ?? 0) + 1;
       }
     };
     await Promise.all(Array.from({ length: normalConcurrency }, client));
     const attackStatus = await attacked;
     latencies.sort((a, b) => a - b);
     const ms = (v: number) => `${Math.round(v)} ms`;
+    const result: Phase = {
+      answers: latencies.length,
+      status: normalStatus,
+      p50: pct(latencies, 50),
+      p99: pct(latencies, 99),
+      max: latencies.at(-1) ?? NaN,
+      attacker: attackStatus,
+      loop: await serverLoop(),
+      load: [loadBefore, loadavg()[0]],
+    };
     console.log(
       `${label}: ${seconds} s, ${attackers} tall PNGs in flight, ${normalConcurrency} normal clients`,
     );
     console.log(
-      `  normal: ${latencies.length} answers ${JSON.stringify(Object.fromEntries(normalStatus))}, ` +
-        `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)}`,
+      `  normal: ${result.answers} answers ${JSON.stringify(normalStatus)}, ` +
+        `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}`,
     );
     if (attackers) console.log(`  attacker answers ${JSON.stringify(attackStatus)}`);
-    const load = `${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
-    console.log(`  server event loop ${JSON.stringify(await serverLoop())}; load average ${load}`);
+    const load = `${result.load[0].toFixed(1)} → ${result.load[1].toFixed(1)}`;
+    console.log(`  server event loop ${JSON.stringify(result.loop)}; load average ${load}`);
+    return result;
   };
-  await phase('baseline', 0);
-  await phase('attack', attackers);
+  const baseline = await phase('baseline', 0);
+  const attack = await phase('attack', opts.attackers);
   const last = await new Promise<{ longestJobMs: number; stats: unknown }>((r) => {
     server.once('message', r as never);
     server.send('stop');
   });
   console.log(`longest job on a worker ${Math.round(last.longestJobMs)} ms; pool`, last.stats);
   attackProcess.kill();
+  await new Promise((r) => (server.exitCode === null ? server.once('exit', r) : r(null)));
+  return { baseline, attack, longestJobMs: last.longestJobMs };
+}
+
+/**
+ * `--matrix[=runs]`: the attack client at full priority and niced, each with REFUSAL_DELAY as configured and with
+ * REFUSAL_DELAY=0, `runs` times each (default 2, interleaved), then one table of every run.
+ */
+async function matrix(seconds: number, attackers: number, normalConcurrency: number, runs: number) {
+  const delay = process.env.REFUSAL_DELAY ?? 'default';
+  const configs: { nice: boolean; env: Record<string, string>; label: string }[] = [
+    { nice: false, env: {}, label: `full priority, REFUSAL_DELAY ${delay}` },
+    { nice: false, env: { REFUSAL_DELAY: '0' }, label: 'full priority, REFUSAL_DELAY 0' },
+    { nice: true, env: {}, label: `niced, REFUSAL_DELAY ${delay}` },
+    { nice: true, env: { REFUSAL_DELAY: '0' }, label: 'niced, REFUSAL_DELAY 0' },
+  ];
+  const rows: string[] = [];
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  for (let run = 1; run <= runs; run++)
+    for (const c of configs) {
+      console.log(`\n## ${c.label}, run ${run}/${runs}`);
+      const m = await measure({ seconds, attackers, normalConcurrency, nice: c.nice, env: c.env });
+      const a = m.attack;
+      rows.push(
+        `| ${c.label} | ${run} | ${s(m.baseline.p50)} / ${s(m.baseline.p99)} s | ` +
+          `${s(a.p50)} / ${s(a.p99)} s (${a.answers} answers) | ${s(a.loop.normalInServerP99ms)} s | ` +
+          `${Object.entries(a.attacker)
+            .map(([k, n]) => `${n}× ${k}`)
+            .join(', ')} | ` +
+          `${Math.round(a.loop.utilisation * 100)} % | ${a.loop.mainThreadCpuMs} ms | ` +
+          `${a.load[0].toFixed(0)}–${a.load[1].toFixed(0)} | ${Math.round(m.longestJobMs)} ms |`,
+      );
+    }
+  console.log(
+    `\n${seconds} s per phase, ${attackers} tall PNGs in flight, ${normalConcurrency} normal clients, ` +
+      `${availableParallelism()} cores\n\n` +
+      '| configuration | run | normal p50 / p99 without attack | with attack | in-server p99 | attacker answers | event loop busy | main-thread CPU | load | longest job |\n' +
+      '|---|---|---|---|---|---|---|---|---|---|\n' +
+      rows.join('\n'),
+  );
+}
+
+async function parent(): Promise<void> {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const seconds = Number(args[0] ?? 30);
+  const attackers = Number(args[1] ?? 34);
+  const normalConcurrency = Number(args[2] ?? 2);
+  const matrixArg = process.argv.find((a) => a.startsWith('--matrix'));
+  if (matrixArg) return matrix(seconds, attackers, normalConcurrency, Number(matrixArg.split('=')[1] ?? 2));
+  await measure({
+    seconds,
+    attackers,
+    normalConcurrency,
+    nice: process.argv.includes('--nice'),
+    env: {},
+  });
 }
 
 if (process.argv[2] === '--child') await child();

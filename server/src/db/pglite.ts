@@ -2,7 +2,7 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { StorageUnavailable } from '../../../shared/errors.js';
-import { checkReserve, freeBytes, guardDisk, PGLITE_DISK_RESERVE, type DbHealth } from './faults.js';
+import { checkReserve, freeBytes, guardFaults, PGLITE_DISK_RESERVE, type DbHealth } from './faults.js';
 import { lockDataDir, type LockLog } from './lock.js';
 import type { Db, Queryable } from './types.js';
 
@@ -32,7 +32,7 @@ async function beforeStatement(guard: DiskGuard, text: string | undefined): Prom
 
 /** Runs a statement; a disk-full error is StorageUnavailable, a PANIC (WAL write failed) stops the database. */
 function run<T>(guard: DiskGuard, work: () => Promise<T>): Promise<T> {
-  return guardDisk(guard.health, work).catch((e: unknown) => {
+  return guardFaults(guard.health, work).catch((e: unknown) => {
     const cause = e instanceof StorageUnavailable ? e.cause : e;
     if ((cause as { severity?: string } | undefined)?.severity === 'PANIC')
       guard.stopped =

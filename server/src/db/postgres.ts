@@ -1,7 +1,7 @@
 // PostgreSQL adapter (porsager `postgres`), used when DATABASE_URL is set.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { guardDisk, type DbHealth } from './faults.js';
+import { guardFaults, type DbHealth } from './faults.js';
 import type { Db, Queryable } from './types.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
@@ -9,12 +9,12 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 function queryable(sql: Sql, health: DbHealth): Queryable {
   return {
     query: <T extends object>(text: string, params: readonly unknown[] = []) =>
-      guardDisk(health, async () => {
+      guardFaults(health, async () => {
         const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
         return [...rows] as unknown as T[];
       }),
     exec: (script: string) =>
-      guardDisk(health, async () => {
+      guardFaults(health, async () => {
         await sql.unsafe(script).simple();
       }),
   };
@@ -56,7 +56,7 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Db {
     kind: 'postgres',
     ...queryable(sql, health),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      guardDisk(health, () => sql.begin((tx) => fn(queryable(tx, health))) as Promise<T>),
+      guardFaults(health, () => sql.begin((tx) => fn(queryable(tx, health))) as Promise<T>),
     writable: async () => !health.fault || probe(sql, health),
     async listen(channel, onMessage, onReconnect) {
       let connected = false;
