@@ -1,5 +1,6 @@
 // Deleting one's own account asks for the current password again: a wrong or missing one is refused (403,
-// nothing deleted), the attempts count against the log-in limits (429), the CSRF guard still applies.
+// nothing deleted), the attempts count against the log-in limits (429), the CSRF guard still applies. Changing
+// the password counts its old-password checks the same way, so a stolen session is no unlimited password oracle.
 import { expect, it } from 'vitest';
 import { describeStorage } from '../storage/backends.js';
 import { agent, buildAdminApp, makeUser } from './harness.js';
@@ -46,6 +47,28 @@ describeStorage(
           .status,
       ).toBe(429);
       expect((await me.agent.get('/admin/me')).status).toBe(200);
+    });
+
+    it('counts wrong old passwords of a password change against the same limits', async () => {
+      const { app, me } = await build('changing@example.org');
+      for (let i = 0; i < 3; i++) {
+        const r = await me.agent.put('/admin/me/password', {
+          old_password: `guess ${i}`,
+          new_password: 'new password 1',
+        });
+        expect(r.status).toBe(403);
+        expect(r.body).toMatchObject({ code: 102, message: 'The current password is incorrect' });
+      }
+      const locked = await me.agent.put('/admin/me/password', {
+        old_password: 'password-123',
+        new_password: 'new password 1',
+      });
+      expect(locked.status).toBe(429);
+      expect(locked.body.code).toBe(105);
+      expect(
+        (await agent(app).post('/admin/login', { email: 'changing@example.org', password: 'password-123' }))
+          .status,
+      ).toBe(429);
     });
   },
   { backends: ['pglite'] },

@@ -56,7 +56,13 @@ export function authRoutes({ config, admin }: AdminRouteDeps) {
   });
   openapiJson(app, api.changePassword, async (c) => {
     const b = c.req.valid('json');
-    await accounts.changePassword(requireUser(c), c.get('session') ?? '', b.old_password, b.new_password);
+    await accounts.changePassword(
+      requireUser(c),
+      c.get('session') ?? '',
+      b.old_password,
+      b.new_password,
+      address(c),
+    );
     return c.body(null, 204);
   });
   openapiJson(app, api.confirmEmail, async (c) => {

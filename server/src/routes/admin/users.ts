@@ -1,11 +1,11 @@
 // /admin/users: user management by global owners and administrators (contracts/admin/users.ts).
 import * as api from '../../contracts/admin/users.js';
 import { contractApp, openapiJson } from '../../http/contract.js';
-import { requireUser } from '../../http/session.js';
+import { clientAddress, requireUser } from '../../http/session.js';
 import type { AdminEnv, AdminRouteDeps } from './deps.js';
 import { userJson } from './views.js';
 
-export function userRoutes({ admin }: AdminRouteDeps) {
+export function userRoutes({ admin, config }: AdminRouteDeps) {
   const { users } = admin;
   const app = contractApp<AdminEnv>();
   app.openapi(api.listUsers, async (c) =>
@@ -35,7 +35,12 @@ export function userRoutes({ admin }: AdminRouteDeps) {
   });
   openapiJson(app, api.deleteUser, async (c) => {
     const { password } = c.req.valid('json');
-    await users.deleteUser(requireUser(c), c.req.valid('param').id, password);
+    await users.deleteUser(
+      requireUser(c),
+      c.req.valid('param').id,
+      password,
+      clientAddress(c, config.trustProxy),
+    );
     return c.body(null, 204);
   });
   return app;

@@ -99,6 +99,15 @@ export function accountServices(ctx: AdminCtx) {
     });
   }
 
+  async function confirmPassword(user: UserRow, password: unknown, address: string = UNKNOWN): Promise<void> {
+    const account = user.email.toLowerCase();
+    await throttle.attempt(account, address);
+    const stored = await findPasswordHash(db, user.id);
+    if (!stored || typeof password !== 'string' || !(await verifyPassword(stored, password)))
+      throw new Forbidden('The current password is incorrect');
+    await throttle.succeed(account);
+  }
+
   async function openSession(userId: string): Promise<string> {
     const t = newToken();
     await insertSession(db, { tokenHash: t.hash, userId, ttlSeconds: config.sessionTtl });
@@ -169,25 +178,17 @@ export function accountServices(ctx: AdminCtx) {
      * Asks a signed-in user for their password again before a step that cannot be undone (deleting the account).
      * Counted by the log-in limits like a log-in (429 once over them); a wrong or missing password is Forbidden.
      */
-    async confirmPassword(user: UserRow, password: unknown, address: string = UNKNOWN): Promise<void> {
-      const account = user.email.toLowerCase();
-      await throttle.attempt(account, address);
-      const stored = await findPasswordHash(db, user.id);
-      if (!stored || typeof password !== 'string' || !(await verifyPassword(stored, password)))
-        throw new Forbidden('The current password is incorrect');
-      await throttle.succeed(account);
-    },
-
+    confirmPassword,
     /** Changes the caller's password (the old one is required) and ends their other sessions. */
     async changePassword(
       user: UserRow,
       session: string,
       oldPassword: string | undefined,
       newPassword: string,
+      address: string = UNKNOWN,
     ): Promise<void> {
-      const stored = await findPasswordHash(db, user.id);
-      if (!stored || oldPassword === undefined || !(await verifyPassword(stored, oldPassword)))
-        throw new Forbidden('The current password is incorrect');
+      // counted like a log-in: a stolen session must not become an unlimited password oracle
+      await confirmPassword(user, oldPassword, address);
       await setPasswordHash(db, user.id, await hashPassword(newPassword));
       await deleteUserSessions(db, user.id, hashToken(session));
     },

@@ -110,12 +110,12 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
      * owners and administrators see them. Deleting oneself needs one's current `password`
      * (accounts.confirmPassword, counted by the log-in limits).
      */
-    async deleteUser(actor: UserRow, id: string, password?: unknown): Promise<void> {
+    async deleteUser(actor: UserRow, id: string, password?: unknown, address?: string): Promise<void> {
       const self = checkId(id, 'User') === actor.id;
       const target = self ? actor : await managed(actor, id);
       if (target.role === 'OWNER')
         throw new Conflict('The owner cannot be deleted: hand ownership over first');
-      if (self) await accounts.confirmPassword(actor, password);
+      if (self) await accounts.confirmPassword(actor, password, address);
       await db.transaction(async (tx) => {
         for (const app of await listSoleOwnedApplications(tx, target.id))
           await promoteSuccessor(tx, app, target.id);
