@@ -5,58 +5,38 @@
 // filtering and paging on the server with the CSV holding what the same filters select. axe-core finds 0
 // violations on each screen at desktop and phone size. Screenshots go to test/artifacts/collection-comfort.
 import { readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, watchErrors } from '../web/browser.js';
-import { startAdminServer, type AdminServer } from './admin-server.js';
+import { openAppSession, type AppSession } from './app-session.js';
 import { auditedScreenshots } from './axe.js';
-import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch } from './harness.js';
+import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON } from './harness.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/collection-comfort', import.meta.url));
-const CSRF = { 'x-requested-with': 'test' };
 const photo = (name: string) => `${SAMPLES}/${name}`;
 const SLOW = { timeout: 120_000 };
 
 describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASON}`, () => {
-  let webDir: string;
-  let server: AdminServer;
-  let browser: Browser;
+  let session: AppSession;
+  let server: AppSession['server'];
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let appId = '';
   let svc: { id: string; api_key: string };
 
-  const h1 = () => page.locator('h1').textContent();
+  const h1 = () => session.h1();
   const snap = (name: string) => auditedScreenshots(page, ARTIFACTS, name);
-  const admin = async <T>(method: string, path: string, data?: unknown): Promise<T> => {
-    const res = await context.request.fetch(`${server.origin}/admin/${path}`, {
-      method,
-      data,
-      headers: CSRF,
-    });
-    expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-    return (await res.json()) as T;
-  };
+  const admin = <T>(method: string, path: string, data?: unknown) => session.admin<T>(method, path, data);
   const api = (path: string, data: unknown) =>
     context.request.post(`${server.origin}/api/v1/${path}`, { headers: { 'x-api-key': svc.api_key }, data });
 
   beforeAll(async () => {
-    webDir = (await buildApp()).dir;
-    server = await startAdminServer(webDir);
-    browser = await launch();
-    context = await browser.newContext({ viewport: DESKTOP });
-    page = await context.newPage();
-    // 400s the lightbox expects (no face in a photo) are logged by Chromium as failed resources
-    errors = watchErrors(page, [/Failed to load resource/]);
-    await rm(ARTIFACTS, { recursive: true, force: true });
-    const signup = await context.request.post(`${server.origin}/admin/signup`, {
-      headers: CSRF,
-      data: { email: 'ada@example.com', password: 'correct horse battery', first_name: 'Ada' },
-    });
-    expect(signup.status(), await signup.text()).toBe(201);
+    session = await openAppSession({ artifacts: ARTIFACTS });
+    // 400s the lightbox expects (no face in a photo) are logged by Chromium as failed resources: not errors
+    ({ server, context, page, errors } = session);
+    await session.signUp({ email: 'ada@example.com', password: 'correct horse battery', first_name: 'Ada' });
     appId = (await admin<{ id: string }>('POST', 'apps', { name: 'Office' })).id;
     svc = await admin('POST', `apps/${appId}/services`, { name: 'Door', type: 'RECOGNITION' });
     // The key-only path: the collection manager of a key kept on this device.
@@ -70,10 +50,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASO
   }, 600_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('uploads with the server’s processing shown, a failed-only view and Retry failed', async () => {

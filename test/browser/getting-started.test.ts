@@ -4,45 +4,32 @@
 // page, read the service's dashboard, manage services and members, change the password, lose the session, and
 // open the e-mailed links. Screenshots of every page (desktop and phone) go to test/artifacts/getting-started.
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, watchErrors, DESKTOP, PHONE } from '../web/browser.js';
-import { startAdminServer, type AdminServer } from './admin-server.js';
-import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch } from './harness.js';
+import { audit, DESKTOP, PHONE } from '../web/browser.js';
+import { openAppSession, type AppSession } from './app-session.js';
+import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = `${ROOT}test/artifacts/getting-started`;
 
 describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, () => {
-  let webDir: string;
-  let server: AdminServer;
-  let browser: Browser;
+  let session: AppSession;
+  let server: AppSession['server'];
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let shot = 0;
 
   beforeAll(async () => {
-    const built = await buildApp();
-    webDir = built.dir;
-    console.log(`vite build: ${built.seconds.toFixed(1)} s`);
-    server = await startAdminServer(webDir);
-    browser = await launch();
-    context = await browser.newContext({ viewport: DESKTOP });
-    page = await context.newPage();
-    // 401 from /admin/me before signing up, 400s the test provokes: the browser logs them as failed loads.
-    errors = watchErrors(page, [/Failed to load resource/]);
-    await rm(ARTIFACTS, { recursive: true, force: true });
+    session = await openAppSession({ artifacts: ARTIFACTS });
+    ({ server, context, page, errors } = session);
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   const sample = (name: string) => `${SAMPLES}/${name}`;

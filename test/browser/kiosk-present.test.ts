@@ -3,59 +3,37 @@
 // Alice is enrolled, "Welcome, Alice" once the kiosk synced her), without the header, the figures or the
 // enrolment form; it survives a reload; only the operator PIN hands the page back. Screenshots (0 axe
 // violations, no sideways overflow on a phone) go to test/artifacts/kiosk-present.
-import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdminServer, type AdminServer } from './admin-server.js';
+import { openAppSession, type AppSession } from './app-session.js';
 import { auditedScreenshots } from './axe.js';
-import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, openCameraPage, type CameraPage } from './harness.js';
+import { HAVE_CHROMIUM, SKIP_REASON } from './harness.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/kiosk-present', import.meta.url));
-const CSRF = { 'x-requested-with': 'test' };
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk presentation mode${SKIP_REASON}`, () => {
-  let webDir: string;
-  let server: AdminServer;
-  let camera: CameraPage;
+  let session: AppSession;
+  let server: AppSession['server'];
   let page: Page;
   let service: { id: string; api_key: string };
   let appId: string;
 
-  const h1 = () => page.locator('h1').textContent();
+  const h1 = () => session.h1();
   const greeting = () => page.getByTestId('greeting').textContent();
   const snap = (name: string) => auditedScreenshots(page, ARTIFACTS, name);
-  const admin = async <T>(method: string, path: string, data?: unknown): Promise<T> => {
-    const res = await camera.context.request.fetch(`${server.origin}/admin/${path}`, {
-      method,
-      data,
-      headers: CSRF,
-    });
-    expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-    return (await res.json()) as T;
-  };
+  const admin = <T>(method: string, path: string, data?: unknown) => session.admin<T>(method, path, data);
 
   beforeAll(async () => {
-    const built = await buildApp();
-    webDir = built.dir;
-    server = await startAdminServer(webDir);
-    camera = await openCameraPage(server.origin, `${SAMPLES}/006_A.jpg`);
-    page = camera.page;
-    await rm(ARTIFACTS, { recursive: true, force: true });
-    await page.goto(`${server.origin}/#/signup`);
-    await page.getByLabel('First name').fill('Grace');
-    await page.getByLabel('E-mail').fill('grace@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.locator('h1', { hasText: /^Applications$/ }).waitFor();
+    session = await openAppSession({ artifacts: ARTIFACTS, camera: '006_A.jpg' });
+    ({ server, page } = session);
+    await session.signUp();
     appId = (await admin<{ id: string }>('POST', 'apps', { name: 'Front office' })).id;
     service = await admin('POST', `apps/${appId}/services`, { name: 'Front door', type: 'RECOGNITION' });
   }, 600_000);
 
   afterAll(async () => {
-    await camera?.close();
-    await server?.close();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('shows the public "Not recognised" for a stranger, without header, figures or enrolment', async () => {
@@ -84,16 +62,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk presentation mode${SKIP_REASON}`, () => {
   }, 360_000);
 
   it('welcomes Alice by name once she is enrolled, and stays presenting across a reload', async () => {
-    for (const file of ['001_A.jpg', '002_A.jpg', '003_A.jpg']) {
-      const form = new FormData();
-      form.append('file', new Blob([await readFile(`${SAMPLES}/${file}`)], { type: 'image/jpeg' }), file);
-      const res = await fetch(`${server.origin}/api/v1/recognition/faces?subject=Alice`, {
-        method: 'POST',
-        headers: { 'x-api-key': service.api_key },
-        body: form,
-      });
-      expect(res.status, `${file}: ${await res.clone().text()}`).toBe(201);
-    }
+    await session.addExamples(service.api_key, 'Alice', ['001_A.jpg', '002_A.jpg', '003_A.jpg']);
     // A kiosk that restarts (here: a reload) syncs on start and comes back presenting.
     await page.reload();
     await expect.poll(greeting, { timeout: 120_000, interval: 500 }).toBe('Welcome, Alice');
@@ -122,6 +91,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk presentation mode${SKIP_REASON}`, () => {
   });
 
   it('ran without script errors', () => {
-    expect(camera.errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });

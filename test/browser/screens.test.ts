@@ -2,18 +2,16 @@
 // (global roles, a password reset without e-mail, deletion; only what the role may do is offered), deleting
 // your own account, the kiosk events (filters, CSV export), and axe-core with 0 violations on each page at
 // desktop and phone size, without sideways overflow on the phone. Screenshots go to test/artifacts/screens.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, watchErrors } from '../web/browser.js';
-import { startAdminServer, type AdminServer } from './admin-server.js';
+import { DESKTOP, PHONE } from '../web/browser.js';
+import { CSRF, OWNER, openAppSession, type AppSession } from './app-session.js';
 import { auditedScreenshots, axeViolations } from './axe.js';
-import { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch } from './harness.js';
+import { HAVE_CHROMIUM, SKIP_REASON } from './harness.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/screens', import.meta.url));
-const CSRF = { 'x-requested-with': 'test' };
-const OWNER = { email: 'grace@example.com', password: 'correct horse battery' };
 
 interface User {
   id: string;
@@ -21,12 +19,9 @@ interface User {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_REASON}`, () => {
-  let webDir: string;
-  let server: AdminServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let session: AppSession;
+  let server: AppSession['server'];
   let page: Page;
-  let errors: string[];
   let bob: User;
   let carol: User;
   /** The password the owner's reset gave Carol. */
@@ -34,19 +29,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
   /** The application of the events test, with its recognition service Door. */
   let lobbyId = '';
 
-  const h1 = () => page.locator('h1').textContent();
-  const admin = async <T>(method: string, path: string, data?: unknown): Promise<T> => {
-    const res = await context.request.fetch(`${server.origin}/admin/${path}`, {
-      method,
-      data,
-      headers: CSRF,
-    });
-    expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-    return (res.status() === 204 ? undefined : await res.json()) as T;
-  };
+  const h1 = () => session.h1();
+  const admin = <T>(method: string, path: string, data?: unknown) => session.admin<T>(method, path, data);
   /** Logs in through a fresh request context (not the page's cookies); resolves with the status. */
   const tryLogin = async (email: string, password: string) => {
-    const r = await browser.newContext();
+    const r = await session.browser.newContext();
     const res = await r.request.post(`${server.origin}/admin/login`, {
       data: { email, password },
       headers: CSRF,
@@ -69,21 +56,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
   }
 
   beforeAll(async () => {
-    const built = await buildApp();
-    webDir = built.dir;
-    server = await startAdminServer(webDir);
-    browser = await launch();
-    context = await browser.newContext({ viewport: DESKTOP });
-    page = await context.newPage();
-    errors = watchErrors(page, [/Failed to load resource/]);
-    await rm(ARTIFACTS, { recursive: true, force: true });
-
-    await page.goto(`${server.origin}/#/signup`);
-    await page.getByLabel('First name').fill('Grace');
-    await page.getByLabel('E-mail').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.locator('h1', { hasText: /^Applications$/ }).waitFor();
+    session = await openAppSession({ artifacts: ARTIFACTS });
+    ({ server, page } = session);
+    await session.signUp();
     const made = async (email: string, first: string) =>
       (
         await admin<{ user: User }>('POST', 'users', {
@@ -97,10 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
   }, 600_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('axe-core finds a violation planted in a page (the checker works)', async () => {
@@ -206,7 +178,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
     });
     const box = { x_min: 10, y_min: 20, x_max: 110, y_max: 140 };
     const push = async (device: string, events: object[]) => {
-      const res = await context.request.post(`${server.origin}/api/v1/recognition/sync/push`, {
+      const res = await session.context.request.post(`${server.origin}/api/v1/recognition/sync/push`, {
         headers: { 'x-api-key': svc.api_key },
         data: { device_id: device, events },
       });
@@ -311,11 +283,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
 
   it('explains the lockout on the log-in page: wait, reset, or use a browser you logged in from before', async () => {
     // A fresh browser: no device cookie, so the account's limit applies (5 attempts per window).
-    const other = await browser.newContext({ viewport: DESKTOP });
+    const other = await session.browser.newContext({ viewport: DESKTOP });
     const p = await other.newPage();
     await p.goto(`${server.origin}/#/login`);
     const alert = p.locator('.error').first();
-    for (let i = 0; i < 6 && !(await alert.textContent().catch(() => ''))?.includes('Too many'); i++) {
+    // allTextContents does not wait for the alert (textContent would, 30 s, before the first attempt)
+    for (let i = 0; i < 6 && !(await alert.allTextContents()).join(' ').includes('Too many'); i++) {
       await p.getByLabel('E-mail').fill(bob.email);
       await p.getByLabel('Password').fill(`wrong password ${i}`);
       await p.getByRole('button', { name: 'Log in' }).click();
@@ -330,6 +303,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
   });
 
   it('ran without script errors', () => {
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });

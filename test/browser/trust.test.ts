@@ -5,16 +5,14 @@
 // is explained), and feedback where the eye is (the invite error in view at the form, focused, cleared when
 // stale). Screenshots go to test/artifacts/trust.
 import { mkdirSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, watchErrors, DESKTOP, PHONE } from '../web/browser.js';
-import { startAdminServer, type AdminServer } from './admin-server.js';
-import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON, buildApp, launch } from './harness.js';
+import { audit, DESKTOP, PHONE } from '../web/browser.js';
+import { openAppSession, type AppSession } from './app-session.js';
+import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON } from './harness.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/trust', import.meta.url));
-const CSRF = { 'x-requested-with': 'test' };
 
 interface Service {
   id: string;
@@ -23,29 +21,19 @@ interface Service {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in view${SKIP_REASON}`, () => {
-  let webDir: string;
-  let server: AdminServer;
-  let browser: Browser;
+  let session: AppSession;
+  let server: AppSession['server'];
   let context: BrowserContext;
   let page: Page;
-  let errors: string[];
   let appId: string;
   let front: Service;
   let compare: Service;
 
   const sample = (name: string) => `${SAMPLES}/${name}`;
-  const h1 = () => page.locator('h1').textContent();
+  const h1 = () => session.h1();
   const caption = () => page.locator('figcaption').first().textContent();
   const header = () => page.locator('header .service').textContent();
-  const admin = async <T>(method: string, path: string, data?: unknown): Promise<T> => {
-    const res = await context.request.fetch(`${server.origin}/admin/${path}`, {
-      method,
-      data,
-      headers: CSRF,
-    });
-    expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-    return (res.status() === 204 ? undefined : await res.json()) as T;
-  };
+  const admin = <T>(method: string, path: string, data?: unknown) => session.admin<T>(method, path, data);
   /** Every string the browser keeps for this origin: both storages and the device's collections. */
   const stored = () =>
     page.evaluate(async () => {
@@ -90,22 +78,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
   }
 
   beforeAll(async () => {
-    const built = await buildApp();
-    webDir = built.dir;
-    server = await startAdminServer(webDir);
-    browser = await launch();
-    context = await browser.newContext({ viewport: DESKTOP });
-    page = await context.newPage();
-    errors = watchErrors(page, [/Failed to load resource/]);
-    await rm(ARTIFACTS, { recursive: true, force: true });
-
+    session = await openAppSession({ artifacts: ARTIFACTS });
+    ({ server, context, page } = session);
     // The owner, an application with a recognition and a verification service, and Alice's examples.
-    await page.goto(`${server.origin}/#/signup`);
-    await page.getByLabel('First name').fill('Grace');
-    await page.getByLabel('E-mail').fill('grace@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.locator('h1', { hasText: /^Applications$/ }).waitFor();
+    await session.signUp();
     appId = (await admin<{ id: string }>('POST', 'apps', { name: 'Front office' })).id;
     front = await admin<Service>('POST', `apps/${appId}/services`, {
       name: 'Front door',
@@ -115,23 +91,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
       name: 'Compare',
       type: 'VERIFICATION',
     });
-    for (const file of ['001_A.jpg', '002_A.jpg', '003_A.jpg']) {
-      const form = new FormData();
-      form.append('file', new Blob([await readFile(sample(file))], { type: 'image/jpeg' }), file);
-      const res = await fetch(`${server.origin}/api/v1/recognition/faces?subject=Alice`, {
-        method: 'POST',
-        headers: { 'x-api-key': front.api_key },
-        body: form,
-      });
-      expect(res.status, `${file}: ${await res.clone().text()}`).toBe(201);
-    }
+    await session.addExamples(front.api_key, 'Alice', ['001_A.jpg', '002_A.jpg', '003_A.jpg']);
   }, 600_000); // a build, the models and three uploads on a busy machine
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    if (webDir) await rm(webDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('shows a stranger as unknown at the calibrated 0.5, and Alice as Alice; the threshold is adjustable', async () => {
@@ -382,6 +346,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
   });
 
   it('ran without script errors', () => {
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });
