@@ -9,7 +9,7 @@ import {
   ServiceList,
   ServiceStats,
 } from '../../../../shared/api/admin.js';
-import { checked } from '../../http/contract.js';
+import { checked, givenValue } from '../../http/contract.js';
 import { checkName, statsDays } from '../../services/admin/validate.js';
 import { jsonOk } from '../common.js';
 import {
@@ -130,7 +130,7 @@ export const serviceStats = adminRoute({
   request: {
     params: serviceParams,
     query: z.object({
-      days: checked((v) => statsDays(Array.isArray(v) ? String(v[0]) : (v as string | undefined))).meta({
+      days: checked((v) => statsDays(givenValue(v))).meta({
         type: 'integer',
         minimum: 1,
         maximum: 366,
