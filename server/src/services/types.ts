@@ -2,6 +2,8 @@
 // Services hold the rules and call repositories (the only SQL) and the engine; routes only translate HTTP.
 import type { AnalyzeOptions, Age, FaceBox, FaceAnalysis, Point } from '../../../shared/engine/types.js';
 import type { EmbedderInfo } from '../../../shared/engine/embedders.js';
+import type { EmbedderJob } from '../../../shared/api/admin.js';
+import type { z } from 'zod';
 
 export type ServiceType = 'recognition' | 'detection' | 'verification';
 
@@ -66,19 +68,8 @@ export interface FaceExample {
   subject: string;
 }
 
-/** A service's embedder change as the admin API shows it (services/embedder-jobs.ts). */
-export interface EmbedderJobView {
-  /** The embedder key the job embeds with. */
-  embedder: string;
-  state: 'running' | 'done' | 'failed';
-  /** Examples to embed, embedded, and failed (image gone or no longer one face). */
-  total: number;
-  done: number;
-  failed: number;
-  error: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
+/** A service's embedder change as the admin API shows it (services/embedder-jobs.ts; shared/api/admin.ts `EmbedderJob`). */
+export type EmbedderJobView = z.infer<typeof EmbedderJob>;
 
 export interface StoredImage {
   bytes: Uint8Array;
