@@ -36,10 +36,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk tracking: A, nobody, B${SKIP_REASON}`, ()
     for (const f of ['002_A.jpg', '008_B.jpg']) await copyFile(`${SAMPLES}/${f}`, `${built.dir}/photos/${f}`);
     served = await listen(pageServer(built.dir));
     const camera = await fakeCameraScenes([
-      { photo: `${SAMPLES}/001_A.jpg`, seconds: 6 },
-      { photo: null, seconds: 4 },
-      { photo: `${SAMPLES}/007_B.jpg`, seconds: 6 },
-      { photo: null, seconds: 4 },
+      { photo: `${SAMPLES}/001_A.jpg`, seconds: 4 },
+      { photo: null, seconds: 3 },
+      { photo: `${SAMPLES}/007_B.jpg`, seconds: 4 },
+      { photo: null, seconds: 3 },
     ]);
     temporary.push(dirname(camera.file));
     browser = await launch(camera.args);
@@ -64,7 +64,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk tracking: A, nobody, B${SKIP_REASON}`, ()
       .toBe('enrolled');
     const fps = () => page.getByTestId('fps').innerText();
     await expect.poll(fps, { timeout: 120_000, interval: 500 }).not.toBe('0.0 fps');
-    // What the kiosk shows, sampled until a whole loop of the video (20 s) has been seen twice, or 90 s.
+    // What the kiosk shows, sampled until a whole loop of the video (14 s) has been seen twice, or 90 s.
     const seen: string[] = [];
     const start = Date.now();
     while (Date.now() - start < 90_000) {

@@ -67,7 +67,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
   it('keeps working offline: names, queues events, enrols', async () => {
     await context.setOffline(true);
     const before = await queued();
-    await page.waitForTimeout(2500);
     await expect.poll(queued, { timeout: 20_000 }).toBeGreaterThan(before);
     expect(await faces()).toMatch(/^Person C/);
     await page.getByLabel('Enrol a person').fill('Person C');
