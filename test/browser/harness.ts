@@ -5,10 +5,8 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { Hono } from 'hono';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
 import { DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
 import { modelRoutes, ortRoutes } from '../../server/src/routes/models.js';
 import { webApp } from '../../server/src/web/index.js';
@@ -32,6 +30,11 @@ export const ISOLATION = {
  */
 export function buildPages(names: string[]): Promise<{ dir: string; seconds: number }> {
   return cachedBuild(`pages ${[...names].sort().join(',')}`, 'visor-browser-', async (dir) => {
+    // loaded here, not at the top: most suites find the build cached and never need Vite (~0.6 s CPU to import)
+    const [{ build }, { svelte }] = await Promise.all([
+      import('vite'),
+      import('@sveltejs/vite-plugin-svelte'),
+    ]);
     await build({
       configFile: false,
       root: PAGES,
