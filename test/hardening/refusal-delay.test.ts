@@ -1,6 +1,6 @@
-// A key that keeps being refused is slowed down (issue 19.1): once most of a key's recent answers were refusals,
-// its refusals while it has other requests in progress are held back REFUSAL_DELAY (a timer), so a closed-loop
-// flood's rate is bounded by its requests in flight / the delay. Its successful answers, other keys, a key's first
+// A key that keeps being refused is slowed down (issue 19.1): once most of a key's recent answers were refusals
+// and it recently had several requests in progress at once, its refusals are held back REFUSAL_DELAY (a timer), so
+// a closed-loop flood's rate is bounded by its requests in flight / the delay. Its successful answers, other keys, a key's first
 // few refusals, a client sending one request at a time and an analysis's expected outcomes (no face) are not
 // delayed; a held answer goes out at once when its client leaves.
 import { Hono } from 'hono';
@@ -105,8 +105,9 @@ describe('refusals held back for a key that is mostly refused', () => {
   it('lets a held answer go at once when its client leaves', async () => {
     const delay = new RefusalDelay(60_000, () => 0);
     for (let i = 0; i < MIN_REFUSALS; i++) delay.record(KEY_A, true);
+    delay.concurrent(KEY_A);
     const leaving = new AbortController();
-    const held = delay.hold(KEY_A, true, leaving.signal);
+    const held = delay.hold(KEY_A, leaving.signal);
     expect(delay.held).toBe(1);
     leaving.abort();
     expect(await took(held, 1000)).toBeLessThan(1000);
@@ -117,10 +118,13 @@ describe('refusals held back for a key that is mostly refused', () => {
     let now = 0;
     const delay = new RefusalDelay(1000, () => now);
     for (let i = 0; i < MIN_REFUSALS; i++) delay.record(KEY_A, true);
+    expect(delay.abusive(KEY_A)).toBe(false); // one request at a time so far
+    delay.concurrent(KEY_A);
     expect(delay.abusive(KEY_A)).toBe(true);
     now += WINDOW_S * 1000; // counts fall to 1/e
     expect(delay.abusive(KEY_A)).toBe(false);
     for (let i = 0; i < 3 * MIN_REFUSALS; i++) delay.record(KEY_B, true);
+    delay.concurrent(KEY_B);
     for (let i = 0; i < 4 * MIN_REFUSALS; i++) delay.record(KEY_B, false);
     expect(delay.abusive(KEY_B)).toBe(false);
   });

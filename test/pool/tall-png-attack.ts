@@ -119,10 +119,10 @@ function attackClient(): void {
     (m: { attack: { port: number; key: string; seconds: number; attackers: number } }) => {
       const { port, key, seconds, attackers } = m.attack;
       const end = performance.now() + seconds * 1000;
-      const status: Record<number, number> = {};
+      const status: Record<string, number> = {};
       const attack = async () => {
         while (performance.now() < end) {
-          const s = await send(port, key, tall, 'tall.png').catch(() => -1);
+          const s = await send(port, key, tall, 'tall.png').catch(failure);
           status[s] = (status[s] ?? 0) + 1;
         }
       };
@@ -131,6 +131,12 @@ function attackClient(): void {
   );
   process.send?.('ready');
 }
+
+/** A request that got no answer, named by its cause (`-1 ECONNRESET`). */
+const failure = (e: unknown) => {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return `-1 ${cause?.code ?? cause?.message ?? String(e)}`;
+};
 
 function send(port: number, key: string, image: Blob, name: string): Promise<number> {
   const form = new FormData();
@@ -147,11 +153,11 @@ const pct = (sorted: number[], p: number) =>
 
 interface Phase {
   answers: number;
-  status: Record<number, number>;
+  status: Record<string, number>;
   p50: number;
   p99: number;
   max: number;
-  attacker: Record<number, number>;
+  attacker: Record<string, number>;
   loop: { mainThreadCpuMs: number; normalInServerP99ms: number; utilisation: number; delayP99ms: number };
   load: [number, number];
 }
@@ -201,18 +207,18 @@ async function measure(opts: {
     await serverLoop();
     const loadBefore = loadavg()[0];
     const end = performance.now() + seconds * 1000;
-    const normalStatus: Record<number, number> = {};
+    const normalStatus: Record<string, number> = {};
     const latencies: number[] = [];
     const attacked = attackers
-      ? new Promise<Record<number, number>>((r) => {
-          attackProcess.once('message', (m: { status: Record<number, number> }) => r(m.status));
+      ? new Promise<Record<string, number>>((r) => {
+          attackProcess.once('message', (m: { status: Record<string, number> }) => r(m.status));
           attackProcess.send({ attack: { port, key: attacker, seconds, attackers } });
         })
       : Promise.resolve({});
     const client = async () => {
       while (performance.now() < end) {
         const t = performance.now();
-        const status = await send(port, normal, photo, '009_C.jpg').catch(() => -1);
+        const status = await send(port, normal, photo, '009_C.jpg').catch(failure);
         latencies.push(performance.now() - t);
         normalStatus[status] = (normalStatus[status] ?? 0) + 1;
       }
