@@ -1,9 +1,12 @@
 // Test runner configuration: four lanes (vitest projects). `npm test` runs them all; `npm run test:<lane>` one.
 //   unit         pure maths and small modules: no database, no models, no server build, no browser (seconds)
 //   integration  databases (PGlite and PostgreSQL), the HTTP API, the admin app, the pool, the built server
-//   models       real ONNX/tfjs models on real photos: engine, parity, evaluation
+//   models       real ONNX/tfjs models on real photos: engine, parity, evaluation (two projects: `models`, the
+//                engine's, and `model-parity`, the converted graphs against tfjs and face-api)
 //   browser      real Chromium (playwright-core) against the built app and server
-// Long timeouts because tests run real models on real photos.
+// Long timeouts because tests run real models on real photos. Vitest runs the projects' files in the order of the
+// projects' names, each project's longest first (by the last run's durations): browser, integration, model-parity,
+// models, unit, so the long files start early and the short ones fill the end.
 import { defineConfig } from 'vitest/config';
 
 const UNIT = [
@@ -25,12 +28,10 @@ const UNIT = [
   'test/pool/metrics-access.test.ts',
   'shared/**/*.test.ts',
 ];
-const MODELS = [
-  'test/models/**/*.test.ts',
-  'test/engine/**/*.test.ts',
-  'test/eval/**/*.test.ts',
-  'models/**/*.test.ts',
-];
+/** The parity suites load tfjs and face-api's bundled tfjs, which share global state: a process per file. */
+const MODEL_PARITY = ['test/models/**/*.test.ts'];
+const ENGINE = ['test/engine/**/*.test.ts', 'test/eval/**/*.test.ts', 'models/**/*.test.ts'];
+const MODELS = [...MODEL_PARITY, ...ENGINE];
 const BROWSER = ['test/browser/**/*.test.ts', 'test/web/app.test.ts'];
 /** Everything else is integration, so a new test file always lands in some lane. */
 const ALL = ['test/**/*.test.ts', 'shared/**/*.test.ts', 'server/**/*.test.ts', 'models/**/*.test.ts'];
@@ -48,7 +49,15 @@ export default defineConfig({
     projects: [
       // pure code: threads without per-file isolation start fastest
       { extends: true, test: { name: 'unit', include: UNIT, pool: 'threads', isolate: false } },
-      { extends: true, test: { name: 'models', include: MODELS, exclude: NOT_UNIT, globalSetup: SETUP } },
+      {
+        extends: true,
+        test: { name: 'model-parity', include: MODEL_PARITY, exclude: NOT_UNIT, globalSetup: SETUP },
+      },
+      // one process runs file after file (see integration below)
+      {
+        extends: true,
+        test: { name: 'models', include: ENGINE, exclude: NOT_UNIT, globalSetup: SETUP, isolate: false },
+      },
       { extends: true, test: { name: 'browser', include: BROWSER, exclude: NOT_UNIT, globalSetup: SETUP } },
       {
         extends: true,
@@ -57,6 +66,10 @@ export default defineConfig({
           include: ALL,
           exclude: [...NOT_UNIT, ...MODELS, ...BROWSER],
           globalSetup: SETUP,
+          // A worker runs file after file without a fresh process: onnxruntime, sharp, PGlite, the app's module graph
+          // and the API suites' engine (test/api/harness.ts) are loaded once per worker instead of once per file.
+          // Each file still owns its databases, temp folders and servers, and closes them in afterAll.
+          isolate: false,
         },
       },
     ],

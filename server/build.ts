@@ -7,7 +7,7 @@
 // from that entry (dist/server/worker.js). A `.ts` URL that is not an entry, or `import.meta.dirname`/`filename`
 // (which would silently name dist/server), fails the build.
 import { build, type Plugin } from 'esbuild';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,9 +57,10 @@ function sourceLocations(): Plugin {
 
 /**
  * Builds dist/server. The new build is written beside it and swapped in by renames, so a server already running
- * from dist/server (or another test run building at the same time) never sees a half-written folder.
+ * from dist/server (or another test run building at the same time) never sees a half-written folder. `files` are
+ * written into the new build before the swap (the test setup's record of the sources it was built from).
  */
-export async function buildServer(): Promise<{ bytes: number }> {
+export async function buildServer(files: Record<string, string> = {}): Promise<{ bytes: number }> {
   const staging = `${outdir}.${process.pid}.new`;
   const old = `${outdir}.${process.pid}.old`;
   await rm(staging, { recursive: true, force: true });
@@ -80,6 +81,7 @@ export async function buildServer(): Promise<{ bytes: number }> {
     plugins: [sourceLocations()],
     metafile: true,
   });
+  for (const [name, text] of Object.entries(files)) await writeFile(join(staging, name), text);
   // Another build may swap its own folder in between our two renames: then move that one aside too and retry.
   for (let attempt = 0; ; attempt++) {
     await rename(outdir, `${old}${attempt}`).catch((e: NodeJS.ErrnoException) => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatabaseLocked, lockDataDir } from '../../server/src/db/lock.js';
+import { seedPglite } from '../storage/backends.js';
 import { ROOT, spawnVisor, waitReady, type VisorProcess } from './process.js';
 
 const dirs: string[] = [];
@@ -110,6 +111,7 @@ describe.skipIf(!canUnshare)('the built server in its own PID namespace (a conta
   afterAll(() => signal(running, 'SIGTERM'));
 
   it('starts again after kill -9, three times, taking over the lock of the previous PID 1', async () => {
+    await seedPglite(dataDir); // a copy of the migrated template: the first start need not migrate
     running = await inNamespace();
     await waitReady(running);
     expect(JSON.parse(readFileSync(join(dataDir, 'pglite', 'visor.lock'), 'utf8'))).toMatchObject({ pid: 1 });

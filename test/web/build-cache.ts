@@ -25,7 +25,8 @@ const INPUTS = [
   'package-lock.json',
 ];
 
-function hashInputs(key: string): string {
+/** A short hash of `key` and the files at `inputs` (paths from the repository root; folders read recursively). */
+export function hashSources(inputs: readonly string[], key = ''): string {
   const hash = createHash('sha256').update(key);
   const add = (rel: string) => {
     const path = join(ROOT, rel);
@@ -34,7 +35,7 @@ function hashInputs(key: string): string {
       for (const name of readdirSync(path).sort()) if (name !== 'node_modules') add(`${rel}/${name}`);
     } else hash.update(rel).update(readFileSync(path));
   };
-  INPUTS.forEach(add);
+  inputs.forEach(add);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -48,7 +49,7 @@ export async function cachedBuild(
   build: (dir: string) => Promise<void>,
 ): Promise<{ dir: string; seconds: number }> {
   const t = performance.now();
-  const cached = join(tmpdir(), `visor-build-${hashInputs(key)}`);
+  const cached = join(tmpdir(), `visor-build-${hashSources(INPUTS, key)}`);
   // a test file running beside this one may be making the same build: wait for it rather than build it twice
   while (!existsSync(join(cached, '.ready')) && !(await lock(`${cached}.lock`))) await sleep(POLL_MS);
   if (!existsSync(join(cached, '.ready'))) {
