@@ -109,7 +109,7 @@ export async function runSearch(quick: boolean): Promise<SearchPoint[]> {
       'recall@1: queries whose top-1 is the exact index’s top-1 at the same size, same rows. String ids, 4 random',
       'rows per subject. searchSubjects is what /recognize calls (best example per distinct subject). Memory: heap +',
       'external (ArrayBuffers, wasm memory) after a forced GC, including ids, subject ids and the unused room (the',
-      `capacity grows by a 64th; raw float32 vectors per 100k: ${mb(DIM * 4 * 100_000)} at ${DIM}-d, ${mb(128 * 4 * 100_000)} at 128-d); the int8 index's`,
+      `capacity grows by a 16th; raw float32 vectors per 100k: ${mb(DIM * 4 * 100_000)} at ${DIM}-d, ${mb(128 * 4 * 100_000)} at 128-d); the int8 index's`,
       'float rows live in its unlinked temporary file (in the page cache while memory allows), not counted.',
       'CPU: process CPU time of the query (one thread), less sensitive to other load than wall-clock.',
       'self-match: a stored vector plus noise finds itself. load: the 1-minute load average when the size was timed',

@@ -24,10 +24,11 @@ export const DEFAULT_CANDIDATES = 4096;
 
 /**
  * The capacity grows by this fraction of itself (at least `minCapacity` rows): the WebAssembly memories grow in
- * place, so small steps cost little and leave little unused room (a 64th at most, not half as doubling would); the
- * plain-JS stores double their own buffers (rows.ts).
+ * place, so small steps leave little unused room (a 16th at most, not half as doubling would). Not smaller: V8
+ * counts those memories as external, and each step tends to cost a garbage collection. The plain-JS stores double
+ * their own buffers (rows.ts).
  */
-const GROWTH = 64;
+const GROWTH = 16;
 
 /** Candidates re-ranked exactly beyond the `k` asked for (at least 2k in all). */
 const RERANK_EXTRA = 32;
