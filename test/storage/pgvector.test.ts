@@ -39,7 +39,7 @@ describe.each(['pglite', 'postgres'] as const)('pgvector search backend [%s]', (
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    const created = await createTestDatabase(backend, { SEARCH_BACKEND: 'pgvector' });
+    const created = await createTestDatabase(backend, { SEARCH_BACKEND: 'pgvector' }, { migrated: true });
     cleanup = created.cleanup;
     db = await openDatabase(created.config);
     pgvector = await createFaceServices({ config: created.config, db, engine, decode: decodeImage });
