@@ -69,6 +69,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
   }
+  /** Logging in (a slow password hash) and then loading the application: more than poll's 1 s on a busy machine. */
+  const AFTER_LOGIN = { timeout: 15_000 };
   /** Opens the application page and a service's Test page through its row. */
   async function openTest(s: Service) {
     await page.goto(`${server.origin}/#/app/${appId}`);
@@ -250,7 +252,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
   it('keeps a key on the device only when told to, labelled as a kiosk', async () => {
     await page.goto(`${server.origin}/#/app/${appId}`);
     await login();
-    await expect.poll(h1).toBe('Front office');
+    await expect.poll(h1, AFTER_LOGIN).toBe('Front office');
     await page.getByRole('link', { name: 'Test Front door' }).click();
     await page.getByRole('navigation').getByRole('link', { name: 'Kiosk' }).click();
     await expect
@@ -279,7 +281,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
   it('forgets the keys when the session expires, and explains a dead key', async () => {
     await page.goto(`${server.origin}/#/app/${appId}`);
     await login();
-    await expect.poll(h1).toBe('Front office');
+    await expect.poll(h1, AFTER_LOGIN).toBe('Front office');
     await page.getByRole('link', { name: 'Collection of Front door' }).click();
     await expect.poll(h1).toBe('Face collection');
     await context.clearCookies();
@@ -294,7 +296,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     await expect.poll(h1).toBe('Face collection');
     await page.goto(`${server.origin}/#/app/${appId}`);
     await login();
-    await expect.poll(h1).toBe('Front office');
+    await expect.poll(h1, AFTER_LOGIN).toBe('Front office');
     front.api_key = (
       await admin<{ api_key: string }>('POST', `apps/${appId}/services/${front.id}/key`)
     ).api_key;
