@@ -2,7 +2,8 @@
 // from the local collection when the similarity clears the threshold, draws the frame it analysed with the
 // boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating.
 // When its service switches embedder, a sync notices, pulls the collection afresh, loads the new model and swaps
-// engine and gallery between two frames: a frame is never compared with another model's vectors.
+// engine and gallery between two frames: a frame is never compared with another model's vectors. Enrolments still
+// queued under the old model are re-embedded with the new one before they are pushed (reembed.ts).
 import type { AnalyzeResult, FaceAnalysis } from '../../../shared/engine/types.js';
 import { BestOfTrack } from '../../../shared/tracking.js';
 import { CALIBRATED_THRESHOLD } from '../../../shared/match.js';
@@ -15,6 +16,7 @@ import { forgetCursor, serviceEngineOptions, withEmbedder } from './service-engi
 import { drawFaces, type DrawSource } from '../lib/overlay/draw.js';
 import { plainOverlay, type OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
+import { describeReembedded, otherModelQueued, reembedQueued, type Reembedded } from './reembed.js';
 import { Gallery, type Match } from './gallery.js';
 import { isMatch } from '../../../shared/match.js';
 import {
@@ -109,6 +111,8 @@ export class KioskState {
   #frames: number[] = [];
   #lastEvent = new Map<string, number>();
   #syncing: Promise<void> | undefined;
+  /** The waiting enrolments the running engine's model could not re-embed, and why (reembed.ts). */
+  #notReembedded = { model: '', failed: new Map<string, string>() };
   /** The loop's frame in progress, and the gate it waits at while the engine is swapped. */
   #turn: Promise<void> | undefined;
   #gate: Promise<void> | undefined;
@@ -144,8 +148,13 @@ export class KioskState {
         if (changed) await this.#changeEngine(model);
         else if (r.pulledExamples || r.removedExamples)
           this.#gallery = await Gallery.load(collection, this.#engine!);
+        // enrolments queued under the old model were not pushed: re-embedded with this engine, then pushed
+        const again = r.otherModelExamples ? await this.#reembedQueued(model) : undefined;
+        const pushed =
+          r.pushedExamples +
+          (again?.done.length ? (await syncCollection(collection, target)).pushedExamples : 0);
         this.queued = await countQueuedEvents(collection);
-        this.syncMessage = `${changed ? `Now comparing with ${model}. ` : ''}Synced at ${new Date().toLocaleTimeString()}: ${r.pulledExamples} examples in, ${r.pushedExamples} examples and ${r.pushedEvents} events out.`;
+        this.syncMessage = `${changed ? `Now comparing with ${model}. ` : ''}${again ? `${describeReembedded(again, model)} ` : ''}Synced at ${new Date().toLocaleTimeString()}: ${r.pulledExamples} examples in, ${pushed} examples and ${r.pushedEvents} events out.`;
       } catch (e) {
         this.syncMessage = `Not synced (${navigator.onLine ? (e as Error).message : 'offline'}); will retry.`;
       } finally {
@@ -187,6 +196,28 @@ export class KioskState {
       this.#gate = undefined;
       open();
     }
+  }
+
+  /**
+   * Re-embeds the enrolments queued under another model than the running engine's (the service's) from their kept
+   * photos, saying so over the camera, and adds them to the gallery (reembed.ts). Undefined when there were none.
+   */
+  async #reembedQueued(model: string): Promise<Reembedded | undefined> {
+    const engine = this.#engine!;
+    const rows = await otherModelQueued(this.options.collection, engine);
+    if (!rows.length) return undefined;
+    if (this.#notReembedded.model !== engine.embedderId)
+      this.#notReembedded = { model: engine.embedderId, failed: new Map() };
+    const r = await reembedQueued(
+      rows,
+      engine,
+      (i, n) => {
+        this.engineChange = `Re-embedding ${n} waiting enrolment${n === 1 ? '' : 's'} for ${model}… (${i + 1} of ${n})`;
+      },
+      this.#notReembedded.failed,
+    );
+    if (this.#engine === engine) for (const d of r.done) this.#gallery?.add(d.subject, d.embedding);
+    return r;
   }
 
   #describe(engine: BrowserEngine): void {

@@ -41,6 +41,24 @@ export function pendingExamples(collection: string, db: VisorDb = database()): P
   return db.examples.where('[collection+pending]').equals([collection, 1]).toArray();
 }
 
+/**
+ * A queued example re-embedded by another model (the service switched embedder before it was pushed): its vector
+ * and model replaced, still queued. False when it is no longer queued (pushed or removed meanwhile).
+ */
+export async function reembedQueuedExample(
+  id: string,
+  embedding: Float32Array,
+  model: string,
+  db: VisorDb = database(),
+): Promise<boolean> {
+  return db.transaction('rw', db.examples, async () => {
+    const row = await db.examples.get(id);
+    if (row?.pending !== 1) return false;
+    await db.examples.put({ ...row, embedding, model });
+    return true;
+  });
+}
+
 /** After a push: the device id becomes the server's image_id. */
 export async function markExamplesPushed(
   collection: string,

@@ -1,7 +1,8 @@
 // Sync of a local collection with a recognition service (server/src/routes/sync.ts): pull subjects and
 // embeddings since the saved cursor (a snapshot the first time), then push examples enrolled here and queued
 // events. The server is the source of truth for what it has; device additions are kept until pushed (conflict
-// rule: shared/sync.ts).
+// rule: shared/sync.ts). An example embedded by another model than the service's is not pushed and stays queued
+// until the kiosk re-embeds it with the service's model (web/src/kiosk/reembed.ts): a model switch loses none.
 import {
   MAX_PUSH_EXAMPLES,
   type SyncConfig,
@@ -29,6 +30,8 @@ export interface SyncReport {
   rejectedExamples: number;
   pushedEvents: number;
   threshold: number | null;
+  /** Queued examples of another model than the service's: kept, not pushed, until re-embedded. */
+  otherModelExamples: number;
 }
 
 async function call<T>(target: SyncTarget, path: string, init: RequestInit = {}): Promise<T> {
@@ -52,13 +55,14 @@ async function base64(blob: Blob): Promise<string> {
   return btoa(s);
 }
 
+const serviceConfig = (target: SyncTarget) => call<SyncConfig>(target, 'config');
+
 /**
  * The embedder the service compares (`GET sync/config`, issue 17.1): the browser engine must load that model, or
  * its embeddings cannot be compared with the service's. Returns the manifest model id, e.g. `faceapi-recognition`.
  */
 export async function serviceEmbedder(target: SyncTarget): Promise<string> {
-  const body = await call<SyncConfig>(target, 'config');
-  return body.model;
+  return (await serviceConfig(target)).model;
 }
 
 /** Applies one pull page; a snapshot (no cursor before) also drops server examples the server no longer has. */
@@ -131,13 +135,16 @@ export async function syncCollection(
     rejectedExamples: 0,
     pushedEvents: 0,
     threshold: state.threshold ?? null,
+    otherModelExamples: 0,
   };
   let cursor = state.cursor;
+  let embedder = '';
   for (;;) {
     const body = await call<SyncPull>(target, `pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
     report.removedExamples += await applyPull(db, collection, body, cursor === null);
     report.pulledExamples += body.examples.length;
     report.threshold = body.threshold;
+    embedder = body.embedder;
     cursor = body.cursor;
     await saveSyncState(
       { ...state, collection, cursor, deviceId, threshold: body.threshold, pulledAt: Date.now() },
@@ -146,7 +153,10 @@ export async function syncCollection(
     if (!body.more) break;
   }
 
-  const examples = (await pendingExamples(collection, db)).slice(0, MAX_PUSH_EXAMPLES);
+  // the service refuses another model's vectors: those wait, queued, for the new model (never dropped)
+  const queued = await pendingExamples(collection, db);
+  const examples = queued.filter((e) => e.model === embedder).slice(0, MAX_PUSH_EXAMPLES);
+  report.otherModelExamples = queued.filter((e) => e.model !== embedder).length;
   const events = await queuedEvents(collection, 500, db);
   if (examples.length || events.length) {
     const res = await call<SyncPushResult>(target, 'push', {
@@ -171,12 +181,16 @@ export async function syncCollection(
         })),
       }),
     });
-    // Accepted or not, an example leaves the queue: a rejection (another model) would fail forever.
-    await db.examples.bulkUpdate(
-      res.examples.map((r) => ({ key: r.image_id, changes: { pending: 0 as const } })),
-    );
-    report.pushedExamples = res.examples.filter((r) => r.status !== 'rejected').length;
-    report.rejectedExamples = res.examples.length - report.pushedExamples;
+    // An accepted example leaves the queue, and so does one refused for its content (it would fail forever), but
+    // not one refused because the service switched model since the pull: it waits to be re-embedded.
+    const rejected = res.examples.filter((r) => r.status === 'rejected');
+    const now = rejected.length ? (await serviceConfig(target)).embedder : embedder;
+    const model = new Map(examples.map((e) => [e.id, e.model]));
+    const done = res.examples.filter((r) => r.status !== 'rejected' || model.get(r.image_id) === now);
+    await db.examples.bulkUpdate(done.map((r) => ({ key: r.image_id, changes: { pending: 0 as const } })));
+    report.pushedExamples = res.examples.length - rejected.length;
+    report.rejectedExamples = done.length - report.pushedExamples;
+    report.otherModelExamples += res.examples.length - done.length;
     await markEventsPushed(
       events.map((e) => e.id!),
       db,
