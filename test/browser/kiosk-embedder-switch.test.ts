@@ -1,70 +1,35 @@
 // A running kiosk follows its service's embedder switch in real Chromium: synced with a face-api 128-d service it
 // names person C; the service switches to the default 512-d embedder (PUT .../embedder's job); on its next sync the
 // kiosk says it is changing engine, pulls the collection again, loads the new model and names person C with it.
-import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EMBEDDER } from '../../shared/engine/embedders.js';
 import { MIN_LIVENESS } from './camera.js';
-import {
-  HAVE_CHROMIUM,
-  SAMPLES,
-  SKIP_REASON,
-  buildPages,
-  listen,
-  openCameraPage,
-  type CameraPage,
-  type Served,
-} from './harness.js';
-import { startSyncServer, type SyncServer } from './server.js';
+import { HAVE_CHROMIUM, SKIP_REASON } from './harness.js';
+import { heldExamples, openKioskOnServer, type KioskOnServer, type SyncServer } from './server.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk following its service's embedder switch${SKIP_REASON}`, () => {
-  let builtDir = '';
+  let kiosk: KioskOnServer;
   let server: SyncServer;
-  let served: Served;
-  let camera: CameraPage;
   let page: Page;
 
   /** The examples the kiosk holds: model key and size. */
-  const held = () =>
-    page.evaluate(
-      () =>
-        new Promise<string[]>((resolve, reject) => {
-          const open = indexedDB.open('visor');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const req = open.result.transaction('examples').objectStore('examples').getAll();
-            req.onsuccess = () =>
-              resolve(
-                (req.result as { model: string; embedding: Float32Array }[]).map(
-                  (e) => `${e.model} ${e.embedding.length}`,
-                ),
-              );
-          };
-        }),
-    );
+  const held = async () => (await heldExamples(page)).map((e) => `${e.model} ${e.dim}`);
   const faces = () => page.getByTestId('faces').innerText();
 
   beforeAll(async () => {
-    const built = await buildPages(['kiosk']);
-    builtDir = built.dir;
-    server = await startSyncServer(built.dir, { embedder: 'faceapi-recognition' });
-    served = await listen(server.app);
-    await server.upload('Person C', '009_C.jpg');
-    camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`);
-    page = camera.page;
+    kiosk = await openKioskOnServer({ embedder: 'faceapi-recognition' });
+    server = kiosk.server;
+    page = kiosk.camera.page;
   }, 300_000);
 
   afterAll(async () => {
-    await camera?.close();
-    await served?.close();
-    await server?.close();
-    if (builtDir) await rm(builtDir, { recursive: true, force: true });
+    await kiosk?.close();
   });
 
   it('names person C with the 128-d engine, then with the 512-d one once the service switched', async () => {
     await page.goto(
-      `${served.origin}/kiosk.html?collection=switch&key=${server.apiKey}&syncEvery=3&minLiveness=${MIN_LIVENESS}`,
+      `${kiosk.origin}/kiosk.html?collection=switch&key=${server.apiKey}&syncEvery=3&minLiveness=${MIN_LIVENESS}`,
     );
     await expect.poll(faces, { timeout: 120_000, interval: 500 }).toMatch(/^Person C · \d+%$/);
     expect(await held()).toEqual(['faceapi-recognition@1 128']);
@@ -84,6 +49,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk following its service's embedder switch${
     expect(await page.getByTestId('engine-change').count()).toBe(0);
     expect(await held()).toEqual([`${DEFAULT_EMBEDDER}@1 512`]);
     await expect.poll(faces, { timeout: 60_000, interval: 500 }).toMatch(/^Person C · \d+%$/);
-    expect(camera.errors).toEqual([]);
+    expect(kiosk.camera.errors).toEqual([]);
   }, 420_000);
 });

@@ -2,47 +2,29 @@
 // the service which embedder it compares (sync/config), its browser engine loads that model, pulls the 128-d
 // example uploaded through the REST API and names person C from the fake camera; the server recognises the same
 // photo with the same embedder. (A kiosk on the default 512-d engine could not compare the pulled vectors at all.)
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncConfig, SyncPull } from '../../shared/sync.js';
 import { MIN_LIVENESS } from './camera.js';
-import {
-  HAVE_CHROMIUM,
-  SAMPLES,
-  SKIP_REASON,
-  buildPages,
-  listen,
-  openCameraPage,
-  type CameraPage,
-  type Served,
-} from './harness.js';
-import { startSyncServer, type SyncServer } from './server.js';
-
-let builtDir = '';
+import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON } from './harness.js';
+import { heldExamples, openKioskOnServer, type KioskOnServer, type SyncServer } from './server.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk on a face-api 128-d service${SKIP_REASON}`, () => {
+  let kiosk: KioskOnServer;
   let server: SyncServer;
-  let served: Served;
-  let camera: CameraPage;
+  let origin: string;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    const built = await buildPages(['kiosk']);
-    builtDir = built.dir;
-    server = await startSyncServer(built.dir, { embedder: 'faceapi-recognition' });
-    served = await listen(server.app);
-    await server.upload('Person C', '009_C.jpg');
-    camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`);
-    ({ page, errors } = camera);
+    kiosk = await openKioskOnServer({ embedder: 'faceapi-recognition' });
+    ({ server, origin } = kiosk);
+    ({ page, errors } = kiosk.camera);
   });
 
   afterAll(async () => {
-    await camera?.close();
-    await served?.close();
-    await server?.close();
-    if (builtDir) await rm(builtDir, { recursive: true, force: true });
+    await kiosk?.close();
   });
 
   it('the service enrols and recognises with 128-d embeddings and says so to devices', async () => {
@@ -65,7 +47,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk on a face-api 128-d service${SKIP_REASON}
 
   it('the kiosk loads face-api’s embedder, pulls the collection and names person C', async () => {
     await page.goto(
-      `${served.origin}/kiosk.html?collection=small&key=${server.apiKey}&syncEvery=5&minLiveness=${MIN_LIVENESS}`,
+      `${origin}/kiosk.html?collection=small&key=${server.apiKey}&syncEvery=5&minLiveness=${MIN_LIVENESS}`,
     );
     await expect
       .poll(() => page.getByTestId('sync').innerText(), { timeout: 90_000, interval: 500 })
@@ -74,23 +56,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk on a face-api 128-d service${SKIP_REASON}
       .poll(() => page.getByTestId('faces').innerText(), { timeout: 60_000, interval: 500 })
       .toMatch(/^Person C · \d+%$/);
     // the examples the kiosk holds are the service's 128-d ones, under its embedder key
-    const held = await page.evaluate(
-      () =>
-        new Promise<{ model: string; dim: number }[]>((resolve, reject) => {
-          const open = indexedDB.open('visor');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const req = open.result.transaction('examples').objectStore('examples').getAll();
-            req.onsuccess = () =>
-              resolve(
-                (req.result as { model: string; embedding: Float32Array }[]).map((e) => ({
-                  model: e.model,
-                  dim: e.embedding.length,
-                })),
-              );
-          };
-        }),
-    );
+    const held = await heldExamples(page);
     expect(held).toEqual([{ model: 'faceapi-recognition@1', dim: 128 }]);
     expect(errors).toEqual([]);
   });

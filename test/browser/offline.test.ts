@@ -1,29 +1,16 @@
 // The kiosk synced with a real server: it pulls person C (uploaded through the REST API) and names them from
 // the fake camera; with the network gone (context.setOffline) it keeps naming, queues events and enrols from
 // the camera; back online, the queued events and the new example reach the server.
-import { rm } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_LIVENESS } from './camera.js';
-import {
-  HAVE_CHROMIUM,
-  SAMPLES,
-  SKIP_REASON,
-  buildPages,
-  listen,
-  openCameraPage,
-  type CameraPage,
-  type Served,
-} from './harness.js';
-import { startSyncServer, type SyncServer } from './server.js';
-
-/** The folder the pages were built into, removed after the tests. */
-let builtDir = '';
+import { HAVE_CHROMIUM, SKIP_REASON } from './harness.js';
+import { openKioskOnServer, type KioskOnServer, type SyncServer } from './server.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
+  let kiosk: KioskOnServer;
   let server: SyncServer;
-  let served: Served;
-  let camera: CameraPage;
+  let origin: string;
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -38,25 +25,18 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
     ).total_elements;
 
   beforeAll(async () => {
-    const built = await buildPages(['kiosk']);
-    builtDir = built.dir;
-    server = await startSyncServer(built.dir);
-    served = await listen(server.app);
-    await server.upload('Person C', '009_C.jpg');
-    camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`);
-    ({ context, page, errors } = camera);
+    kiosk = await openKioskOnServer();
+    ({ server, origin } = kiosk);
+    ({ context, page, errors } = kiosk.camera);
   });
 
   afterAll(async () => {
-    await camera?.close();
-    await served?.close();
-    await server?.close();
-    if (builtDir) await rm(builtDir, { recursive: true, force: true });
+    await kiosk?.close();
   });
 
   it('pulls the collection and names person C', async () => {
     await page.goto(
-      `${served.origin}/kiosk.html?collection=synced&key=${server.apiKey}&syncEvery=2&eventGap=1&minLiveness=${MIN_LIVENESS}`,
+      `${origin}/kiosk.html?collection=synced&key=${server.apiKey}&syncEvery=2&eventGap=1&minLiveness=${MIN_LIVENESS}`,
     );
     await expect
       .poll(() => page.getByTestId('sync').innerText(), { timeout: 90_000, interval: 500 })

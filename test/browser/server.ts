@@ -1,5 +1,6 @@
 // A real Visor server for the sync tests: PGlite in a temporary folder, the real engine and face services,
-// createApp() plus the routes this work adds (/models, /ort, /api/v1/recognition/sync), optionally the pages.
+// createApp() plus the routes this work adds (/models, /ort, /api/v1/recognition/sync), optionally the pages;
+// and the synced kiosk the kiosk suites share (openKioskOnServer): that server, the kiosk page, a fake camera.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,8 @@ import { syncRoutes } from '../../server/src/routes/sync.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { createSyncService } from '../../server/src/services/sync.js';
 import type { FaceServices } from '../../server/src/services/types.js';
-import { SAMPLES, pageServer } from './harness.js';
+import type { Page } from 'playwright-core';
+import { SAMPLES, buildPages, listen, openCameraPage, pageServer, type CameraPage } from './harness.js';
 import { seedPglite } from '../storage/backends.js';
 
 export interface SyncServer {
@@ -91,4 +93,58 @@ export async function startSyncServer(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface KioskOnServer {
+  server: SyncServer;
+  /** Where the kiosk page (`/kiosk.html`) and the server's API are served. */
+  origin: string;
+  camera: CameraPage;
+  close(): Promise<void>;
+}
+
+/**
+ * The kiosk test page served by a sync server (`embedder`: its service's) holding person C (009_C.jpg, uploaded
+ * through the REST API), and Chromium whose fake camera shows person C, on a blank page.
+ */
+export async function openKioskOnServer(opts: { embedder?: string } = {}): Promise<KioskOnServer> {
+  const built = await buildPages(['kiosk']);
+  const closers: (() => Promise<unknown>)[] = [() => rm(built.dir, { recursive: true, force: true })];
+  const close = async () => {
+    for (const c of closers) await c();
+  };
+  try {
+    const server = await startSyncServer(built.dir, opts);
+    closers.unshift(() => server.close());
+    const served = await listen(server.app);
+    closers.unshift(() => served.close());
+    await server.upload('Person C', '009_C.jpg');
+    const camera = await openCameraPage(served.origin, `${SAMPLES}/009_C.jpg`);
+    closers.unshift(() => camera.close());
+    return { server, origin: served.origin, camera, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** The examples the page's kiosk holds (IndexedDB): each one's model key and embedding size. */
+export function heldExamples(page: Page): Promise<{ model: string; dim: number }[]> {
+  return page.evaluate(
+    () =>
+      new Promise<{ model: string; dim: number }[]>((resolve, reject) => {
+        const open = indexedDB.open('visor');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('examples').objectStore('examples').getAll();
+          req.onsuccess = () =>
+            resolve(
+              (req.result as { model: string; embedding: Float32Array }[]).map((e) => ({
+                model: e.model,
+                dim: e.embedding.length,
+              })),
+            );
+        };
+      }),
+  );
 }
