@@ -38,7 +38,9 @@ const send = (m: unknown) => process.send?.(m);
 const dataDir = await mkdtemp(join(tmpdir(), 'visor-bench-'));
 // removed however the process ends, a failed start-up included
 process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+// REFUSAL_DELAY=0: the soak's fuzz burst is one key sending mostly refused requests in parallel, which the
+// tarpit would hold back (test/pool/tall-png-attack.ts measures the tarpit); this bench measures memory and speed.
+const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error', REFUSAL_DELAY: '0' });
 // The engine as `npm start` builds it: a pool of inference workers sized by the same configuration.
 const engine = await createPooledEngine({
   workers: config.inferenceWorkers,
