@@ -58,7 +58,17 @@ export default defineConfig({
         extends: true,
         test: { name: 'models', include: ENGINE, exclude: NOT_UNIT, globalSetup: SETUP, isolate: false },
       },
-      { extends: true, test: { name: 'browser', include: BROWSER, exclude: NOT_UNIT, globalSetup: SETUP } },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: BROWSER,
+          exclude: NOT_UNIT,
+          globalSetup: SETUP,
+          // a page under load can take seconds to show what a test polls for (the 1 s default flaked)
+          expect: { poll: { timeout: 10_000 } },
+        },
+      },
       {
         extends: true,
         test: {

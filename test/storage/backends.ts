@@ -3,11 +3,13 @@
 // here: a PGlite one is a copy of one migrated template (built once per run by test/build-server.setup.ts), which
 // opens in about a second where migrating afresh takes several; a PostgreSQL one is created from a migrated template
 // database (CREATE DATABASE ... TEMPLATE, ~0.2 s against ~1 s for creating and migrating one).
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { loadConfig, type Config } from '../../server/src/config.js';
@@ -49,6 +51,7 @@ function templateKey(): string {
     hash.update(file).update(readFileSync(new URL(file, MIGRATIONS)));
   return hash.digest('hex').slice(0, 16);
 }
+const run = promisify(execFile);
 const templateDir = () => join(tmpdir(), `visor-pglite-template-${templateKey()}`);
 /** The migrated PostgreSQL template database, keyed like the PGlite one. */
 const postgresTemplate = () => `visor_test_template_${templateKey()}`;
@@ -120,8 +123,8 @@ export async function createPostgresDatabase(name: string): Promise<void> {
  */
 export async function seedPglite(dataDir: string): Promise<void> {
   const dir = templateDir();
-  if (existsSync(join(dir, 'ready')))
-    await cp(join(dir, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+  // cp(1): a thousand small files in 0.3 s of CPU, where node's fs.cp takes 1.4 s (every PGlite test database pays it)
+  if (existsSync(join(dir, 'ready'))) await run('cp', ['-R', join(dir, 'pglite'), join(dataDir, 'pglite')]);
 }
 
 /**

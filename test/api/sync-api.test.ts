@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncPull, SyncPushResult } from '../../shared/sync.js';
 import { decodeImage } from '../../server/src/image/decode.js';
-import { SAMPLES } from './harness.js';
-import { startSyncServer, type SyncServer } from './server.js';
+import { SAMPLES } from '../browser/harness.js';
+import { startSyncServer, type SyncServer } from '../browser/server.js';
 
 let s: SyncServer;
 const pull = async (cursor?: string) => {
