@@ -19,7 +19,6 @@ const UNIT = [
   'test/image/bmp.test.ts',
   'test/storage/search-index.test.ts',
   'test/browser/backend-choice.test.ts',
-  'test/browser/sync-protocol.test.ts',
   'test/web/lib.test.ts',
   'test/web/service-nav.test.ts',
   'test/web/serve.test.ts',

@@ -21,25 +21,3 @@ export type SyncPushExample = z.infer<typeof api.SyncPushExample>;
 export type SyncPushEvent = z.infer<typeof api.SyncPushEvent>;
 export type SyncPushBody = z.infer<typeof api.SyncPushBody>;
 export type SyncPushResult = z.infer<typeof api.SyncPushResult>;
-
-/**
- * Whether `e` (untrusted JSON) is a well-formed event: an id of at most 64 characters, a finite time, a subject
- * of at most 50 characters or null, a similarity in [0, 1] and a finite box. The server checks the wire schema
- * (api/sync.ts SyncPushEvent) instead; this zod-free copy is left for test/browser/sync-protocol.test.ts alone.
- */
-export function isSyncPushEvent(e: unknown): e is SyncPushEvent {
-  const v = e as Partial<SyncPushEvent> | null | undefined;
-  const box = v?.box;
-  return Boolean(
-    v &&
-    typeof v.event_id === 'string' &&
-    v.event_id.length <= 64 &&
-    Number.isFinite(v.at) &&
-    (v.subject === null || (typeof v.subject === 'string' && [...v.subject].length <= 50)) &&
-    typeof v.similarity === 'number' &&
-    v.similarity >= 0 &&
-    v.similarity <= 1 &&
-    box &&
-    [box.x_min, box.y_min, box.x_max, box.y_max].every((x) => Number.isFinite(x)),
-  );
-}

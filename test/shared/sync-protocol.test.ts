@@ -1,8 +1,11 @@
-// The sync protocol both sides share (shared/sync.ts): which pushed events the server accepts.
+// The sync protocol's wire schema (shared/api/sync.ts SyncPushEvent): which pushed events the server accepts.
 import { describe, expect, it } from 'vitest';
-import { isSyncPushEvent, type SyncPushEvent } from '../../shared/sync.js';
+import { SyncPushEvent } from '../../shared/api/sync.js';
+import type { SyncPushEvent as Event } from '../../shared/sync.js';
 
-const event: SyncPushEvent = {
+const isSyncPushEvent = (e: unknown): boolean => SyncPushEvent.safeParse(e).success;
+
+const event: Event = {
   event_id: '17',
   at: 1_700_000_000_000,
   subject: 'Person C',
@@ -10,7 +13,7 @@ const event: SyncPushEvent = {
   box: { x_min: 10, y_min: 20, x_max: 110, y_max: 140 },
 };
 
-describe('isSyncPushEvent', () => {
+describe('SyncPushEvent', () => {
   it('accepts a well-formed event, with a subject or none, at the similarity bounds', () => {
     expect(isSyncPushEvent(event)).toBe(true);
     expect(isSyncPushEvent({ ...event, subject: null })).toBe(true);
