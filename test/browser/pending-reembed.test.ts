@@ -52,7 +52,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${
   const pulled = async () =>
     (await (await server.api('/api/v1/recognition/sync/pull')).json()) as {
       embedder: string;
-      examples: { subject: string; embedding: number[] }[];
+      examples: { image_id: string; subject: string; embedding: number[] }[];
     };
   const onServer = async () => {
     const body = await pulled();
@@ -125,31 +125,34 @@ describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${
       .toBe('done');
     expect(await onServer()).toEqual([`Person B ${DEFAULT_EMBEDDER}@1 512`]);
 
-    // every text of the engine-change notice over the camera, for the progress the operator was shown
+    // every text of the notice over the camera and of the sync line, for what the operator was shown (a sync line
+    // lasts until the next sync, 3 s later)
     await page.evaluate(() => {
       const seen: string[] = [];
       (window as unknown as { notices: string[] }).notices = seen;
       new MutationObserver(() => {
-        const t = document.querySelector('[data-testid="engine-change"]')?.textContent;
-        if (t && seen.at(-1) !== t) seen.push(t);
+        for (const id of ['engine-change', 'sync']) {
+          const t = document.querySelector(`[data-testid="${id}"]`)?.textContent;
+          if (t && !seen.includes(t)) seen.push(t);
+        }
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await camera.context.setOffline(false);
     await expect
       .poll(onServer, { timeout: 120_000, interval: 500 })
       .toEqual([`Person B ${DEFAULT_EMBEDDER}@1 512`, `Person C ${DEFAULT_EMBEDDER}@1 512`]);
+    const shown = () => page.evaluate(() => (window as unknown as { notices: string[] }).notices);
+    const synced = new RegExp(
+      `^Now comparing with ${DEFAULT_EMBEDDER}\\. 1 waiting enrolment re-embedded for ${DEFAULT_EMBEDDER}\\. 1 waiting enrolment could not be re-embedded \\(no photo of the face was kept\\): enrol Person D again\\. Synced at .*: 1 examples in, 1 examples and \\d+ events out\\.$`,
+    );
     await expect
-      .poll(() => page.getByTestId('sync').innerText(), { timeout: 30_000, interval: 250 })
-      .toMatch(
-        new RegExp(
-          `^Now comparing with ${DEFAULT_EMBEDDER}\\. 1 waiting enrolment re-embedded for ${DEFAULT_EMBEDDER}\\. 1 waiting enrolment could not be re-embedded \\(no photo of the face was kept\\): enrol Person D again\\. Synced at .*: 1 examples in, 1 examples and \\d+ events out\\.$`,
-        ),
-      );
-    const notices = await page.evaluate(() => (window as unknown as { notices: string[] }).notices);
+      .poll(async () => (await shown()).some((n) => synced.test(n)), { timeout: 30_000, interval: 250 })
+      .toBe(true);
     // (the photo-less one takes no time: its step may never be drawn)
     const progress = new RegExp(
       `^Re-embedding 2 waiting enrolments for ${DEFAULT_EMBEDDER}… \\([12] of 2\\)$`,
     );
+    const notices = await shown();
     expect(
       notices.some((n) => progress.test(n)),
       notices.join(' | '),
@@ -181,4 +184,36 @@ describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${
     expect(body.result[0]?.subjects[0]?.similarity).toBeGreaterThan(0.5);
     expect(camera.errors).toEqual([]);
   }, 600_000);
+
+  it('keeps an enrolment queued when its push is refused because the service switched meanwhile', async () => {
+    const svc = await server.services.resolveKey(server.apiKey, 'recognition');
+    // the first push with an example waits until the service has switched back to face-api (a real race)
+    let raced = false;
+    await page.route('**/api/v1/recognition/sync/push', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as { examples?: unknown[] };
+      if (!raced && body.examples?.length) {
+        raced = true;
+        await server.services.changeEmbedder(svc.id, 'faceapi-recognition');
+        await expect
+          .poll(async () => (await server.services.embedderJob(svc.id))?.state, { timeout: 120_000 })
+          .toBe('done');
+      }
+      await route.continue();
+    });
+    await page.getByLabel('Enrol a person').fill('Person C');
+    await page.getByRole('button', { name: 'Enrol from camera' }).click();
+    await expect
+      .poll(() => page.getByRole('status').innerText(), { timeout: 60_000, interval: 250 })
+      .toMatch(/^Enrolled Person C/);
+    expect(await held()).toContain(`Person C ${DEFAULT_EMBEDDER}@1 512 pending`);
+
+    // refused (512-d, the service compares 128-d now), kept, re-embedded with face-api on the next sync, pushed; D,
+    // of face-api again, is pushed as it is (the first C: re-embedded by the server's job from its pushed photo)
+    await expect.poll(() => raced, { timeout: 60_000 }).toBe(true);
+    const all = ['B', 'C', 'C', 'D'].map((p) => `Person ${p} faceapi-recognition@1 128`);
+    await expect.poll(onServer, { timeout: 120_000, interval: 500 }).toEqual(all);
+    await expect.poll(async () => (await held()).sort(), { timeout: 30_000, interval: 500 }).toEqual(all);
+    await page.unroute('**/api/v1/recognition/sync/push');
+    expect(camera.errors).toEqual([]);
+  }, 300_000);
 });
