@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AdminError, Role, ServiceType } from '../../../../shared/api/admin.js';
 import { MAX_PASSWORD, MIN_PASSWORD } from '../../../../shared/password-policy.js';
 import { checked } from '../../http/contract.js';
+import { jsonBody } from '../common.js';
 import { CSRF_HEADER, requireUser, SESSION_COOKIE, type SessionEnv } from '../../http/session.js';
 import { checkPassword } from '../../services/admin/passwords.js';
 import {
@@ -97,10 +98,7 @@ export function adminRoute<const R extends RouteConfig>(
 
 /** A JSON body of these fields; `required` as documented (each field's rule says what an absent one is). */
 export function objectBody<S extends z.ZodRawShape>(shape: S, required: (keyof S & string)[] = []) {
-  return {
-    required: true as const,
-    content: { 'application/json': { schema: z.object(shape).meta(required.length ? { required } : {}) } },
-  };
+  return { ...jsonBody(z.object(shape).meta(required.length ? { required } : {})), required: true as const };
 }
 
 /** A JSON body that may be empty (it then reads as {}). */
