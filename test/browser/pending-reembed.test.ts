@@ -21,6 +21,7 @@ import {
   type CameraPage,
   type Served,
 } from './harness.js';
+import { recordNotices } from './notices.js';
 import { startSyncServer, type SyncServer } from './server.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${SKIP_REASON}`, () => {
@@ -125,23 +126,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${
       .toBe('done');
     expect(await onServer()).toEqual([`Person B ${DEFAULT_EMBEDDER}@1 512`]);
 
-    // every text of the notice over the camera and of the sync line, for what the operator was shown (a sync line
-    // lasts until the next sync, 3 s later)
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { notices: string[] }).notices = seen;
-      new MutationObserver(() => {
-        for (const id of ['engine-change', 'sync']) {
-          const t = document.querySelector(`[data-testid="${id}"]`)?.textContent;
-          if (t && !seen.includes(t)) seen.push(t);
-        }
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
+    // every text of the notice over the camera and of the sync line, for what the operator was shown
+    const shown = await recordNotices(page, ['engine-change', 'sync']);
     await camera.context.setOffline(false);
     await expect
       .poll(onServer, { timeout: 120_000, interval: 500 })
       .toEqual([`Person B ${DEFAULT_EMBEDDER}@1 512`, `Person C ${DEFAULT_EMBEDDER}@1 512`]);
-    const shown = () => page.evaluate(() => (window as unknown as { notices: string[] }).notices);
     const synced = new RegExp(
       `^Now comparing with ${DEFAULT_EMBEDDER}\\. 1 waiting enrolment re-embedded for ${DEFAULT_EMBEDDER}\\. 1 waiting enrolment could not be re-embedded \\(no photo of the face was kept\\): enrol Person D again\\. Synced at .*: 1 examples in, 1 examples and \\d+ events out\\.$`,
     );
