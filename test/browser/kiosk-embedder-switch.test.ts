@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EMBEDDER } from '../../shared/engine/embedders.js';
 import { MIN_LIVENESS } from './camera.js';
 import { HAVE_CHROMIUM, SKIP_REASON } from './harness.js';
-import { recordNotices } from './notices.js';
+import { noticeMatching, recordNotices } from './notices.js';
 import { heldExamples, openKioskOnServer, type KioskOnServer, type SyncServer } from './server.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk following its service's embedder switch${SKIP_REASON}`, () => {
@@ -45,12 +45,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk following its service's embedder switch${
       .toBe('done');
 
     const switched = new RegExp(`^Now comparing with ${DEFAULT_EMBEDDER}\\. Synced at .*: 1 examples in`);
-    await expect
-      .poll(async () => (await shown()).filter((n) => switched.test(n)).length, {
-        timeout: 120_000,
-        interval: 500,
-      })
-      .toBe(1);
+    await expect.poll(noticeMatching(shown, switched), { timeout: 120_000, interval: 500 }).toMatch(switched);
     // the operator saw the change while the new model loaded, and the notice is gone
     const loading = `The service now compares faces with ${DEFAULT_EMBEDDER}: loading it and pulling the collection again…`;
     expect(await shown()).toContain(loading);
