@@ -4,7 +4,7 @@ import * as ortw from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { tfjsSpecs } from '../../models/src/tfjs/registry.js';
 import { maxRelError, photoTensor } from './helpers/photo.js';
-import { humanModelsRoot } from './helpers/tfjs-reference.js';
+import { humanModelsRoot } from './helpers/human-models.js';
 
 ortw.env.wasm.numThreads = 1;
 

@@ -10,15 +10,14 @@ export const detectorCases: Record<string, string[]> = {
 
 export const faceresCases: Record<string, string[]> = {
   faceres: ['009_C.jpg', '001_A.jpg'],
-  'faceres-deep': ['002_A.jpg'],
+  'faceres-deep': ['002_A.jpg', '009_C.jpg'],
 };
 
-/** gear runs on one photo: tfjs's pure-JS backend needs ~25 s per 198x198 image. */
 export const attributeCases: Record<string, string[]> = {
   antispoof: ['009_C.jpg', '001_A.jpg'],
   liveness: ['009_C.jpg', '006_A.jpg'],
   emotion: ['001_A.jpg', '002_A.jpg'],
   gender: ['003_A.jpg', '009_C.jpg'],
   age: ['004_A.jpg', '007_B.jpg'],
-  gear: ['009_C.jpg'],
+  gear: ['009_C.jpg', '001_A.jpg'],
 };

@@ -2,21 +2,19 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { ModelSpec } from '../../../models/src/spec.js';
-import { tfjsSpecs } from '../../../models/src/tfjs/registry.js';
+import { humanModelsRoot } from './human-models.js';
 import { maxRelError, photoTensor } from './photo.js';
 import { references } from './tfjs-outputs.js';
-import { humanModelsRoot, loadTfjsModel } from './tfjs-reference.js';
+import { loadTfjsModel } from './tfjs-reference.js';
 
 /** Max relative error allowed on every output (see `maxRelError` for the definition). */
 export const TOLERANCE = 1e-4;
 
-export function tfjsSpec(id: string): ModelSpec {
-  const spec = tfjsSpecs().find((s) => s.id === id);
-  if (!spec) throw new Error(`no TFJS spec ${id}`);
-  return spec;
-}
+export { tfjsSpec } from './human-models.js';
 
 export interface ParityResult {
+  /** The tfjs backend the reference outputs came from. */
+  backend: string;
   outputNames: readonly string[];
   shapes: Record<string, { onnx: readonly number[]; tfjs: number[] }>;
   errors: Record<string, number>;
@@ -28,7 +26,12 @@ export async function checkParity(spec: ModelSpec, photos: string[]): Promise<Pa
   if (!reference) throw new Error(`no tfjs reference for ${spec.id}`);
   const session = await ort.InferenceSession.create(await spec.convert(humanModelsRoot));
   const model = await loadTfjsModel(spec.source.files[0].replace(/^models\/|\.json$/g, ''));
-  const result: ParityResult = { outputNames: session.outputNames, shapes: {}, errors: {} };
+  const result: ParityResult = {
+    backend: tf.getBackend(),
+    outputNames: session.outputNames,
+    shapes: {},
+    errors: {},
+  };
   try {
     for (const photo of photos) {
       const x = await photoTensor(photo, spec.input);
@@ -45,6 +48,8 @@ export async function checkParity(spec: ModelSpec, photos: string[]): Promise<Pa
     model.dispose();
     await session.release();
   }
-  console.log(`${spec.id} on ${photos.join(', ')}: max relative error ${JSON.stringify(result.errors)}`);
+  console.log(
+    `${spec.id} on ${photos.join(', ')} (tfjs ${result.backend}): max relative error ${JSON.stringify(result.errors)}`,
+  );
   return result;
 }

@@ -8,6 +8,19 @@ export const samplesDir = join(import.meta.dirname, '../../fixtures/compreface-s
 /** Grey weights human uses for its single-channel models (emotion, gender). */
 export const GREY = [0.2989, 0.587, 0.114] as const;
 
+const decoded = new Map<string, Promise<Buffer>>();
+
+/** The photo's RGB bytes centre-cropped and resized to w x h, decoded once per size (the A photos are 36 MP). */
+function resized(file: string, w: number, h: number): Promise<Buffer> {
+  const key = `${file}:${w}x${h}`;
+  let data = decoded.get(key);
+  if (!data) {
+    data = sharp(join(samplesDir, file)).removeAlpha().resize(w, h, { fit: 'cover' }).raw().toBuffer();
+    decoded.set(key, data);
+  }
+  return data;
+}
+
 /**
  * Reads a photo as an NHWC float tensor for `input` (batch 1): `(pixel - mean) / std` per channel,
  * converted to grey with `GREY` when the model has one channel.
@@ -17,11 +30,7 @@ export async function photoTensor(
   input: ModelInput,
 ): Promise<{ data: Float32Array; dims: number[] }> {
   const [, h, w, c] = input.shape.map(Number);
-  const { data } = await sharp(join(samplesDir, file))
-    .removeAlpha()
-    .resize(w, h, { fit: 'cover' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const data = await resized(file, w, h);
   const out = new Float32Array(h * w * c);
   for (let p = 0; p < h * w; p++) {
     const rgb = [data[p * 3], data[p * 3 + 1], data[p * 3 + 2]];
