@@ -47,8 +47,21 @@ interface ModelJson {
   signature?: { outputs?: Record<string, { name: string }> };
 }
 
-/** IEEE 754 half → float. */
+let halfTable: Float32Array | undefined;
+
+/**
+ * IEEE 754 half → float, looked up in a table of all 65,536 halves built once (every half is exact in float32): the
+ * converters decode millions of weights, and the arithmetic per weight cost a second per big model.
+ */
 export function halfToFloat(h: number): number {
+  if (!halfTable) {
+    halfTable = new Float32Array(0x10000);
+    for (let i = 0; i < 0x10000; i++) halfTable[i] = computeHalf(i);
+  }
+  return halfTable[h & 0xffff];
+}
+
+function computeHalf(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;
