@@ -35,31 +35,54 @@ interface Placed {
   side: number;
 }
 
-/** A grey canvas with the face pasted (as a square crop twice the box) centred on each of `at`. */
+/** The face's square crop, twice its box, decoded once (RGB bytes). */
+const CROP = 2 * FACE.side;
+let faceCrop: Promise<Buffer> | undefined;
+const resizedCrops = new Map<number, Promise<Buffer>>();
+
+/** The face's crop resized to `size` x `size` RGB bytes, once per size (a crowd pastes the same size hundreds of times). */
+function faceCropAt(size: number): Promise<Buffer> {
+  let crop = resizedCrops.get(size);
+  if (!crop) {
+    faceCrop ??= sharp(source)
+      .extract({
+        left: FACE.x + FACE.side / 2 - FACE.side,
+        top: FACE.y + FACE.side / 2 - FACE.side,
+        width: CROP,
+        height: CROP,
+      })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    crop = faceCrop.then((raw) =>
+      sharp(raw, { raw: { width: CROP, height: CROP, channels: 3 } })
+        .resize(size, size)
+        .raw()
+        .toBuffer(),
+    );
+    resizedCrops.set(size, crop);
+  }
+  return crop;
+}
+
+/** A grey canvas with the face pasted (as a square crop twice the box) centred on each of `at`, later ones on top. */
 async function canvas(width: number, height: number, at: Placed[]): Promise<RawImage> {
-  const layers = await Promise.all(
-    at.map(async ({ cx, cy, side }) => {
-      const crop = Math.round(2 * side);
-      const input = await sharp(source)
-        .extract({
-          left: FACE.x + FACE.side / 2 - FACE.side,
-          top: FACE.y + FACE.side / 2 - FACE.side,
-          width: 2 * FACE.side,
-          height: 2 * FACE.side,
-        })
-        .resize(crop, crop)
-        .toBuffer();
-      return { input, left: Math.round(cx - crop / 2), top: Math.round(cy - crop / 2) };
-    }),
-  );
-  const { data, info } = await sharp({
-    create: { width, height, channels: 3, background: { r: 120, g: 128, b: 136 } },
-  })
-    .composite(layers)
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+  const data = new Uint8Array(width * height * 3);
+  data.set([120, 128, 136]);
+  for (let n = 3; n < data.length; n *= 2) data.copyWithin(n, 0, Math.min(n, data.length - n));
+  for (const { cx, cy, side } of at) {
+    const size = Math.round(2 * side);
+    const crop = await faceCropAt(size);
+    const left = Math.round(cx - size / 2);
+    const top = Math.round(cy - size / 2);
+    const x0 = Math.max(0, left);
+    const x1 = Math.min(width, left + size);
+    for (let y = Math.max(0, top); y < Math.min(height, top + size); y++) {
+      const from = ((y - top) * size + (x0 - left)) * 3;
+      data.set(crop.subarray(from, from + (x1 - x0) * 3), (y * width + x0) * 3);
+    }
+  }
+  return { data, width, height, channels: 3 };
 }
 
 /** The box closest to `p` lands on it: centre within a fifth of the face, side within ±35 %. */
