@@ -74,8 +74,16 @@ async function decodeCrop(
   return Float32Array.from(data);
 }
 
-/** face-api's letterbox for SSD: zero padding at the right/bottom to a square, then 512x512. */
-async function letterbox(file: string, size: number): Promise<{ data: Float32Array; side: number }> {
+const letterboxes = new Map<string, Promise<{ data: Float32Array; side: number }>>();
+
+/** face-api's letterbox for SSD: zero padding at the right/bottom to a square, then size x size (memoised). */
+function letterbox(file: string, size: number): Promise<{ data: Float32Array; side: number }> {
+  const key = `${file}:${size}`;
+  if (!letterboxes.has(key)) letterboxes.set(key, decodeLetterbox(file, size));
+  return letterboxes.get(key)!;
+}
+
+async function decodeLetterbox(file: string, size: number): Promise<{ data: Float32Array; side: number }> {
   const img = sharp(join(FIXTURES, file)).rotate();
   const { width, height } = await sharp(await img.clone().toBuffer()).metadata();
   const side = Math.max(width, height);
@@ -155,6 +163,13 @@ const CASES: Case[] = [
 ];
 
 const specs = new Map(faceApiSpecs().map((s) => [s.id, s]));
+const converted = new Map<string, Promise<Uint8Array>>();
+
+/** The ONNX bytes of face-api model `id`, converted once per file (the output checks below reuse them). */
+function onnxOf(id: string): Promise<Uint8Array> {
+  if (!converted.has(id)) converted.set(id, Promise.resolve(specs.get(id)!.convert(FACEAPI_ROOT)));
+  return converted.get(id)!;
+}
 let faceapi: FaceApi;
 
 beforeAll(async () => {
@@ -175,7 +190,7 @@ describe.each(CASES)('$id', ({ id, net, size, inputs }) => {
   let nodeOut: Record<string, Float32Array>;
 
   beforeAll(async () => {
-    onnx = await spec.convert(FACEAPI_ROOT);
+    onnx = await onnxOf(id);
     images = await inputs();
     await faceapi.nets[net].loadFromDisk(join(FACEAPI_ROOT, 'model'));
     const tensors = images.map((d) => faceapi.tf.tensor3d(d, [size, size, 3]));
@@ -217,7 +232,7 @@ describe.each(CASES)('$id', ({ id, net, size, inputs }) => {
 
 describe('faceapi-ssd outputs', () => {
   it('finds each annotated face with a decoded box around its nose', async () => {
-    const session = await ort.InferenceSession.create(await specs.get('faceapi-ssd')!.convert(FACEAPI_ROOT));
+    const session = await ort.InferenceSession.create(await onnxOf('faceapi-ssd'));
     for (const [file, [nx, ny]] of Object.entries(NOSES)) {
       const { data, side } = await letterbox(file, 512);
       const out = await session.run({ image: new ort.Tensor('float32', data, [1, 512, 512, 3]) });
@@ -236,9 +251,7 @@ describe('faceapi-ssd outputs', () => {
 
 describe('faceapi-landmarks68 outputs', () => {
   it('puts the nose tip (point 30) near the annotated nose of 009_C', async () => {
-    const session = await ort.InferenceSession.create(
-      await specs.get('faceapi-landmarks68')!.convert(FACEAPI_ROOT),
-    );
+    const session = await ort.InferenceSession.create(await onnxOf('faceapi-landmarks68'));
     const [x, y, s] = SQUARE['009_C.jpg'];
     const out = await session.run({
       image: new ort.Tensor('float32', await crop('009_C.jpg', SQUARE['009_C.jpg'], 112), [1, 112, 112, 3]),
