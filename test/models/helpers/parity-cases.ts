@@ -1,4 +1,4 @@
-// Which photos each shipped TFJS model is checked on, in three groups (one test file each, so they run in parallel).
+// Which photos each shipped TFJS model is checked on, in three groups (tfjs-parity.test.ts).
 export const detectorCases: Record<string, string[]> = {
   'blazeface-back': ['009_C.jpg', '001_A.jpg'],
   'blazeface-front': ['002_A.jpg', '007_B.jpg'],

@@ -1,0 +1,17 @@
+// Every shipped TFJS model: ONNX (onnxruntime-node) vs the original tfjs graph on real photos, in one process (one
+// tfjs and onnxruntime load for the three groups: each group's reference runs take seconds on tfjs's wasm backend).
+import { describe } from 'vitest';
+import { attributeCases, detectorCases, faceresCases } from './helpers/parity-cases.js';
+import { parityCases } from './helpers/parity-suite.js';
+
+describe('TFJS → ONNX parity: detectors and landmarks', () => {
+  parityCases(detectorCases);
+});
+
+describe('TFJS → ONNX parity: faceres', () => {
+  parityCases(faceresCases);
+});
+
+describe('TFJS → ONNX parity: attributes', () => {
+  parityCases(attributeCases);
+});
