@@ -31,9 +31,13 @@ const cameraArgs = (file: string) => [
   `--use-file-for-fake-video-capture=${file}`,
 ];
 
-export async function fakeCamera(photo: string): Promise<{ file: string; args: string[] }> {
+/**
+ * A fake camera showing a still photo at `fps` frames a second (Chromium plays the file's rate; the kiosk analyses
+ * each new frame once, so the rate sets how busy a kiosk under test keeps the CPU: the benches ask for 25).
+ */
+export async function fakeCamera(photo: string, fps = 25): Promise<{ file: string; args: string[] }> {
   const file = join(await mkdtemp(join(tmpdir(), 'visor-camera-')), 'camera.y4m');
-  await writeY4m(file, await letterboxed(photo), 2);
+  await writeY4m(file, await letterboxed(photo), 2, fps);
   return { file, args: cameraArgs(file) };
 }
 

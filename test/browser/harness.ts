@@ -114,12 +114,15 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return ab / Math.sqrt(aa * bb);
 }
 
-/** Opens `${origin}/parity.html` in a new Chromium (launched with `args`) and waits for the page to be ready. */
+/**
+ * Opens `${origin}/parity.html` in a new Chromium (launched with `args`), or in a new page of `args` when it is a
+ * running one, and waits for the page to be ready.
+ */
 export async function openParityPage(
   origin: string,
-  args: string[] = [],
+  args: string[] | Browser = [],
 ): Promise<{ browser: Browser; page: Page }> {
-  const browser = await launch(args);
+  const browser = Array.isArray(args) ? await launch(args) : args;
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('pageerror', e.message));
   await page.goto(`${origin}/parity.html`);
@@ -137,15 +140,21 @@ export interface CameraPage {
 }
 
 /**
- * Chromium whose fake camera shows `photo`, with one 1100x700 context allowed the camera on `origin` and a
- * blank page in it; `init` runs first in the context (e.g. an init script seeding localStorage).
+ * The fake camera's frame rate in the tests: a kiosk analyses each new frame once, so at 25 fps one kept a core
+ * busy for as long as its page was open; 5 is enough for tracking, enrolment's best-of-5 window and every check.
+ */
+export const CAMERA_FPS = 5;
+
+/**
+ * Chromium whose fake camera shows `photo` (at CAMERA_FPS), with one 1100x700 context allowed the camera on
+ * `origin` and a blank page in it; `init` runs first in the context (e.g. an init script seeding localStorage).
  */
 export async function openCameraPage(
   origin: string,
   photo: string,
   init?: (context: BrowserContext) => Promise<unknown>,
 ): Promise<CameraPage> {
-  const camera = await fakeCamera(photo);
+  const camera = await fakeCamera(photo, CAMERA_FPS);
   const browser = await launch(camera.args);
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   await context.grantPermissions(['camera'], { origin });

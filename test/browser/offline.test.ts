@@ -65,6 +65,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`offline kiosk and sync${SKIP_REASON}`, () => {
     expect(offlineEvents).toBeGreaterThan(0);
     await context.setOffline(false);
     await expect.poll(serverExamples, { timeout: 30_000, interval: 500 }).toBe(2);
+    // one push carries both, but the server stores its examples before its events: a read between them saw none
+    await expect
+      .poll(async () => (await server.events()).length, { timeout: 30_000, interval: 500 })
+      .toBeGreaterThanOrEqual(offlineEvents);
     const events = await server.events();
     expect(events.length).toBeGreaterThanOrEqual(offlineEvents);
     expect(events.every((e) => e.subject === 'Person C')).toBe(true);

@@ -3,7 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { RawImage } from '../../shared/image.js';
 
-export function y4m(image: RawImage, frames = 1): Uint8Array {
+/** `frames` copies of the image, played at `fps` frames a second. */
+export function y4m(image: RawImage, frames = 1, fps = 25): Uint8Array {
   const { width: w, height: h, channels: c, data } = image;
   if (w % 2 || h % 2) throw new RangeError('y4m: width and height must be even');
   const Y = new Uint8Array(w * h);
@@ -32,7 +33,7 @@ export function y4m(image: RawImage, frames = 1): Uint8Array {
       U[j] = clamp(cb / 4);
       V[j] = clamp(cr / 4);
     }
-  const header = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F25:1 Ip A1:1 C420jpeg\n`);
+  const header = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F${fps}:1 Ip A1:1 C420jpeg\n`);
   const frameHeader = new TextEncoder().encode('FRAME\n');
   const frameSize = frameHeader.length + Y.length + U.length + V.length;
   const out = new Uint8Array(header.length + frames * frameSize);
@@ -47,8 +48,8 @@ export function y4m(image: RawImage, frames = 1): Uint8Array {
   return out;
 }
 
-export async function writeY4m(path: string, image: RawImage, frames = 1): Promise<void> {
-  await writeFile(path, y4m(image, frames));
+export async function writeY4m(path: string, image: RawImage, frames = 1, fps = 25): Promise<void> {
+  await writeFile(path, y4m(image, frames, fps));
 }
 
 /** A video of segments (each image shown for `frames` frames) at `fps`; every image of one size. */
