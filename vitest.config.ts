@@ -28,8 +28,21 @@ const UNIT = [
   'shared/**/*.test.ts',
 ];
 /** The parity suites load tfjs and face-api's bundled tfjs, which share global state: a process per file. */
-const MODEL_PARITY = ['test/models/**/*.test.ts'];
-const ENGINE = ['test/engine/**/*.test.ts', 'test/eval/**/*.test.ts', 'models/**/*.test.ts'];
+const MODEL_PARITY = [
+  'test/models/tfjs-parity.test.ts',
+  'test/models/tfjs-ops.test.ts',
+  'test/models/faceapi-*.test.ts',
+];
+/** The model files that load neither (conversion, packaging, onnxruntime-web) share the engine's worker. */
+const ENGINE = [
+  'test/engine/**/*.test.ts',
+  'test/eval/**/*.test.ts',
+  'models/**/*.test.ts',
+  'test/models/packaged.test.ts',
+  'test/models/tfjs-registry.test.ts',
+  'test/models/tfjs-convert.test.ts',
+  'test/models/tfjs-web.test.ts',
+];
 const MODELS = [...MODEL_PARITY, ...ENGINE];
 const BROWSER = ['test/browser/**/*.test.ts', 'test/web/app.test.ts'];
 /** Everything else is integration, so a new test file always lands in some lane. */
