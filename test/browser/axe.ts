@@ -1,6 +1,8 @@
 // axe-core in the Chromium tests: injects node_modules/axe-core/axe.min.js into the page (through the
 // DevTools protocol, so the app's Content-Security-Policy does not block it) and runs every WCAG A/AA rule;
 // and the screenshots that come with it (desktop and phone, 0 violations, no sideways overflow on the phone).
+// The screenshots are for people to look at (no test compares them): JPEGs of the window, which cost Chromium and
+// the pipe to the test a third of full-page PNGs; VISOR_FULL_SCREENSHOTS=1 takes the whole page instead.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
@@ -26,6 +28,8 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     }
     const r = await axe.run({
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      // the same rules find the same violations; the passing and inapplicable nodes are not collected
+      resultTypes: ['violations'],
     });
     return r.violations.map((v) => ({
       id: v.id,
@@ -36,18 +40,30 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
+/** Whole pages instead of the window (about three times the CPU: Chromium lays the page out at its full height). */
+const FULL_PAGE = process.env.VISOR_FULL_SCREENSHOTS === '1';
+
+/** A screenshot of the window (or the whole page, see FULL_PAGE) as it is now, saved as the JPEG `path`. */
+export async function saveScreenshot(page: Page, path: string): Promise<void> {
+  // caret 'initial': Playwright's default hides the text caret with a style sheet added and removed around the shot
+  await page.screenshot({ path, fullPage: FULL_PAGE, type: 'jpeg', quality: 80, caret: 'initial' });
+}
+
+const isDesktop = (size: { width: number; height: number } | null) =>
+  size?.width === DESKTOP.width && size.height === DESKTOP.height;
+
 /**
- * Saves `<dir>/<name>.desktop.png` and `.phone.png` (full page) and asserts 0 axe violations at both sizes and
+ * Saves `<dir>/<name>.desktop.jpg` and `.phone.jpg` (saveScreenshot) and asserts 0 axe violations at both sizes and
  * no sideways overflow at the phone's 390 px; the page is left at the desktop size.
  */
 export async function auditedScreenshots(page: Page, dir: string, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  await page.setViewportSize(DESKTOP);
+  if (!isDesktop(page.viewportSize())) await page.setViewportSize(DESKTOP);
   expect(await axeViolations(page), `${name} (desktop)`).toEqual([]);
-  await page.screenshot({ path: `${dir}/${name}.desktop.png`, fullPage: true });
+  await saveScreenshot(page, `${dir}/${name}.desktop.jpg`);
   await page.setViewportSize(PHONE);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  await page.screenshot({ path: `${dir}/${name}.phone.png`, fullPage: true });
+  await saveScreenshot(page, `${dir}/${name}.phone.jpg`);
   const phone = await axeViolations(page);
   await page.setViewportSize(DESKTOP);
   expect(overflow, `${name}: page wider than the phone`).toBeLessThanOrEqual(0);

@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, DESKTOP, PHONE } from '../web/browser.js';
 import { openAppSession, type AppSession } from './app-session.js';
+import { saveScreenshot } from './axe.js';
 import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,13 +38,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`getting started in the browser${SKIP_REASON}`, 
   const h1 = () => page.locator('h1').textContent();
   const status = () => page.locator('p.status[role="status"]').textContent();
 
-  /** Full-page screenshots, desktop then phone; on the phone nothing may stick out sideways. */
+  /** Screenshots (saveScreenshot), desktop then phone; on the phone nothing may stick out sideways. */
   async function snap(name: string) {
     const file = `${ARTIFACTS}/${String(++shot).padStart(2, '0')}-${name}`;
-    await page.screenshot({ path: `${file}.desktop.png`, fullPage: true });
+    await saveScreenshot(page, `${file}.desktop.jpg`);
     await page.setViewportSize(PHONE);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await page.screenshot({ path: `${file}.phone.png`, fullPage: true });
+    await saveScreenshot(page, `${file}.phone.jpg`);
     await page.setViewportSize(DESKTOP);
     expect(overflow, `${name}: page wider than the phone`).toBeLessThanOrEqual(0);
     expect(await audit(page), name).toEqual({ unnamed: [], duplicateIds: [] });

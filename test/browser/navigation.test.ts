@@ -247,7 +247,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
           expect(results.x).toBeGreaterThan(options.x + options.width - 1);
         }
         await page.screenshot({
-          path: `${ARTIFACTS}/test-result-in-view.${size === DESKTOP ? 'desktop' : 'phone'}.png`,
+          path: `${ARTIFACTS}/test-result-in-view.${size === DESKTOP ? 'desktop' : 'phone'}.jpg`,
+          quality: 80,
         });
       }
       // Verification: the verdict is in view on the phone.
@@ -260,7 +261,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const v = (await verdict.boundingBox())!;
       expect(v.y).toBeGreaterThanOrEqual(0);
       expect(v.y + v.height).toBeLessThanOrEqual(PHONE.height);
-      await page.screenshot({ path: `${ARTIFACTS}/test-verdict-in-view.phone.png` });
+      await page.screenshot({ path: `${ARTIFACTS}/test-verdict-in-view.phone.jpg`, quality: 80 });
       await page.setViewportSize(DESKTOP);
       await snap('service-test-verdict');
     });

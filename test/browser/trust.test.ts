@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, DESKTOP, PHONE } from '../web/browser.js';
 import { openAppSession, type AppSession } from './app-session.js';
+import { saveScreenshot } from './axe.js';
 import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON } from './harness.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/trust', import.meta.url));
@@ -56,10 +57,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`honest results, sessions that end, feedback in 
     });
   async function snap(name: string) {
     mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}/${name}.desktop.png`, fullPage: true });
+    await saveScreenshot(page, `${ARTIFACTS}/${name}.desktop.jpg`);
     await page.setViewportSize(PHONE);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await page.screenshot({ path: `${ARTIFACTS}/${name}.phone.png`, fullPage: true });
+    await saveScreenshot(page, `${ARTIFACTS}/${name}.phone.jpg`);
     await page.setViewportSize(DESKTOP);
     expect(overflow, `${name}: page wider than the phone`).toBeLessThanOrEqual(0);
     expect(await audit(page), name).toEqual({ unnamed: [], duplicateIds: [] });

@@ -1,21 +1,24 @@
 // The web app in real Chromium (playwright-core, Debian's /usr/bin/chromium): the shell and PWA over webApp()
 // alone, then CompreFace's getting-started flow against the real server on PGlite. Screenshots of every page,
 // desktop and phone, go to test/artifacts/web.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Hono } from 'hono';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webApp } from '../../server/src/web/index.js';
+import { saveScreenshot } from '../browser/axe.js';
 import {
+  ARTIFACTS,
   audit,
+  DESKTOP,
   HAVE_CHROMIUM,
+  PHONE,
   SAMPLES,
   SKIP_REASON,
   buildApp,
   launch,
   listen,
-  screenshots,
   watchErrors,
   type Served,
 } from './browser.js';
@@ -24,6 +27,18 @@ import { startStack, STACK_READY, type Stack } from './stack.js';
 let browser: Browser | undefined;
 /** The app built for these tests (a temporary folder; dist/web is left alone). */
 let DIST = '';
+
+/**
+ * Saves `<name>.desktop.jpg` and `<name>.phone.jpg` (see saveScreenshot) under test/artifacts/web; the
+ * page is at the desktop size before (the contexts open at it) and after.
+ */
+async function screenshots(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await saveScreenshot(page, `${ARTIFACTS}/${name}.desktop.jpg`);
+  await page.setViewportSize(PHONE);
+  await saveScreenshot(page, `${ARTIFACTS}/${name}.phone.jpg`);
+  await page.setViewportSize(DESKTOP);
+}
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
@@ -50,7 +65,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`web shell and PWA${SKIP_REASON}`, () => {
     app.all('/api/*', (c) => c.json({ message: 'no API in this test', code: 0 }, 404));
     app.use('*', webApp(DIST));
     served = await listen(app);
-    context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await browser!.newContext({ viewport: DESKTOP });
     page = await context.newPage();
     errors = watchErrors(page, [/Failed to load resource/]);
   });
@@ -151,7 +166,7 @@ describe.skipIf(!HAVE_CHROMIUM || !STACK_READY)(
 
     beforeAll(async () => {
       stack = await startStack(DIST);
-      context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      context = await browser!.newContext({ viewport: DESKTOP });
       page = await context.newPage();
       errors = watchErrors(page, [/Failed to load resource/]);
     });
