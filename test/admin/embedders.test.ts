@@ -6,8 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FaceEngine } from '../../shared/engine/types.js';
 import type { AppEnv } from '../../server/src/http/env.js';
 import { errorHandler } from '../../server/src/http/errors.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 import { adminRoutes } from '../../server/src/routes/admin/index.js';
 import { createAdminServices } from '../../server/src/services/admin/index.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
@@ -16,7 +15,7 @@ import { makeUser, quiet } from './harness.js';
 
 let engine: FaceEngine;
 beforeAll(async () => {
-  engine = await createServerEngine();
+  engine = await testEngine();
 });
 afterAll(() => engine?.dispose());
 
@@ -26,7 +25,7 @@ describeStorage('admin: embedder per service', (get) => {
 
   it('lists, chooses at creation and changes a service’s embedder', async () => {
     const { config, db } = get();
-    services = await createFaceServices({ config, db, engine, decode: decodeImage });
+    services = await createFaceServices({ config, db, engine, decode: testDecode });
     const admin = createAdminServices({ config, db, logger: quiet });
     const app = new Hono<AppEnv>().route('/admin', adminRoutes({ config, admin, embedders: services }));
     app.onError(errorHandler(quiet));

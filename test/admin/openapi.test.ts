@@ -3,8 +3,7 @@
 // public account operations), the CSRF header on state-changing operations and the {message, code} refusals.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 import { openapiDocument } from '../../server/src/openapi/document.js';
 import { createAdminServices, type AdminServices } from '../../server/src/services/admin/index.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
@@ -43,8 +42,8 @@ describeOnOneDatabase('admin: the OpenAPI document is the route table', (get) =>
     services = await createFaceServices({
       config,
       db,
-      engine: await createServerEngine(),
-      decode: decodeImage,
+      engine: await testEngine(),
+      decode: testDecode,
     });
     admin = createAdminServices({ config, db, logger: quiet });
     app = createApp({ config, services, logger: quiet, admin: { services: admin } });

@@ -12,8 +12,7 @@ import { loadConfig, type Config } from '../../server/src/config.js';
 import { openDatabase, type Db } from '../../server/src/db/open.js';
 import { openPostgres } from '../../server/src/db/postgres.js';
 import { createLogger } from '../../server/src/http/logger.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import type { ServiceType } from '../../server/src/services/types.js';
 import { createPostgresDatabase, seedPglite } from '../storage/backends.js';
@@ -38,7 +37,7 @@ export interface ApiContext {
   config: Config;
   services: FaceServicesRuntime;
   db: Db;
-  /** The suite's engine (shared by both database runs of the file). */
+  /** The real engine, shared by the worker's files and both database runs (test/storage/test-engine.ts). */
   engine: FaceEngine;
   kind: DatabaseKind;
   /** API keys of one service of each type. */
@@ -47,12 +46,8 @@ export interface ApiContext {
   appWith(overrides: Partial<Config>): App;
 }
 
-let enginePromise: Promise<FaceEngine> | undefined;
-/** One engine per test file (per worker), shared by both database runs. */
-function engine(): Promise<FaceEngine> {
-  enginePromise ??= createServerEngine();
-  return enginePromise;
-}
+/** The worker's real engine, shared by every file and both database runs (test/storage/test-engine.ts). */
+const engine = testEngine;
 
 async function openTestDb(kind: DatabaseKind, dataDir: string): Promise<{ db: Db; drop(): Promise<void> }> {
   if (kind === 'pglite') {
@@ -100,7 +95,7 @@ function declareApi(
         const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
         const { db, drop } = await openTestDb(kind, dataDir);
         const faceEngine = await engine();
-        const services = await createFaceServices({ config, db, engine: faceEngine, decode: decodeImage });
+        const services = await createFaceServices({ config, db, engine: faceEngine, decode: testDecode });
         const keys = {} as Record<ServiceType, string>;
         for (const type of ['recognition', 'detection', 'verification'] as const) {
           keys[type] = (await services.createService({ type, name: `api-test-${type}` })).apiKey;

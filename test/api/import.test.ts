@@ -14,8 +14,7 @@ import { importCommand } from '../../server/src/cli/import-command.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { createLogger } from '../../server/src/http/logger.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { sample } from './harness.js';
 import { seedPglite } from '../storage/backends.js';
@@ -35,7 +34,7 @@ async function startServer(engine: FaceEngine, env: Record<string, string>, over
   const config = { ...loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env }), ...overrides };
   if (!config.databaseUrl) await seedPglite(dataDir);
   const db = await openDatabase(config);
-  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const services = await createFaceServices({ config, db, engine, decode: testDecode });
   const key = (await services.createService({ type: 'recognition', name: 'import-test' })).apiKey;
   const app = createApp({ config, services, logger: createLogger('error', () => {}) });
   let server!: ServerType;
@@ -92,7 +91,7 @@ describe('visor import (Visor to Visor)', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    engine = await createServerEngine();
+    engine = await testEngine();
     // Source images on disk, so one can be swapped for a photo without a face (as a CompreFace collection may
     // hold images its detector accepted and ours does not find a face in).
     source = await startServer(engine, { SAVE_IMAGES_TO_DB: 'false' });

@@ -165,7 +165,9 @@ describe.skipIf(!haproxy)('three nodes on one PostgreSQL behind HAProxy', () => 
     let started = 0;
     const served: Record<string, number> = {}; // node that answered, before / after the kill
     const t0 = performance.now();
-    const photos = ['002_A', '005_A', '007_B', '009_C'];
+    // small one-face photos: the load is about routing and acknowledgements, not about the photos (a 20-megapixel
+    // one costs each enrolment half a second of decoding and analysis)
+    const photos = ['007_B', '008_B', '009_C'];
     const client = async (c: number) => {
       for (let i = 0; i < 10; i++) {
         const name = `load-${c}-${i}`;

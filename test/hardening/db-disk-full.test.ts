@@ -19,8 +19,7 @@ import { freeBytes, PGLITE_DISK_RESERVE } from '../../server/src/db/faults.js';
 import { openDatabase, type Db } from '../../server/src/db/open.js';
 import { openPostgres } from '../../server/src/db/postgres.js';
 import { createLogger } from '../../server/src/http/logger.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import { format, PG_ADMIN_URL, read } from '../api/harness.js';
 import { seedPglite } from '../storage/backends.js';
@@ -58,7 +57,7 @@ interface Stack {
 
 async function stack(db: Db, engine: FaceEngine, dataDir: string, key?: string): Promise<Stack> {
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
-  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const services = await createFaceServices({ config, db, engine, decode: testDecode });
   key ??= (await services.createService({ type: 'recognition', name: 'full' })).apiKey;
   // As main.ts: ready while the database answers and takes writes and the images folder is writable.
   const ready = async () =>
@@ -103,7 +102,7 @@ async function enrolUntilRefused(s: Stack) {
 
 let engine: FaceEngine;
 beforeAll(async () => {
-  if (MOUNT) engine = await createServerEngine();
+  if (MOUNT) engine = await testEngine();
 });
 
 describe.skipIf(!MOUNT)('a full disk under PGlite (needs mount)', () => {

@@ -16,8 +16,7 @@ import { createApp } from '../../server/src/app.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { openDatabase, type Db } from '../../server/src/db/open.js';
 import { createLogger } from '../../server/src/http/logger.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 import { createImageStore } from '../../server/src/repositories/images.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import { format, read } from '../api/harness.js';
@@ -75,8 +74,8 @@ describe('disk faults with images as files [pglite]', () => {
     images = join(dataDir, 'images');
     config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error', SAVE_IMAGES_TO_DB: 'false' });
     db = await openDatabase({ databaseUrl: undefined, dataDir });
-    engine = await createServerEngine();
-    services = await createFaceServices({ config, db, engine, decode: decodeImage });
+    engine = await testEngine();
+    services = await createFaceServices({ config, db, engine, decode: testDecode });
     key = (await services.createService({ type: 'recognition', name: 'disk' })).apiKey;
     app = createApp({ config, services, logger: quiet, ready: () => services.storageReady() });
   });
@@ -143,7 +142,7 @@ describe('disk faults with images as files [pglite]', () => {
       config: { ...config, imageSweepInterval: 1, imageOrphanAge: 0 },
       db,
       engine,
-      decode: decodeImage,
+      decode: testDecode,
     });
     try {
       // Created after the start-up sweep ran: only a scheduled sweep can remove them.

@@ -16,7 +16,7 @@ import { loadConfig } from '../../server/src/config.js';
 import { openDatabase, type Db } from '../../server/src/db/open.js';
 import { createLogger } from '../../server/src/http/logger.js';
 import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testEngine } from '../storage/test-engine.js';
 import { openapiDocument } from '../../server/src/openapi/document.js';
 import { createAdminServices, type AdminServices } from '../../server/src/services/admin/index.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
@@ -154,7 +154,7 @@ describe('HTTP fuzz: no input gives a 5xx or a reset connection [pglite]', () =>
       REFUSAL_DELAY: '0',
     });
     db = await openDatabase({ databaseUrl: undefined, dataDir });
-    const engine = await createServerEngine();
+    const engine = await testEngine();
     services = await createFaceServices({ config, db, engine, decode: decodeImage });
     admin = createAdminServices({ config, db, logger: quiet });
     for (const type of ['recognition', 'detection', 'verification'] as const) {

@@ -11,6 +11,14 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const randomVector = (next: () => number, dim: number) => Float32Array.from({ length: dim }, next);
+export function randomVector(next: () => number, dim: number): Float32Array {
+  const v = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) v[i] = next();
+  return v;
+}
 export const randomUnit = (next: () => number, dim: number) => normalize(randomVector(next, dim));
-export const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}

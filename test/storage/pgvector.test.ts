@@ -9,8 +9,7 @@ import type { FaceEngine } from '../../shared/engine/types.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { PgvectorUnavailable } from '../../server/src/db/pgvector.js';
 import type { Db } from '../../server/src/db/types.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from './test-engine.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
 import postgres from 'postgres';
@@ -25,7 +24,7 @@ const photo = (name: string) => ({
 
 let engine: FaceEngine;
 beforeAll(async () => {
-  engine = await createServerEngine();
+  engine = await testEngine();
 });
 afterAll(() => engine?.dispose());
 
@@ -42,10 +41,10 @@ describe.each(['pglite', 'postgres'] as const)('pgvector search backend [%s]', (
     const created = await createTestDatabase(backend, { SEARCH_BACKEND: 'pgvector' }, { migrated: true });
     cleanup = created.cleanup;
     db = await openDatabase(created.config);
-    pgvector = await createFaceServices({ config: created.config, db, engine, decode: decodeImage });
+    pgvector = await createFaceServices({ config: created.config, db, engine, decode: testDecode });
     // the same database searched in memory, for reference
     const memoryConfig = { ...created.config, searchBackend: 'memory' as const };
-    memory = await createFaceServices({ config: memoryConfig, db, engine, decode: decodeImage });
+    memory = await createFaceServices({ config: memoryConfig, db, engine, decode: testDecode });
     svc = await pgvector.createService({ type: 'recognition', name: 'Office' });
     other = await pgvector.createService({ type: 'recognition', name: 'Other' });
   });

@@ -12,8 +12,7 @@ import {
   ValidationError,
   WrongEmbedding,
 } from '../../shared/errors.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
+import { testDecode, testEngine } from './test-engine.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
@@ -28,7 +27,7 @@ const decimals = (x: number) => (String(x).split('.')[1] ?? '').length;
 
 let engine: FaceEngine;
 beforeAll(async () => {
-  engine = await createServerEngine();
+  engine = await testEngine();
 });
 afterAll(() => engine?.dispose());
 
@@ -39,7 +38,7 @@ describeStorage('face services', (get) => {
 
   beforeAll(async () => {
     const { config, db } = get();
-    services = await createFaceServices({ config, db, engine, decode: decodeImage });
+    services = await createFaceServices({ config, db, engine, decode: testDecode });
     svc = await services.createService({ type: 'recognition', name: 'Office' });
   });
   afterAll(() => services?.close());
@@ -240,7 +239,7 @@ describeStorage(
   (get) => {
     it('writes the file with the row, and removes it with the example', async () => {
       const { config, db } = get();
-      const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+      const services = await createFaceServices({ config, db, engine, decode: testDecode });
       try {
         const svc = await services.createService({ type: 'recognition', name: 'Files' });
         const { image_id } = await services.addExample(svc, 'Ben', photo('007_B'), {});
