@@ -79,6 +79,9 @@ export default defineConfig({
           globalSetup: SETUP,
           // a page under load can take seconds to show what a test polls for (the 1 s default flaked)
           expect: { poll: { timeout: 10_000 } },
+          // one worker process runs file after file (vitest, playwright-core and the server's modules imported once
+          // per worker, not per file); each file launches and closes its own Chromium, servers and databases
+          isolate: false,
         },
       },
       {
