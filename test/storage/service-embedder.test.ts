@@ -1,7 +1,8 @@
 // Embedder per service (issue 17.1) with the real engine on real photos, against PGlite and PostgreSQL: a service
 // created with face-api's 128-d embedder enrols, recognises, verifies and syncs 128-d vectors (another model's are
 // refused with a message that names the model); changing its embedder re-embeds the collection in the background
-// with progress while recognition keeps answering, then switches.
+// with progress while recognition keeps answering, then switches; a request begun before the switch is answered
+// with the new embedder.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,7 +10,9 @@ import type { FaceEngine } from '../../shared/engine/types.js';
 import { Conflict, ValidationError, WrongEmbedding } from '../../shared/errors.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
+import { StaleEmbedder } from '../../server/src/search/service-indexes.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
+import { createSearchIndexes } from '../../server/src/services/search-backend.js';
 import { createSyncService } from '../../server/src/services/sync.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
@@ -201,6 +204,48 @@ describeStorage('embedder per service', (get) => {
       expect((await current()).embedder).toBe(DEFAULT);
     } finally {
       await other.close();
+    }
+  });
+
+  it('answers a request begun before a switch with the new embedder, and does not reload the index for it', async () => {
+    const { config, db } = get();
+    // the service as a request in flight resolved it, before the switch
+    const stale = await current();
+    expect(stale.embedder).toBe(DEFAULT);
+    const anna = (await sync().pull(stale, undefined)).examples.find((e) => e.subject === 'Anna');
+    await services.changeEmbedder(svc.id, 'faceapi-recognition');
+    await services.embedderJobsIdle();
+    const now = await current();
+    expect(now.embedder).toBe(FACEAPI);
+    const fresh = (await services.recognize(now, photo('003_A'), q)).result[0].subjects[0];
+    expect(fresh.subject).toBe('Anna');
+    expect(fresh.similarity).toBeGreaterThan(0.5);
+    // the stale request is answered as one made after the switch: found, with the new embedder's similarity
+    const late = await services.recognize(stale, photo('003_A'), q);
+    expect(late.result[0].subjects[0]).toEqual(fresh);
+    // verifying against a saved example likewise
+    const verify = async (ref: ServiceRef) =>
+      (await services.verifyExample(ref, anna!.image_id, photo('003_A'), {})).result.map((f) => [
+        f.subject,
+        f.similarity,
+      ]);
+    const verified = await verify(now);
+    expect(verified[0][0]).toBe('Anna');
+    expect(await verify(stale)).toEqual(verified);
+    // a search with the old key names the service's embedder now, and leaves the loaded index as it is
+    const indexes = await createSearchIndexes(config, db, engine);
+    await indexes.start();
+    try {
+      const loaded = indexes.get(svc.id);
+      expect(loaded.embedder).toBe(FACEAPI);
+      const query = new Float32Array(512).fill(1 / Math.sqrt(512));
+      for (let i = 0; i < 2; i++)
+        await expect(indexes.searchSubjects(svc.id, query, 1, DEFAULT)).rejects.toThrow(
+          new StaleEmbedder(svc.id, FACEAPI),
+        );
+      expect(indexes.get(svc.id)).toBe(loaded);
+    } finally {
+      await indexes.stop();
     }
   });
 });

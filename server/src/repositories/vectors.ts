@@ -26,7 +26,8 @@ function toVector(bytes: Uint8Array): Float32Array {
 /**
  * The `limit` examples of the service nearest to `query`, best first (approximate: HNSW). Iterative index
  * scans (pgvector ≥ 0.8) keep scanning when the service filter drops candidates; `ef_search` (PGVECTOR_EF_SEARCH)
- * grows with `limit`.
+ * grows with `limit`. `embedder`: the service's embedder key now (read in the same transaction), undefined when
+ * the service is gone.
  */
 export async function searchNearestExamples(
   db: Db,
@@ -35,14 +36,15 @@ export async function searchNearestExamples(
   query: Float32Array,
   limit: number,
   efSearch: number,
-): Promise<NearestExample[]> {
-  const rows = await db.transaction(async (tx) => {
-    await tx.query(
+): Promise<{ embedder: string | undefined; rows: NearestExample[] }> {
+  const [settings, rows] = await db.transaction(async (tx) => {
+    const set = await tx.query<{ embedder: string | null }>(
       `select set_config('hnsw.iterative_scan', 'strict_order', true),
-              set_config('hnsw.ef_search', $1, true)`,
-      [String(Math.min(1000, Math.max(efSearch, limit)))],
+              set_config('hnsw.ef_search', $1, true),
+              (select embedder || '@' || embedder_version from services where id = $2) as embedder`,
+      [String(Math.min(1000, Math.max(efSearch, limit))), serviceId],
     );
-    return tx.query<Row>(
+    const found = await tx.query<Row>(
       `select n.example_id as "exampleId", e.subject_id as "subjectId", s.name as subject, n.score, b.vector
          from (select example_id, embedder, -(embedding <#> $3::vector) as score
                  from example_vectors
@@ -55,8 +57,12 @@ export async function searchNearestExamples(
         order by n.score desc`,
       [serviceId, embedder, vectorText(query), limit],
     );
+    return [set[0], found] as const;
   });
-  return rows.map((r) => ({ ...r, score: Number(r.score), vector: toVector(r.vector) }));
+  return {
+    embedder: settings?.embedder ?? undefined,
+    rows: rows.map((r) => ({ ...r, score: Number(r.score), vector: toVector(r.vector) })),
+  };
 }
 
 /** Whether the pgvector schema is in this database (db/pgvector/*.sql applied). */

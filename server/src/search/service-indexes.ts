@@ -14,6 +14,21 @@ import { subscribeIndexChanges, type IndexChange } from '../repositories/index-c
 import { listServiceEmbedders, serviceEmbedder } from '../repositories/embedder-jobs.js';
 import { VectorIndex } from './vector-index.js';
 
+/**
+ * A search asked with an embedder key that is no longer the service's: the service switched embedders (a job,
+ * services/embedder-jobs.ts) while the request was in flight. `current`: the service's embedder now; the
+ * caller embeds its query with it and searches again (services/matching.ts, withCurrentEmbedder).
+ */
+export class StaleEmbedder extends Error {
+  constructor(
+    readonly serviceId: string,
+    readonly current: string,
+  ) {
+    super(`service ${serviceId} now compares ${current} embeddings`);
+    this.name = 'StaleEmbedder';
+  }
+}
+
 /** One service's collection: vectors of its embedder (issue 17.1) plus the names of their subjects. */
 export class ServiceIndex {
   readonly names = new Map<string, string>();
@@ -88,7 +103,7 @@ export class SearchIndexes {
 
   /**
    * The `k` nearest distinct subjects to the unit vector `query` in the service, best first. `embedder`: the
-   * service's (its key); an index of another embedder (the service switched meanwhile) is reloaded first.
+   * service's (its key); StaleEmbedder when the service has switched to another since the request began.
    */
   async searchSubjects(
     serviceId: string,
@@ -109,7 +124,10 @@ export class SearchIndexes {
     return hits;
   }
 
-  /** The subject and vector of an indexed example (undefined: not in the service, or not embedded by this model). */
+  /**
+   * The subject and vector of an indexed example (undefined: not in the service, or not embedded by this model);
+   * StaleEmbedder as searchSubjects.
+   */
   async example(
     serviceId: string,
     exampleId: string,
@@ -126,11 +144,23 @@ export class SearchIndexes {
       : undefined;
   }
 
-  /** The service's index, re-read from the database when it holds another embedder's vectors than `embedder`. */
+  /**
+   * The service's index for `embedder`. When it holds another embedder's vectors, the database says which is the
+   * service's now: the index is re-read only if it is not that one (once, however many requests ask), and a
+   * request whose `embedder` is no longer the service's gets StaleEmbedder.
+   */
   private async current(serviceId: string, embedder: string): Promise<ServiceIndex> {
     const index = this.services.get(serviceId);
     if (index?.embedder === embedder) return index;
-    await this.reload(serviceId);
+    const now = await serviceEmbedder(this.opts.db, serviceId);
+    if (now === undefined) {
+      await this.reload(serviceId); // gone: an empty index of the default embedder
+      return this.get(serviceId);
+    }
+    await this.serial(() =>
+      this.services.get(serviceId)?.embedder === now ? undefined : this.loadService(serviceId, now),
+    );
+    if (now !== embedder) throw new StaleEmbedder(serviceId, now);
     return this.get(serviceId);
   }
 

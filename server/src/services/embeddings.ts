@@ -1,7 +1,7 @@
 // Embedding endpoints: recognize and verify client-supplied embeddings (CompreFace 1.2's /embeddings/*).
 import { normalize } from '../search/vector-index.js';
 import type { Ctx } from './context.js';
-import { exampleVector, matchSubjects } from './matching.js';
+import { exampleVector, matchSubjects, withCurrentEmbedder } from './matching.js';
 import { checkMinSimilarity } from './recognition.js';
 import { round5 } from './shape.js';
 import { embedderOf } from './service-embedder.js';
@@ -30,25 +30,33 @@ export function embeddingServices(ctx: Ctx): EmbeddingServices {
       .sort((a, b) => b.similarity - a.similarity);
 
   return {
+    // A service that switched embedders meanwhile checks the embeddings against its new one (withCurrentEmbedder),
+    // as for a request made after the switch.
     async recognizeEmbeddings(svc, embeddings, q) {
       check(svc, embeddings);
       checkPredictionCount(q.predictionCount);
       checkMinSimilarity(q.minSimilarity);
       const min = q.minSimilarity ?? svc.minSimilarity;
-      return {
-        result: await Promise.all(
-          embeddings.map(async (embedding) => ({
-            embedding,
-            similarities: await matchSubjects(ctx, svc, normalize(embedding), q.predictionCount, min),
-          })),
-        ),
-      };
+      return withCurrentEmbedder(svc, async (now) => {
+        if (now !== svc) check(now, embeddings);
+        return {
+          result: await Promise.all(
+            embeddings.map(async (embedding) => ({
+              embedding,
+              similarities: await matchSubjects(ctx, now, normalize(embedding), q.predictionCount, min),
+            })),
+          ),
+        };
+      });
     },
 
     async verifyEmbeddingsAgainstExample(svc, imageId, embeddings) {
       check(svc, embeddings);
-      const { vector } = await exampleVector(ctx, svc, imageId);
-      return { result: scored(svc, embeddings, vector) };
+      return withCurrentEmbedder(svc, async (now) => {
+        if (now !== svc) check(now, embeddings);
+        const { vector } = await exampleVector(ctx, now, imageId);
+        return { result: scored(now, embeddings, vector) };
+      });
     },
 
     // Any dimension, as CompreFace (EmbeddingsVerificationProcessServiceImpl scores the vectors given): the

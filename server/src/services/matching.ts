@@ -1,6 +1,7 @@
 // Similarity search over a service's collection: nearest distinct subjects, and the vector of one stored example.
 import { ImageNotFound } from '../../../shared/errors.js';
 import { findExample } from '../repositories/examples.js';
+import { StaleEmbedder } from '../search/service-indexes.js';
 import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
 import type { Ctx } from './context.js';
 import { embedderOf, type EngineView, type ServiceEmbedder } from './service-embedder.js';
@@ -13,8 +14,26 @@ export const serviceEmbedder = (ctx: { engine: EngineView }, svc: ServiceRef): S
   embedderOf(ctx.engine, svc.embedder ?? ctx.engine.embedderId);
 
 /**
+ * Runs `fn` (embeds, then searches) for the service; when its embedder switched while the request was in flight
+ * (StaleEmbedder: the request resolved the service before the switch), once more with the service's embedder
+ * now, so the request is answered as one that began after the switch.
+ */
+export async function withCurrentEmbedder<T>(
+  svc: ServiceRef,
+  fn: (svc: ServiceRef) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(svc);
+  } catch (e) {
+    if (!(e instanceof StaleEmbedder) || e.serviceId !== svc.id) throw e;
+    return fn({ ...svc, embedder: e.current });
+  }
+}
+
+/**
  * The `count` most similar subjects to `query` (a unit vector), each once with its best example, best first.
- * Matches under `minSimilarity` are dropped (0 keeps CompreFace's always-nearest behaviour).
+ * Matches under `minSimilarity` are dropped (0 keeps CompreFace's always-nearest behaviour). StaleEmbedder when
+ * the service's embedder is no longer `svc`'s (callers: withCurrentEmbedder).
  */
 export async function matchSubjects(
   ctx: Ctx,
@@ -34,7 +53,8 @@ export async function matchSubjects(
 
 /**
  * The unit embedding of a stored example. An example embedded by another model is re-embedded from its
- * stored image (and the new embedding saved). Throws ImageNotFound when it is not in the service.
+ * stored image (and the new embedding saved). Throws ImageNotFound when it is not in the service, StaleEmbedder
+ * as matchSubjects.
  */
 export async function exampleVector(
   ctx: Ctx,

@@ -3,7 +3,7 @@ import type { FaceAnalysis } from '../../../shared/engine/types.js';
 import { ValidationError } from '../../../shared/errors.js';
 import { analyzeImage, embeddingOf, singleFace, someFaces } from './analyze.js';
 import type { Ctx } from './context.js';
-import { exampleVector, matchSubjects } from './matching.js';
+import { exampleVector, matchSubjects, withCurrentEmbedder } from './matching.js';
 import { pluginsVersions, round5, shapeFace } from './shape.js';
 import { embedderOf } from './service-embedder.js';
 import type { FaceServices, ImageQuery, ServiceRef } from './types.js';
@@ -38,28 +38,32 @@ export function recognitionServices(ctx: Ctx): RecognitionServices {
       checkPredictionCount(q.predictionCount);
       checkMinSimilarity(q.minSimilarity);
       const min = q.minSimilarity ?? svc.minSimilarity;
-      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true, embedderFor(svc).model));
-      const result = await Promise.all(
-        someFaces(analysis).map(async (face) => ({
-          ...shapeFace(face, analysis, q),
-          subjects: await matchSubjects(ctx, svc, embeddingOf(face), q.predictionCount, min),
-        })),
-      );
+      const result = await withCurrentEmbedder(svc, async (now) => {
+        const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true, embedderFor(now).model));
+        return Promise.all(
+          someFaces(analysis).map(async (face) => ({
+            ...shapeFace(face, analysis, q),
+            subjects: await matchSubjects(ctx, now, embeddingOf(face), q.predictionCount, min),
+          })),
+        );
+      });
       const versions = pluginsVersions(engine, q, true);
       return versions ? { result, plugins_versions: versions } : { result };
     },
 
     async verifyExample(svc, imageId, image, q) {
-      const { subject, vector } = await exampleVector(ctx, svc, imageId);
-      const emb = embedderFor(svc);
-      const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true, emb.model));
-      const result = someFaces(analysis)
-        .map((face) => ({
-          ...shapeFace(face, analysis, q),
-          subject,
-          similarity: round5(emb.similarity(embeddingOf(face), vector)),
-        }))
-        .sort(bySimilarity);
+      const result = await withCurrentEmbedder(svc, async (now) => {
+        const { subject, vector } = await exampleVector(ctx, now, imageId);
+        const emb = embedderFor(now);
+        const analysis = await analyzeImage(ctx, image, analyzeOptions(q, true, emb.model));
+        return someFaces(analysis)
+          .map((face) => ({
+            ...shapeFace(face, analysis, q),
+            subject,
+            similarity: round5(emb.similarity(embeddingOf(face), vector)),
+          }))
+          .sort(bySimilarity);
+      });
       const versions = pluginsVersions(engine, q, true);
       return versions ? { result, plugins_versions: versions } : { result };
     },

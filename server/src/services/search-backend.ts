@@ -5,21 +5,36 @@ import type { FaceEngine } from '../../../shared/engine/types.js';
 import type { Config } from '../config.js';
 import { PgvectorUnavailable } from '../db/pgvector.js';
 import type { Db } from '../db/types.js';
+import { serviceEmbedder } from '../repositories/embedder-jobs.js';
 import { loadEmbeddingsByIds } from '../repositories/embeddings.js';
 import { hasVectorTable, searchNearestExamples } from '../repositories/vectors.js';
-import { SearchIndexes, type ExternalSearch, type SubjectHit } from '../search/service-indexes.js';
+import {
+  SearchIndexes,
+  StaleEmbedder,
+  type ExternalSearch,
+  type SubjectHit,
+} from '../search/service-indexes.js';
 import { PGVECTOR_DIM } from './service-embedder.js';
 
 /**
  * Nearest distinct subjects through pgvector: the best `m` examples, deduplicated, `m` growing ×4 as needed.
- * `embedder`: the default key; a service passes its own.
+ * `embedder`: the default key; a service passes its own. StaleEmbedder when it is no longer the service's.
  */
 export function pgvectorSearch(db: Db, defaultEmbedder: string, efSearch: number): ExternalSearch {
   return {
     async searchSubjects(serviceId, query, k, embedder = defaultEmbedder) {
       if (k <= 0) return [];
       for (let m = Math.max(4 * k, 16); ; m *= 4) {
-        const rows = await searchNearestExamples(db, serviceId, embedder, query, m, efSearch);
+        const { embedder: now, rows } = await searchNearestExamples(
+          db,
+          serviceId,
+          embedder,
+          query,
+          m,
+          efSearch,
+        );
+        // as the in-memory indexes: a request begun before the service switched embedders searches again
+        if (now !== undefined && now !== embedder) throw new StaleEmbedder(serviceId, now);
         const seen = new Set<string>();
         const hits: SubjectHit[] = [];
         for (const r of rows) {
@@ -32,6 +47,8 @@ export function pgvectorSearch(db: Db, defaultEmbedder: string, efSearch: number
       }
     },
     async example(serviceId, exampleId, embedder = defaultEmbedder) {
+      const now = await serviceEmbedder(db, serviceId);
+      if (now !== undefined && now !== embedder) throw new StaleEmbedder(serviceId, now);
       const [row] = await loadEmbeddingsByIds(db, serviceId, embedder, [exampleId]);
       return row && { subjectId: row.subjectId, subject: row.subject, vector: row.vector };
     },
