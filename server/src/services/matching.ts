@@ -15,18 +15,20 @@ export const serviceEmbedder = (ctx: { engine: EngineView }, svc: ServiceRef): S
 
 /**
  * Runs `fn` (embeds, then searches) for the service; when its embedder switched while the request was in flight
- * (StaleEmbedder: the request resolved the service before the switch), once more with the service's embedder
- * now, so the request is answered as one that began after the switch.
+ * (StaleEmbedder: the request resolved the service before the switch), again with the service's embedder now, so
+ * the request is answered as one that began after the switch (up to 3 times: a switch takes a whole re-embed job).
  */
 export async function withCurrentEmbedder<T>(
   svc: ServiceRef,
   fn: (svc: ServiceRef) => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn(svc);
-  } catch (e) {
-    if (!(e instanceof StaleEmbedder) || e.serviceId !== svc.id) throw e;
-    return fn({ ...svc, embedder: e.current });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(svc);
+    } catch (e) {
+      if (!(e instanceof StaleEmbedder) || e.serviceId !== svc.id || attempt === 3) throw e;
+      svc = { ...svc, embedder: e.current };
+    }
   }
 }
 
