@@ -22,7 +22,7 @@ import {
   type Served,
 } from './harness.js';
 import { noticeMatching, recordNotices } from './notices.js';
-import { startSyncServer, type SyncServer } from './server.js';
+import { heldExamples, startSyncServer, type SyncServer } from './server.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${SKIP_REASON}`, () => {
   let builtDir = '';
@@ -32,23 +32,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${
   let page: Page;
 
   /** The examples the kiosk holds: subject, model key, size and whether it waits to be pushed. */
-  const held = () =>
-    page.evaluate(
-      () =>
-        new Promise<string[]>((resolve, reject) => {
-          const open = indexedDB.open('visor');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const req = open.result.transaction('examples').objectStore('examples').getAll();
-            req.onsuccess = () =>
-              resolve(
-                (
-                  req.result as { subject: string; model: string; embedding: Float32Array; pending: number }[]
-                ).map((e) => `${e.subject} ${e.model} ${e.embedding.length}${e.pending ? ' pending' : ''}`),
-              );
-          };
-        }),
-    );
+  const held = async () =>
+    (await heldExamples(page)).map((e) => `${e.subject} ${e.model} ${e.dim}${e.pending ? ' pending' : ''}`);
   /** The server's examples of its current model, as a device pulls them. */
   const pulled = async () =>
     (await (await server.api('/api/v1/recognition/sync/pull')).json()) as {

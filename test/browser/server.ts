@@ -128,20 +128,26 @@ export async function openKioskOnServer(opts: { embedder?: string } = {}): Promi
   }
 }
 
-/** The examples the page's kiosk holds (IndexedDB): each one's model key and embedding size. */
-export function heldExamples(page: Page): Promise<{ model: string; dim: number }[]> {
+/** The examples the page's kiosk holds (IndexedDB): subject, model key, embedding size, whether it waits to be pushed. */
+export function heldExamples(
+  page: Page,
+): Promise<{ subject: string; model: string; dim: number; pending: boolean }[]> {
   return page.evaluate(
     () =>
-      new Promise<{ model: string; dim: number }[]>((resolve, reject) => {
+      new Promise<{ subject: string; model: string; dim: number; pending: boolean }[]>((resolve, reject) => {
         const open = indexedDB.open('visor');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const req = open.result.transaction('examples').objectStore('examples').getAll();
           req.onsuccess = () =>
             resolve(
-              (req.result as { model: string; embedding: Float32Array }[]).map((e) => ({
+              (
+                req.result as { subject: string; model: string; embedding: Float32Array; pending?: number }[]
+              ).map((e) => ({
+                subject: e.subject,
                 model: e.model,
                 dim: e.embedding.length,
+                pending: !!e.pending,
               })),
             );
         };
