@@ -128,7 +128,7 @@ export async function openKioskOnServer(opts: { embedder?: string } = {}): Promi
   }
 }
 
-/** The examples the page's kiosk holds (IndexedDB): subject, model key, embedding size, whether it waits to be pushed. */
+/** The examples the page's kiosk holds (IndexedDB): subject, model key, embedding size, whether it waits. */
 export function heldExamples(
   page: Page,
 ): Promise<{ subject: string; model: string; dim: number; pending: boolean }[]> {
