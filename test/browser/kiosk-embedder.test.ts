@@ -58,7 +58,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk on a face-api 128-d service${SKIP_REASON}
       .poll(() => page.getByTestId('faces').innerText(), { timeout: 60_000, interval: 500 })
       .toMatch(/^Person C · \d+%$/);
     // the examples the kiosk holds are the service's 128-d ones, under its embedder key
-    const held = await heldExamples(page);
+    const held = (await heldExamples(page)).map(({ model, dim }) => ({ model, dim }));
     expect(held).toEqual([{ model: 'faceapi-recognition@1', dim: 128 }]);
     expect(errors).toEqual([]);
   });
