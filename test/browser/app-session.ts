@@ -5,9 +5,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { DESKTOP, watchErrors } from '../web/browser.js';
+import { DESKTOP, sharedBrowser, watchErrors } from '../web/browser.js';
 import { startAdminServer, type AdminServer } from './admin-server.js';
-import { SAMPLES, buildApp, launch, openCameraPage } from './harness.js';
+import { SAMPLES, buildApp, openCameraPage } from './harness.js';
 
 /** What the administration asks of a browser's writes (its CSRF check). */
 export const CSRF = { 'x-requested-with': 'test' };
@@ -59,10 +59,11 @@ export async function openAppSession(
       ({ browser, context, page, errors } = camera);
       closers.unshift(() => camera.close());
     } else {
-      const b = await launch();
-      closers.unshift(() => b.close());
-      browser = b;
+      // the worker's Chromium (sharedBrowser): this session closes only its context
+      browser = await sharedBrowser();
       context = await browser.newContext({ viewport: DESKTOP });
+      const own = context;
+      closers.unshift(() => own.close());
       page = await context.newPage();
       // 401 from /admin/me while logged out and the 4xx the suites provoke: Chromium logs them as failed loads.
       errors = watchErrors(page, [/Failed to load resource/]);

@@ -87,6 +87,32 @@ export function launch(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
+const SHARED = Symbol.for('visor.test.chromium');
+type WithBrowsers = typeof globalThis & { [SHARED]?: Map<string, Promise<Browser>> };
+
+/**
+ * One Chromium per worker process and set of `extraArgs`, shared by the files the worker runs (the browser lane runs
+ * file after file in one process, `isolate: false`): launching one costs ~2.5 CPU-seconds with its GPU process. A
+ * suite opens its own context (or `newPage()`, which owns one) and closes only that, never the browser; the worker's
+ * exit closes it (playwright-core kills what it launched when the process exits). A browser that disconnects is
+ * launched again on the next call.
+ */
+export function sharedBrowser(extraArgs: string[] = []): Promise<Browser> {
+  const g = globalThis as WithBrowsers;
+  const browsers = (g[SHARED] ??= new Map());
+  const key = JSON.stringify(extraArgs);
+  let browser = browsers.get(key);
+  if (!browser) {
+    browser = launch(extraArgs);
+    browsers.set(key, browser);
+    browser.then(
+      (b) => b.on('disconnected', () => browsers.delete(key)),
+      () => browsers.delete(key),
+    );
+  }
+  return browser;
+}
+
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
