@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { cachedBuild } from './build-cache.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = process.env.VISOR_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const run = promisify(execFile);
 export const SKIP_REASON = HAVE_CHROMIUM
@@ -99,7 +99,7 @@ type WithBrowsers = typeof globalThis & { [SHARED]?: Map<string, Promise<Browser
  */
 export function sharedBrowser(extraArgs: string[] = []): Promise<Browser> {
   const g = globalThis as WithBrowsers;
-  const browsers = (g[SHARED] ??= new Map());
+  const browsers = (g[SHARED] ??= new Map<string, Promise<Browser>>());
   const key = JSON.stringify(extraArgs);
   let browser = browsers.get(key);
   if (!browser) {
