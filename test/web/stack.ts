@@ -1,10 +1,11 @@
 // The real server for browser tests: the face services on a temporary PGlite database with the real engine,
-// createApp() from server/src/app.ts with webApp() serving the built app, as `npm start` runs it.
+// createApp() from server/src/app.ts with webApp() serving the built app, as `npm start` runs it. The engine and
+// decoder are the worker's shared ones (test/storage/test-engine.ts: the real models, each distinct analysis run
+// once per worker): the suite tests what the app does with the server's answers, not the engine.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FaceEngine } from '../../shared/engine/types.js';
 import { createApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/open.js';
@@ -14,6 +15,7 @@ import type { FaceServices, ServiceType } from '../../server/src/services/types.
 import { webApp } from '../../server/src/web/index.js';
 import { listen } from './browser.js';
 import { seedPglite } from '../storage/backends.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 
 const root = new URL('../../', import.meta.url);
 /** The services factory: `services/index.ts` once it exists, `services/face-services.ts` until then. */
@@ -39,17 +41,13 @@ export async function startStack(distDir: string): Promise<Stack> {
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
   await seedPglite(dataDir);
   const db = await openDatabase({ databaseUrl: undefined, dataDir });
-  const { createServerEngine } = (await import(ENGINE_MODULE.href)) as {
-    createServerEngine(): Promise<FaceEngine>;
-  };
-  const engine = await createServerEngine();
-  const { decodeImage } = await import('../../server/src/image/decode.js');
+  const engine = await testEngine();
   const { createFaceServices } = (await import(SERVICES_MODULE!.href)) as {
     createFaceServices(
       deps: FaceServicesDeps,
     ): FaceServices | Promise<FaceServices & { close?(): Promise<void> }>;
   };
-  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const services = await createFaceServices({ config, db, engine, decode: testDecode });
   const keys = {} as Record<ServiceType, string>;
   for (const type of ['recognition', 'detection', 'verification'] as const) {
     keys[type] = (await services.createService({ type, name: `Web ${type}` })).apiKey;
