@@ -12,6 +12,7 @@ import {
   SKIP_REASON,
   buildPages,
   cosine,
+  launch,
   listen,
   openParityPage,
   pageServer,
@@ -27,15 +28,16 @@ type Start = Awaited<ReturnType<ParityApi['start']>>;
 describe.skipIf(!HAVE_CHROMIUM)(`backend fallback chain${SKIP_REASON}`, () => {
   let isolated: Served;
   let plain: Served;
-  const browsers: Browser[] = [];
+  /** What the suite opened: its pages (each in a context of its own) and the Chromium it launched. */
+  const pages: Page[] = [];
+  const launched: Browser[] = [];
 
-  /** Chromium without flags: one for every page that needs none. */
-  let plainBrowser: Browser | undefined;
-  /** A page in a new Chromium launched with `args`; without args, a new page of the one plain Chromium. */
+  /** A page in a new Chromium launched with `args`; without args, in the worker's plain Chromium (sharedBrowser). */
   async function open(origin: string, args: string[] = []): Promise<Page> {
-    const { browser, page } = await openParityPage(origin, args.length ? args : (plainBrowser ?? []));
-    if (!args.length) plainBrowser = browser;
-    if (!browsers.includes(browser)) browsers.push(browser);
+    const browser = args.length ? await launch(args) : undefined;
+    if (browser) launched.push(browser);
+    const page = await openParityPage(origin, browser);
+    pages.push(page);
     return page;
   }
   const start = (page: Page, options: Parameters<ParityApi['start']>[0] = {}): Promise<Start> =>
@@ -54,7 +56,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`backend fallback chain${SKIP_REASON}`, () => {
   });
 
   afterAll(async () => {
-    for (const b of browsers) await b.close();
+    for (const p of pages) await p.close();
+    for (const b of launched) await b.close();
     await isolated?.close();
     await plain?.close();
     if (builtDir) await rm(builtDir, { recursive: true, force: true });

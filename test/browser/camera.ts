@@ -1,4 +1,5 @@
 // A fake camera for Chromium: a fixture photo letterboxed to 640x480 (grey bars), written as a .y4m file.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,36 @@ export async function fakeCamera(photo: string, fps = 25): Promise<{ file: strin
   const file = join(await mkdtemp(join(tmpdir(), 'visor-camera-')), 'camera.y4m');
   await writeY4m(file, await letterboxed(photo), 2, fps);
   return { file, args: cameraArgs(file) };
+}
+
+const KEPT = Symbol.for('visor.test.cameras');
+type Kept = { dir: string; cameras: Map<string, Promise<{ file: string; args: string[] }>> };
+
+/**
+ * fakeCamera(photo, fps) written once per worker process and kept for the files it runs after (the browser lane runs
+ * file after file in one process): the same file gives the same launch arguments, so the suites showing one photo
+ * share one Chromium (sharedBrowser). Chromium opens the file afresh at each capture start; a still photo shows the
+ * same frame throughout anyway. The folder goes when the process exits.
+ */
+export function keptFakeCamera(photo: string, fps: number): Promise<{ file: string; args: string[] }> {
+  const g = globalThis as typeof globalThis & { [KEPT]?: Kept };
+  if (!g[KEPT]) {
+    const dir = mkdtempSync(join(tmpdir(), 'visor-camera-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    g[KEPT] = { dir, cameras: new Map() };
+  }
+  const { dir, cameras } = g[KEPT];
+  const key = `${fps} ${photo}`;
+  let camera = cameras.get(key);
+  if (!camera) {
+    const file = join(dir, `${cameras.size}.y4m`);
+    camera = letterboxed(photo)
+      .then((image) => writeY4m(file, image, 2, fps))
+      .then(() => ({ file, args: cameraArgs(file) }));
+    cameras.set(key, camera);
+    camera.catch(() => cameras.delete(key));
+  }
+  return camera;
 }
 
 /** A fake camera playing scenes in a loop: each photo (null = nobody) for its seconds, at `fps` frames a second. */

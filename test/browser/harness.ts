@@ -2,17 +2,25 @@
 // JS API, serve them with the model/runtime routes the app mounts (cross-origin isolated, as in production),
 // and launch Debian's Chromium, optionally with a fake camera. Also builds the real app into a temporary
 // folder (buildApp) and routes built test pages onto a real server's origin (routePages, for the bench).
-import { readFile, rm, stat } from 'node:fs/promises';
-import { dirname, extname, join, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_MODELS_DIR } from '../../server/src/inference/engine.js';
 import { modelRoutes, ortRoutes } from '../../server/src/routes/models.js';
 import { webApp } from '../../server/src/web/index.js';
-import { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch, listen, type Served } from '../web/browser.js';
+import {
+  HAVE_CHROMIUM,
+  SKIP_REASON,
+  buildApp,
+  launch,
+  listen,
+  sharedBrowser,
+  type Served,
+} from '../web/browser.js';
 import { cachedBuild } from '../web/build-cache.js';
-import { fakeCamera } from './camera.js';
+import { keptFakeCamera } from './camera.js';
 
 export { HAVE_CHROMIUM, SKIP_REASON, buildApp, launch, listen, type Served };
 export const PAGES = fileURLToPath(new URL('./pages', import.meta.url));
@@ -115,22 +123,19 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Opens `${origin}/parity.html` in a new Chromium (launched with `args`), or in a new page of `args` when it is a
- * running one, and waits for the page to be ready.
+ * Opens `${origin}/parity.html` in a page of its own context in `browser` (default: the worker's plain Chromium,
+ * sharedBrowser) and waits for it to be ready. Closing the page closes its context.
  */
-export async function openParityPage(
-  origin: string,
-  args: string[] | Browser = [],
-): Promise<{ browser: Browser; page: Page }> {
-  const browser = Array.isArray(args) ? await launch(args) : args;
-  const page = await browser.newPage();
+export async function openParityPage(origin: string, browser?: Browser): Promise<Page> {
+  const page = await (browser ?? (await sharedBrowser())).newPage();
   page.on('pageerror', (e) => console.error('pageerror', e.message));
   await page.goto(`${origin}/parity.html`);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-  return { browser, page };
+  return page;
 }
 
 export interface CameraPage {
+  /** The worker's Chromium with this camera (sharedBrowser), shared with other suites: never close it. */
   browser: Browser;
   context: BrowserContext;
   page: Page;
@@ -147,30 +152,25 @@ export const CAMERA_FPS = 5;
 
 /**
  * Chromium whose fake camera shows `photo` (at CAMERA_FPS), with one 1100x700 context allowed the camera on
- * `origin` and a blank page in it; `init` runs first in the context (e.g. an init script seeding localStorage).
+ * `origin` and a blank page in it; `init` runs first in the context (e.g. an init script seeding localStorage). The
+ * Chromium is the worker's for this camera (keptFakeCamera, sharedBrowser): close() closes only the context.
  */
 export async function openCameraPage(
   origin: string,
   photo: string,
   init?: (context: BrowserContext) => Promise<unknown>,
 ): Promise<CameraPage> {
-  const camera = await fakeCamera(photo, CAMERA_FPS);
-  const browser = await launch(camera.args);
+  const browser = await sharedBrowser((await keptFakeCamera(photo, CAMERA_FPS)).args);
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  await context.grantPermissions(['camera'], { origin });
-  await init?.(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return {
-    browser,
-    context,
-    page,
-    errors,
-    async close() {
-      await context.close();
-      await browser.close();
-      await rm(dirname(camera.file), { recursive: true, force: true });
-    },
-  };
+  try {
+    await context.grantPermissions(['camera'], { origin });
+    await init?.(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    return { browser, context, page, errors, close: () => context.close() };
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
 }

@@ -3,7 +3,7 @@
 // compared strictly; the browser's own JPEG decoder is held to the same bar. Per-stage ms are printed.
 import { rm } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
 import type { RawImage } from '../../shared/image.js';
@@ -47,7 +47,6 @@ const round = (t: Record<string, number>) =>
 describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
   let engine: FaceEngine;
   let served: Served;
-  let browser: Browser;
   let page: Page;
   const images = new Map<string, RawImage>();
 
@@ -73,11 +72,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
       );
     });
     served = await listen(app);
-    ({ browser, page } = await openParityPage(served.origin));
+    page = await openParityPage(served.origin);
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     await served?.close();
     await engine?.dispose();
     if (builtDir) await rm(builtDir, { recursive: true, force: true });
