@@ -7,7 +7,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
 import type { RawImage } from '../../shared/image.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
 import { decodeImage } from '../../server/src/image/decode.js';
 import {
   HAVE_CHROMIUM,
@@ -21,6 +20,7 @@ import {
   type Served,
 } from './harness.js';
 import type { PlainResult } from './pages/parity.js';
+import { testEngine } from '../storage/test-engine.js';
 
 /** The folder the pages were built into, removed after the tests. */
 let builtDir = '';
@@ -54,7 +54,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
     const built = await buildPages(['parity']);
     builtDir = built.dir;
     console.log(`vite build (test pages): ${built.seconds.toFixed(1)} s`);
-    engine = await createServerEngine({ intraOpThreads: 1 });
+    // the worker's server engine (test-engine.ts): the same answers, its models loaded once per worker
+    engine = await testEngine();
     for (const p of PHOTOS)
       images.set(p, await decodeImage(new Uint8Array(await readFile(`${SAMPLES}/${p}`))));
     const app = pageServer(built.dir, (a) => {
@@ -78,7 +79,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser engine parity${SKIP_REASON}`, () => {
   afterAll(async () => {
     await page?.close();
     await served?.close();
-    await engine?.dispose();
     if (builtDir) await rm(builtDir, { recursive: true, force: true });
   });
 

@@ -9,7 +9,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EMBEDDER } from '../../shared/engine/embedders.js';
 import { MIN_LIVENESS } from './camera.js';
-import { decodeImage } from '../../server/src/image/decode.js';
 import {
   HAVE_CHROMIUM,
   SAMPLES,
@@ -23,6 +22,7 @@ import {
 } from './harness.js';
 import { noticeMatching, recordNotices } from './notices.js';
 import { heldExamples, startSyncServer, type SyncServer } from './server.js';
+import { testDecode } from '../storage/test-engine.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${SKIP_REASON}`, () => {
   let builtDir = '';
@@ -143,7 +143,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`enrolments waiting through an embedder switch${
 
     // the vector re-embedded from the thumbnail is a usable one: near the server's vector of the full photo, far
     // from B's, and the full photo is recognised as C on the server
-    const full = await server.engine.analyze(await decodeImage(await readFile(`${SAMPLES}/009_C.jpg`)), {
+    const full = await server.engine.analyze(await testDecode(await readFile(`${SAMPLES}/009_C.jpg`)), {
       embed: true,
       embedder: DEFAULT_EMBEDDER,
     });

@@ -1,6 +1,9 @@
 // A real Visor server for the sync tests: PGlite in a temporary folder, the real engine and face services,
 // createApp() plus the routes this work adds (/models, /ort, /api/v1/recognition/sync), optionally the pages;
 // and the synced kiosk the kiosk suites share (openKioskOnServer): that server, the kiosk page, a fake camera.
+// The engine and decoder are the worker's (test/storage/test-engine.ts: the server's real ones, loaded once per
+// worker, each distinct analysis run once): these suites test what the kiosk does with the server's answers, not
+// the engine's pace; an embedder switch's job still re-embeds through it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +14,6 @@ import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { errorHandler } from '../../server/src/http/errors.js';
 import { createLogger } from '../../server/src/http/logger.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
 import { syncRoutes } from '../../server/src/routes/sync.js';
 import { createFaceServices } from '../../server/src/services/face-services.js';
 import { createSyncService } from '../../server/src/services/sync.js';
@@ -20,6 +21,7 @@ import type { FaceServices } from '../../server/src/services/types.js';
 import type { Page } from 'playwright-core';
 import { SAMPLES, buildPages, listen, openCameraPage, pageServer, type CameraPage } from './harness.js';
 import { seedPglite } from '../storage/backends.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 
 export interface SyncServer {
   app: Hono;
@@ -44,8 +46,8 @@ export async function startSyncServer(
   const config = loadConfig({ VISOR_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
   await seedPglite(dataDir);
   const db = await openDatabase({ databaseUrl: undefined, dataDir });
-  const engine = await createServerEngine({ intraOpThreads: 1 });
-  const services = await createFaceServices({ config, db, engine, decode: decodeImage });
+  const engine = await testEngine();
+  const services = await createFaceServices({ config, db, engine, decode: testDecode });
   const { apiKey } = await services.createService({
     type: 'recognition',
     name: 'Kiosk sync',
@@ -88,7 +90,6 @@ export async function startSyncServer(
     },
     async close() {
       await (services as { close?(): Promise<void> }).close?.();
-      await engine.dispose();
       await db.close();
       await rm(dataDir, { recursive: true, force: true });
     },
