@@ -3,9 +3,11 @@
 // answered, then the workers stop, the database closes (the PGlite lock is released), the port is freed and the
 // exit code is 0.
 import { request } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedPglite } from '../storage/backends.js';
 import { listening, spawnVisor, stopVisor, waitReady, type VisorProcess } from './process.js';
 
 /** Sends headers with `Expect: 100-continue`; resolves once the server has read them (its 100 Continue). */
@@ -38,7 +40,11 @@ function startRequest(port: number, path: string, body: string) {
 describe('npm start and SIGTERM', () => {
   let visor: VisorProcess | undefined;
   beforeAll(async () => {
-    visor = await spawnVisor({ command: ['npm', 'start', '--silent'] });
+    // a copy of the migrated template: the start need not migrate (a first start from nothing on PGlite is
+    // test/storage/migrations.test.ts's; the built server's own migrations run in container.test.ts)
+    const dataDir = mkdtempSync(join(tmpdir(), 'visor-deploy-'));
+    await seedPglite(dataDir);
+    visor = await spawnVisor({ command: ['npm', 'start', '--silent'], dataDir });
     await waitReady(visor);
   });
   afterAll(() => stopVisor(visor));

@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FaceEngine } from '../../shared/engine/types.js';
 import { Conflict, ValidationError, WrongEmbedding } from '../../shared/errors.js';
-import { decodeImage } from '../../server/src/image/decode.js';
-import { createServerEngine } from '../../server/src/inference/engine.js';
 import { StaleEmbedder } from '../../server/src/search/service-indexes.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import { createSearchIndexes } from '../../server/src/services/search-backend.js';
 import { createSyncService } from '../../server/src/services/sync.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
+import { testDecode, testEngine } from './test-engine.js';
 
 const photo = (name: string) => ({
   bytes: new Uint8Array(
@@ -26,11 +25,12 @@ const FACEAPI = 'faceapi-recognition@1';
 const DEFAULT = 'faceplugin-recognition@1';
 const q = { predictionCount: 1 };
 
+// The worker's shared engine (test-engine.ts): what is tested is the services' switch, not the models; a job
+// re-embeds from remembered analyses, faster than the real engine would, which a switch must survive anyway.
 let engine: FaceEngine;
 beforeAll(async () => {
-  engine = await createServerEngine();
+  engine = await testEngine();
 });
-afterAll(() => engine?.dispose());
 
 describeStorage('embedder per service', (get) => {
   let services: FaceServicesRuntime;
@@ -45,7 +45,7 @@ describeStorage('embedder per service', (get) => {
 
   beforeAll(async () => {
     const { config, db } = get();
-    services = await createFaceServices({ config, db, engine, decode: decodeImage });
+    services = await createFaceServices({ config, db, engine, decode: testDecode });
   });
   afterAll(() => services?.close());
 
@@ -188,7 +188,7 @@ describeStorage('embedder per service', (get) => {
        where service_id = $1`,
       [svc.id],
     );
-    const other = await createFaceServices({ config, db, engine, decode: decodeImage });
+    const other = await createFaceServices({ config, db, engine, decode: testDecode });
     try {
       expect(await services.resumeEmbedderJobs()).toBe(0);
       expect(await other.resumeEmbedderJobs()).toBe(0);

@@ -5,9 +5,9 @@
 // services, the SQL and the API do with the engine's answer, and the answer to the same pixels and options is the
 // same every time, so each distinct analysis runs the real models once per worker and is copied out afterwards.
 // The models themselves are tested in the models lane. Tests that exercise the engine's own work (the pool) load
-// their own, and so does test/storage/service-embedder.test.ts, whose switch jobs run at the real engine's pace
-// (remembered analyses once showed a recognition racing a switch; the product now answers it with the new embedder,
-// and that file tests it directly with a service resolved before the switch).
+// their own. test/storage/service-embedder.test.ts uses this one too: its switch jobs then run faster than at the
+// real engine's pace (remembered analyses once showed a recognition racing a switch; the product now answers it with
+// the new embedder, and that file tests it directly with a service resolved before the switch).
 import { createHash } from 'node:crypto';
 import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
 import type { RawImage } from '../../shared/image.js';
