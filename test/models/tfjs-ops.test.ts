@@ -1,8 +1,10 @@
-// Op-level parity: each TF op handler (including variants no shipped model uses yet) against tfjs on photo pixels.
+// Op-level parity: each TF op handler (including variants no shipped model uses yet) against tfjs on photo pixels;
+// then the face-api weight loader against tfjs's decoder (helpers/faceapi-weights.ts), in the same tfjs process.
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { convertGraph } from '../../models/src/tfjs/convert.js';
+import { weightsCases } from './helpers/faceapi-weights.js';
 import { GraphFixture, a } from './helpers/tf-graph.js';
 import { maxRelError, photoTensor } from './helpers/photo.js';
 import { useCpuBackend } from './helpers/tfjs-reference.js';
@@ -272,3 +274,5 @@ describe('TF op handlers vs tfjs', () => {
     });
   }
 });
+
+weightsCases();

@@ -1,18 +1,25 @@
-// The face-api weight loader decodes every shipped manifest exactly as tfjs does (uint8-quantized, float32 and int32 entries).
+// The face-api weight loader decodes every shipped manifest exactly as tfjs does (uint8-quantized, float32 and int32
+// entries). Run by tfjs-ops.test.ts, whose process has @tensorflow/tfjs loaded already (a file of its own paid a
+// process and a tfjs load for these checks alone).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { loadWeights } from '../../models/src/faceapi/weights.js';
+import { loadWeights } from '../../../models/src/faceapi/weights.js';
 
 const require = createRequire(import.meta.url);
 const MODEL_DIR = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 
-describe('loadWeights', () => {
-  it.each(['face_recognition_model', 'face_landmark_68_model', 'ssd_mobilenetv1_model', 'age_gender_model'])(
-    '%s matches tf.io.decodeWeights',
-    async (name) => {
+/** The loader's suite: each shipped manifest against tf.io.decodeWeights, and a missing weight's message. */
+export function weightsCases(): void {
+  describe('loadWeights', () => {
+    it.each([
+      'face_recognition_model',
+      'face_landmark_68_model',
+      'ssd_mobilenetv1_model',
+      'age_gender_model',
+    ])('%s matches tf.io.decodeWeights', async (name) => {
       const groups = JSON.parse(
         readFileSync(join(MODEL_DIR, `${name}-weights_manifest.json`), 'utf8'),
       ) as tf.io.WeightsManifestConfig;
@@ -34,12 +41,12 @@ describe('loadWeights', () => {
         }
       }
       expect(checked).toBe(ours.names().length);
-    },
-  );
+    });
 
-  it('names the model and the weight when one is missing', () => {
-    expect(() => loadWeights(MODEL_DIR, 'age_gender_model').get('fc/nope')).toThrow(
-      'age_gender_model: weight fc/nope not in the manifest',
-    );
+    it('names the model and the weight when one is missing', () => {
+      expect(() => loadWeights(MODEL_DIR, 'age_gender_model').get('fc/nope')).toThrow(
+        'age_gender_model: weight fc/nope not in the manifest',
+      );
+    });
   });
-});
+}
