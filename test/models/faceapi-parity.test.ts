@@ -1,4 +1,5 @@
-// The face-api ONNX graphs against face-api's own forward pass (tfjs) on real face crops, in onnxruntime-node and onnxruntime-web.
+// The face-api ONNX graphs against face-api's own forward pass (tfjs) on real face crops, in onnxruntime-node and
+// onnxruntime-web; then what the recognition graph does with real faces (helpers/faceapi-recognition.ts).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import * as ortw from 'onnxruntime-web';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { faceApiSpecs } from '../../models/src/faceapi/registry.js';
+import { recognitionCases } from './helpers/faceapi-recognition.js';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -262,3 +264,5 @@ describe('faceapi-landmarks68 outputs', () => {
     await session.release();
   });
 });
+
+recognitionCases(() => onnxOf('faceapi-recognition'));
