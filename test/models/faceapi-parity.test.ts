@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { faceApiSpecs } from '../../models/src/faceapi/registry.js';
 import { recognitionCases } from './helpers/faceapi-recognition.js';
+import { ONE_THREAD } from './helpers/ort-options.js';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -201,7 +202,7 @@ describe.each(CASES)('$id', ({ id, net, size, inputs }) => {
   });
 
   it('matches face-api in onnxruntime-node on a batch of real faces', async () => {
-    const session = await ort.InferenceSession.create(onnx);
+    const session = await ort.InferenceSession.create(onnx, ONE_THREAD);
     expect(session.inputNames).toEqual([spec.input.name]);
     expect([...session.outputNames].sort()).toEqual(spec.outputs.map((o) => o.name).sort());
     const out = await session.run({
@@ -234,7 +235,7 @@ describe.each(CASES)('$id', ({ id, net, size, inputs }) => {
 
 describe('faceapi-ssd outputs', () => {
   it('finds each annotated face with a decoded box around its nose', async () => {
-    const session = await ort.InferenceSession.create(await onnxOf('faceapi-ssd'));
+    const session = await ort.InferenceSession.create(await onnxOf('faceapi-ssd'), ONE_THREAD);
     for (const [file, [nx, ny]] of Object.entries(NOSES)) {
       const { data, side } = await letterbox(file, 512);
       const out = await session.run({ image: new ort.Tensor('float32', data, [1, 512, 512, 3]) });
@@ -253,7 +254,7 @@ describe('faceapi-ssd outputs', () => {
 
 describe('faceapi-landmarks68 outputs', () => {
   it('puts the nose tip (point 30) near the annotated nose of 009_C', async () => {
-    const session = await ort.InferenceSession.create(await onnxOf('faceapi-landmarks68'));
+    const session = await ort.InferenceSession.create(await onnxOf('faceapi-landmarks68'), ONE_THREAD);
     const [x, y, s] = SQUARE['009_C.jpg'];
     const out = await session.run({
       image: new ort.Tensor('float32', await crop('009_C.jpg', SQUARE['009_C.jpg'], 112), [1, 112, 112, 3]),

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { packagedSpecs } from '../../models/src/packaged/registry.js';
+import { ONE_THREAD } from './helpers/ort-options.js';
 
 const require = createRequire(import.meta.url);
 const modelsDir = join(import.meta.dirname, '../../models');
@@ -26,7 +27,7 @@ describe('packaged ONNX models', () => {
       const built = new Uint8Array(readFileSync(join(modelsDir, entry.file)));
       expect(sha256(built)).toBe(sha256(original));
       expect(entry.sha256).toBe(sha256(original));
-      const session = await ort.InferenceSession.create(built);
+      const session = await ort.InferenceSession.create(built, ONE_THREAD);
       const input = entry.input.shape;
       const data = new Float32Array(input.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i) * 0.5);
       const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', data, input) });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { convertGraph } from '../../models/src/tfjs/convert.js';
 import { weightsCases } from './helpers/faceapi-weights.js';
 import { GraphFixture, a } from './helpers/tf-graph.js';
+import { ONE_THREAD } from './helpers/ort-options.js';
 import { maxRelError, photoTensor } from './helpers/photo.js';
 import { useCpuBackend } from './helpers/tfjs-reference.js';
 
@@ -38,6 +39,7 @@ async function parity(
       inputName: 'x',
       outputs: [{ name: 'y', shape: [], from: out }],
     }),
+    ONE_THREAD,
   );
   const got = (await session.run({ x: new ort.Tensor('float32', input.data, input.dims) })).y;
   const xt = tf.tensor(input.data, input.dims);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ONE_THREAD } from './ort-options.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/compreface-samples');
 
@@ -31,7 +32,7 @@ export function recognitionCases(onnx: () => Promise<Uint8Array>): void {
     const embeddings = new Map<string, Float32Array>();
 
     beforeAll(async () => {
-      const session = await ort.InferenceSession.create(await onnx());
+      const session = await ort.InferenceSession.create(await onnx(), ONE_THREAD);
       for (const [file, [left, top, size]] of Object.entries(FACES)) {
         const { data } = await sharp(join(FIXTURES, file))
           .rotate()

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { ModelSpec } from '../../../models/src/spec.js';
 import { humanModelsRoot } from './human-models.js';
+import { ONE_THREAD } from './ort-options.js';
 import { maxRelError, photoTensor } from './photo.js';
 import { references } from './tfjs-outputs.js';
 import { loadTfjsModel } from './tfjs-reference.js';
@@ -37,7 +38,7 @@ export function convertedOnce(spec: ModelSpec): Promise<Converted> {
   if (!c) {
     c = (async () => {
       const bytes = await spec.convert(humanModelsRoot);
-      return { bytes, session: await ort.InferenceSession.create(bytes) };
+      return { bytes, session: await ort.InferenceSession.create(bytes, ONE_THREAD) };
     })();
     converted.set(spec.id, c);
   }
