@@ -2,24 +2,16 @@
 // keeps a salted PBKDF2 hash of it, never the digits; 5 wrong PINs make the next try wait 30 s, then longer,
 // across reloads, and the overlay says how long; a PIN kept in plain by an older version is hashed when read.
 import { rm } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HAVE_CHROMIUM,
-  SKIP_REASON,
-  buildPages,
-  launch,
-  listen,
-  pageServer,
-  type Served,
-} from './harness.js';
+import { sharedBrowser } from '../web/browser.js';
+import { HAVE_CHROMIUM, SKIP_REASON, buildPages, listen, pageServer, type Served } from './harness.js';
 
 const KEY = 'visor.kiosk.presentation.v1';
 
 describe.skipIf(!HAVE_CHROMIUM)(`kiosk operator PIN${SKIP_REASON}`, () => {
   let builtDir = '';
   let served: Served;
-  let browser: Browser;
   let page: Page;
   const errors: string[] = [];
 
@@ -46,13 +38,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk operator PIN${SKIP_REASON}`, () => {
     const built = await buildPages(['kiosk-pin']);
     builtDir = built.dir;
     served = await listen(pageServer(built.dir));
-    browser = await launch();
-    page = await browser.newPage();
+    // the worker's Chromium (sharedBrowser): this suite closes only its page's context
+    page = await (await sharedBrowser()).newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.context().close();
     await served?.close();
     if (builtDir) await rm(builtDir, { recursive: true, force: true });
   });

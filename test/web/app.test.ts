@@ -16,8 +16,8 @@ import {
   PHONE,
   SAMPLES,
   SKIP_REASON,
+  sharedBrowser,
   buildApp,
-  launch,
   listen,
   watchErrors,
   type Served,
@@ -45,11 +45,11 @@ beforeAll(async () => {
   const built = await buildApp();
   DIST = built.dir;
   console.log(`vite build: ${built.seconds.toFixed(1)} s`);
-  browser = await launch();
+  // the worker's Chromium (sharedBrowser): each describe closes only its own context
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   if (DIST) await rm(DIST, { recursive: true, force: true });
 });
 
