@@ -6,20 +6,20 @@ import { faces } from './face-like.js';
 import { randomUnit, rng } from './random.js';
 
 /**
- * The exact index and one made with `options`, both holding the same 16,000 rows of `dim`: 800 face-like people
- * with 5 photos each, then random fill (as the benchmark's million); `held`: one more photo of each person.
+ * The exact index holding 16,000 rows of `dim`: 800 face-like people with 5 photos each, then random fill (as the
+ * benchmark's million); `held`: one more photo of each person; `fill(index)` adds the same rows, in the same order,
+ * to an index under test and returns it.
  */
-export function faceIndexes(dim: number, options: VectorIndexOptions) {
+export function faceReference(dim: number) {
   const next = rng(7);
   const { rows, held } = faces(next, dim, 800, 5);
   const exact = new VectorIndex(dim, { quantiseFrom: 0 });
-  const index = new VectorIndex(dim, options);
-  for (let i = 0; i < 16_000; i++) {
-    const { person, v } = rows[i] ?? { person: -1, v: randomUnit(next, dim) };
-    exact.add(`e${i}`, `p${person}`, v);
-    index.add(`e${i}`, `p${person}`, v);
-  }
-  return { exact, index, held };
+  const all = Array.from({ length: 16_000 }, (_, i) => rows[i] ?? { person: -1, v: randomUnit(next, dim) });
+  const fill = (index: VectorIndex) => {
+    all.forEach(({ person, v }, i) => index.add(`e${i}`, `p${person}`, v));
+    return index;
+  };
+  return { exact: fill(exact), held, fill };
 }
 
 /** The exact index and one made with `options` (minCapacity 8), kept in step with the live vectors by add/remove. */
