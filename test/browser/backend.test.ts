@@ -118,6 +118,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`backend fallback chain${SKIP_REASON}`, () => {
       // wrote or that lies out of bounds; this test checks the result itself (one face, the WASM embedding).
       // Validation stays on: it is what refuses an invalid call, as Chrome on a real GPU would.
       '--enable-dawn-features=disable_robustness,disable_workgroup_init',
+      // V8's optimising tier recompiled the WebGPU build's 27 MB of asyncified WebAssembly in the background: ~8 of
+      // this test's CPU-seconds, for code that here only opens sessions and feeds the GPU. The baseline tier runs
+      // the same WebAssembly with the same results, only less optimised.
+      '--js-flags=--liftoff-only',
     ]);
     const wasm = await start(page, { backend: 'wasm' });
     expect(wasm.runtime.notes[0]).toBe('wasm requested');
