@@ -17,10 +17,12 @@ function pair(dim: number, count: number, seed: number, subjects = 7) {
     all.set(id, { subject, v: normalize(v) });
   };
   for (let i = 0; i < count; i++) add(`e${i}`, `s${i % subjects}`, randomVector(next, dim));
-  const brute = (q: Float32Array) =>
-    [...all]
-      .map(([id, e]) => ({ id, subjectId: e.subject, score: dot(normalize(q), e.v) }))
+  const brute = (q: Float32Array) => {
+    const unit = normalize(q); // once per query, not once per example
+    return [...all]
+      .map(([id, e]) => ({ id, subjectId: e.subject, score: dot(unit, e.v) }))
       .sort((a, b) => b.score - a.score);
+  };
   return { next, wasm, js, all, add, brute };
 }
 
