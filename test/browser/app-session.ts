@@ -2,8 +2,9 @@
 // Chromium with one desktop context and page (or a fake camera's, see openCameraPage), the page's errors collected,
 // the suite's artifacts folder emptied, and helpers to act through the API where the UI is not what is tested:
 // sign up (the session cookie lands in the page's context), call the administration, add examples with a key.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { expect } from 'vitest';
 import { DESKTOP, sharedBrowser, watchErrors } from '../web/browser.js';
 import { startAdminServer, type AdminServer } from './admin-server.js';
@@ -13,6 +14,30 @@ import { SAMPLES, buildApp, openCameraPage } from './harness.js';
 export const CSRF = { 'x-requested-with': 'test' };
 /** The first user of the suites' servers: the owner. */
 export const OWNER = { email: 'grace@example.com', password: 'correct horse battery', first_name: 'Grace' };
+
+/** The longest side the server analyses a photo at (config.ts: ANALYSIS_MAX_SIDE's default). */
+const ANALYSIS_MAX_SIDE = 1600;
+/** Example photos as addExamples sends them, per worker (the suites enrol the same few). */
+const scaled = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+/**
+ * A sample photo at most ANALYSIS_MAX_SIDE on its longest side, upright (JPEG): the server finds the same face in it
+ * as in the original, which it reduces to that size before analysing, while every page that shows the example (the
+ * collection's thumbnails, the lightbox, a kiosk's sync) no longer decodes a 20–36 megapixel original in Chromium.
+ */
+function examplePhoto(file: string): Promise<Uint8Array<ArrayBuffer>> {
+  let photo = scaled.get(file);
+  if (!photo) {
+    photo = sharp(`${SAMPLES}/${file}`)
+      .rotate()
+      .resize(ANALYSIS_MAX_SIDE, ANALYSIS_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 90 })
+      .toBuffer()
+      .then((b) => new Uint8Array(b));
+    scaled.set(file, photo);
+  }
+  return photo;
+}
 
 export interface AppSession {
   server: AdminServer;
@@ -28,7 +53,7 @@ export interface AppSession {
   admin<T>(method: string, path: string, data?: unknown): Promise<T>;
   /** Signs `user` up through the API (default: the owner); the context is then logged in as them. */
   signUp(user?: { email: string; password: string; first_name: string }): Promise<void>;
-  /** Adds each sample photo as an example of `subject` through the REST API with `apiKey`. */
+  /** Adds each sample photo (examplePhoto's copy) as an example of `subject` through the REST API with `apiKey`. */
   addExamples(apiKey: string, subject: string, files: string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -96,7 +121,7 @@ export async function openAppSession(
     async addExamples(apiKey, subject, files) {
       for (const file of files) {
         const form = new FormData();
-        form.append('file', new Blob([await readFile(`${SAMPLES}/${file}`)], { type: 'image/jpeg' }), file);
+        form.append('file', new Blob([await examplePhoto(file)], { type: 'image/jpeg' }), file);
         const res = await fetch(`${origin}/api/v1/recognition/faces?subject=${encodeURIComponent(subject)}`, {
           method: 'POST',
           headers: { 'x-api-key': apiKey },
