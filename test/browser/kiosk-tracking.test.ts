@@ -1,7 +1,9 @@
 // The kiosk's tracked loop in real Chromium with a fake camera that plays person A (001_A.jpg), nobody, person B
 // (007_B.jpg), nobody, in a loop: with A and B enrolled from other photos of them, the kiosk names A, then no one,
 // then B, and never names A while B is in view (nor B while A is): a track's name never crosses to another person.
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+// A and B are held as the server engine embeds those photos (as a synced example would be): the page needs no
+// second browser engine to enrol them, nor to decode a 20-megapixel photo.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,8 @@ import {
   pageServer,
   type Served,
 } from './harness.js';
+import type { GivenExamples } from './pages/kiosk-track.js';
+import { testDecode, testEngine } from '../storage/test-engine.js';
 
 const temporary: string[] = [];
 
@@ -32,8 +36,21 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk tracking: A, nobody, B${SKIP_REASON}`, ()
     const built = await buildPages(['kiosk-track']);
     temporary.push(built.dir);
     await mkdir(`${built.dir}/photos`);
-    // enrolled from other photos of A and B than the camera shows
-    for (const f of ['002_A.jpg', '008_B.jpg']) await copyFile(`${SAMPLES}/${f}`, `${built.dir}/photos/${f}`);
+    // enrolled from other photos of A and B than the camera shows, embedded by the worker's server engine
+    const engine = await testEngine();
+    const given: GivenExamples = { model: engine.embedderId, examples: [] };
+    for (const [subject, file] of [
+      ['A', '002_A.jpg'],
+      ['B', '008_B.jpg'],
+    ]) {
+      const r = await engine.analyze(await testDecode(await readFile(`${SAMPLES}/${file}`)), {
+        embed: true,
+        limit: 1,
+      });
+      if (!r.faces[0]?.embedding) throw new Error(`no face in ${file}`);
+      given.examples.push({ subject, embedding: Array.from(r.faces[0].embedding) });
+    }
+    await writeFile(`${built.dir}/photos/examples.json`, JSON.stringify(given));
     served = await listen(pageServer(built.dir));
     const camera = await fakeCameraScenes([
       { photo: `${SAMPLES}/001_A.jpg`, seconds: 4 },
@@ -56,9 +73,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk tracking: A, nobody, B${SKIP_REASON}`, ()
   });
 
   it('names A, then no one, then B, and never A while B is in view', async () => {
-    await page.goto(
-      `${served.origin}/kiosk-track.html?collection=track&enrol=A:/photos/002_A.jpg&enrol=B:/photos/008_B.jpg`,
-    );
+    await page.goto(`${served.origin}/kiosk-track.html?collection=track&examples=/photos/examples.json`);
     await expect
       .poll(() => page.locator('#setup').innerText(), { timeout: 120_000, interval: 500 })
       .toBe('enrolled');
