@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DESKTOP, PHONE } from '../web/browser.js';
 import { CSRF, OWNER, openAppSession, type AppSession } from './app-session.js';
 import { auditedScreenshots, axeViolations } from './axe.js';
@@ -34,12 +34,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
   /** Logs in through a fresh request context (not the page's cookies); resolves with the status. */
   const tryLogin = async (email: string, password: string) => {
     const r = await session.browser.newContext();
-    const res = await r.request.post(`${server.origin}/admin/login`, {
-      data: { email, password },
-      headers: CSRF,
-    });
-    await r.close();
-    return res.status();
+    try {
+      const res = await r.request.post(`${server.origin}/admin/login`, {
+        data: { email, password },
+        headers: CSRF,
+      });
+      return res.status();
+    } finally {
+      // the browser is the worker's (sharedBrowser): a context left open would outlive this suite
+      await r.close();
+    }
   };
   const snap = (name: string) => auditedScreenshots(page, ARTIFACTS, name);
   async function login(email: string, password: string) {
@@ -284,6 +288,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
   it('explains the lockout on the log-in page: wait, reset, or use a browser you logged in from before', async () => {
     // A fresh browser: no device cookie, so the account's limit applies (5 attempts per window).
     const other = await session.browser.newContext({ viewport: DESKTOP });
+    onTestFinished(() => other.close());
     const p = await other.newPage();
     await p.goto(`${server.origin}/#/login`);
     const alert = p.locator('.error').first();
@@ -299,7 +304,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`users, account deletion, accessibility${SKIP_RE
     expect(await alert.textContent()).toContain(
       'A browser you have logged in from before is limited on its own',
     );
-    await other.close();
   });
 
   it('ran without script errors', () => {

@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { cachedBuild } from './build-cache.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CHROMIUM = process.env.VISOR_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const run = promisify(execFile);
 export const SKIP_REASON = HAVE_CHROMIUM
