@@ -41,7 +41,6 @@ const ENGINE = [
   'test/models/packaged.test.ts',
   'test/models/tfjs-registry.test.ts',
   'test/models/tfjs-convert.test.ts',
-  'test/models/tfjs-web.test.ts',
 ];
 const MODELS = [...MODEL_PARITY, ...ENGINE];
 const BROWSER = ['test/browser/**/*.test.ts', 'test/web/app.test.ts'];
