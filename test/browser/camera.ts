@@ -1,8 +1,10 @@
 // A fake camera for Chromium: a fixture photo letterboxed to 640x480 (grey bars), written as a .y4m file.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { writeY4m, writeY4mSequence } from './y4m.js';
 
@@ -42,34 +44,28 @@ export async function fakeCamera(photo: string, fps = 25): Promise<{ file: strin
   return { file, args: cameraArgs(file) };
 }
 
-const KEPT = Symbol.for('visor.test.cameras');
-type Kept = { dir: string; cameras: Map<string, Promise<{ file: string; args: string[] }>> };
+/** What a kept camera file is made from besides its photo and rate: this file and the y4m writer. */
+const SOURCES = [fileURLToPath(import.meta.url), fileURLToPath(new URL('./y4m.ts', import.meta.url))];
 
 /**
- * fakeCamera(photo, fps) written once per worker process and kept for the files it runs after (the browser lane runs
- * file after file in one process): the same file gives the same launch arguments, so the suites showing one photo
- * share one Chromium (sharedBrowser). Chromium opens the file afresh at each capture start; a still photo shows the
- * same frame throughout anyway. The folder goes when the process exits.
+ * fakeCamera(photo, fps) kept in the temp folder under a name made of what it is made from (the photo's bytes, the
+ * rate, this file and y4m.ts), so the suites and the runs after reuse it: the same file gives the same launch
+ * arguments, so the suites showing one photo share one Chromium (sharedBrowser). Chromium opens the file afresh at
+ * each capture start; a still photo shows the same frame throughout anyway.
  */
-export function keptFakeCamera(photo: string, fps: number): Promise<{ file: string; args: string[] }> {
-  const g = globalThis as typeof globalThis & { [KEPT]?: Kept };
-  if (!g[KEPT]) {
-    const dir = mkdtempSync(join(tmpdir(), 'visor-camera-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    g[KEPT] = { dir, cameras: new Map() };
+export async function keptFakeCamera(photo: string, fps: number): Promise<{ file: string; args: string[] }> {
+  const hash = createHash('sha256')
+    .update(`${fps}`)
+    .update(await readFile(photo));
+  for (const source of SOURCES) hash.update(await readFile(source));
+  const file = join(tmpdir(), `visor-camera-${hash.digest('hex').slice(0, 16)}.y4m`);
+  if (!existsSync(file)) {
+    // written under a name of its own, then renamed: a suite running beside this one never reads half a file
+    const part = `${file}.${process.pid}.part`;
+    await writeY4m(part, await letterboxed(photo), 2, fps);
+    await rename(part, file);
   }
-  const { dir, cameras } = g[KEPT];
-  const key = `${fps} ${photo}`;
-  let camera = cameras.get(key);
-  if (!camera) {
-    const file = join(dir, `${cameras.size}.y4m`);
-    camera = letterboxed(photo)
-      .then((image) => writeY4m(file, image, 2, fps))
-      .then(() => ({ file, args: cameraArgs(file) }));
-    cameras.set(key, camera);
-    camera.catch(() => cameras.delete(key));
-  }
-  return camera;
+  return { file, args: cameraArgs(file) };
 }
 
 /** A fake camera playing scenes in a loop: each photo (null = nobody) for its seconds, at `fps` frames a second. */
