@@ -35,6 +35,9 @@ interface Running {
 }
 
 async function start(config: Config, logger: Logger, running: Running, setApp: (app: Hono<AppEnv>) => void) {
+  // The database first: it takes the data folder's lock, so a second server on the same folder (or a database that
+  // cannot open) is refused before it spends seconds loading every model.
+  running.db = await openDatabase(config, { log: (message, fields) => logger.warn(message, fields) });
   // Models load once per inference worker at start: no slow first request.
   // The built-in models plus the valid packs of VISOR_MODELS_DIR, checked once here: a bad pack file is logged and
   // skipped (GET /models/packs.json lists it with what is wrong), the built-in models serve regardless.
@@ -54,7 +57,6 @@ async function start(config: Config, logger: Logger, running: Running, setApp: (
   const engine = running.engine;
   logger.info('engine loaded', { embedder: engine.embedderId, workers: config.inferenceWorkers });
   running.metrics = createMetrics({ pool: engine });
-  running.db = await openDatabase(config, { log: (message, fields) => logger.warn(message, fields) });
   running.services = await createFaceServices({
     config,
     db: running.db,
