@@ -1,5 +1,5 @@
-// The integration and browser lanes' face engine and image decoder. The engine is the server's real one (createServerEngine,
-// the repository's models), loaded once per worker process and shared by every file the worker runs (the lane runs
+// The integration and browser lanes' face engine and image decoder. The engine is the server's real one
+// (createServerEngine, the repository's models), loaded once per worker process and shared by every file the worker runs (the lane runs
 // with `isolate: false`), with its analyses remembered per image and options. The storage and API suites enrol and
 // recognise the same sample photos over and over, in many files and on both databases; what they check is what the
 // services, the SQL and the API do with the engine's answer, and the answer to the same pixels and options is the
