@@ -1,16 +1,16 @@
 // The integration and browser lanes' face engine and image decoder. The engine is the server's real one
-// (createServerEngine, the repository's models), loaded once per worker process and shared by every file the worker runs (the lane runs
-// with `isolate: false`), with its analyses remembered per image and options. The storage and API suites enrol and
-// recognise the same sample photos over and over, in many files and on both databases; what they check is what the
-// services, the SQL and the API do with the engine's answer, and the answer to the same pixels and options is the
-// same every time, so each distinct analysis runs the real models once per worker and is copied out afterwards.
-// The models themselves are tested in the models lane. Tests that exercise the engine's own work (the pool) load
-// their own. test/storage/service-embedder.test.ts uses this one too: its switch jobs then run faster than at the
-// real engine's pace (remembered analyses once showed a recognition racing a switch; the product now answers it with
-// the new embedder, and that file tests it directly with a service resolved before the switch).
-// The browser lane's servers use it as well (test/browser/server.ts and admin-server.ts, test/web/stack.ts, and the
-// server-side references of parity and kiosk-tracking): what those suites check is the page's work on the server's
-// answers, and that lane also runs file after file in one worker.
+// (createServerEngine, the repository's models), loaded once per worker process and shared by every file the worker
+// runs (the lane runs with `isolate: false`), with its analyses remembered per image and options. The storage and API
+// suites enrol and recognise the same sample photos over and over, in many files and on both databases; what they check
+// is what the services, the SQL and the API do with the engine's answer, and the answer to the same pixels and options
+// is the same every time, so each distinct analysis runs the real models once per worker and is copied out afterwards.
+// The models themselves are tested in the models lane. Tests that exercise the engine's own work (the pool) load their
+// own. test/storage/service-embedder.test.ts uses this one too: its switch jobs then run faster than at the real
+// engine's pace (remembered analyses once showed a recognition racing a switch; the product now answers it with the new
+// embedder, and that file tests it directly with a service resolved before the switch). The browser lane's servers use
+// it as well (test/browser/server.ts and admin-server.ts, test/web/stack.ts, and the server-side references of parity
+// and kiosk-tracking): what those suites check is the page's work on the server's answers, and that lane also runs file
+// after file in one worker.
 import { createHash } from 'node:crypto';
 import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
 import type { RawImage } from '../../shared/image.js';
