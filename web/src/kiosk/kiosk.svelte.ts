@@ -369,13 +369,18 @@ export class KioskState {
 
   /**
    * Waits until the video presents a frame this loop has not analysed (requestVideoFrameCallback), so that a frame
-   * is analysed once however fast the loop could go: work per camera frame, not per loop turn. Gives up after
-   * 250 ms (a browser without the callback, a video not being rendered) and analyses what is there.
+   * is analysed once however fast the loop could go: work per camera frame, not per loop turn. Until the callback
+   * has fired for this video it gives up after 250 ms (a browser without the callback, a video not being rendered)
+   * and analyses what is there. Once it has fired, a camera slower than 4 fps or frozen must not be analysed 4 times
+   * a second for nothing: it waits up to a second, so a stalled camera still refreshes the overlay, the fps and the
+   * tracks' ages now and then, and a live camera (1 fps or more) is always waited for.
    */
   async #freshFrame(video: HTMLVideoElement): Promise<void> {
     if (typeof video.requestVideoFrameCallback !== 'function') return;
     if (this.#watching !== video) {
       this.#watching = video;
+      this.#presented = 0;
+      this.#analysed = -1;
       const onFrame = () => {
         if (this.#watching !== video) return; // another video's chain took over
         if (!this.#running) return void (this.#watching = undefined);
@@ -389,7 +394,7 @@ export class KioskState {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         this.#onPresented = resolve;
-        timer = setTimeout(resolve, 250);
+        timer = setTimeout(resolve, this.#presented > 0 ? 1000 : 250);
       });
       clearTimeout(timer);
       this.#onPresented = undefined;
