@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { expect } from 'vitest';
+import { loadConfig } from '../../server/src/config.js';
 import { DESKTOP, sharedBrowser, watchErrors } from '../web/browser.js';
 import { startAdminServer, type AdminServer } from './admin-server.js';
 import { SAMPLES, buildApp, openCameraPage } from './harness.js';
@@ -15,8 +16,8 @@ export const CSRF = { 'x-requested-with': 'test' };
 /** The first user of the suites' servers: the owner. */
 export const OWNER = { email: 'grace@example.com', password: 'correct horse battery', first_name: 'Grace' };
 
-/** The longest side the server analyses a photo at (config.ts: ANALYSIS_MAX_SIDE's default). */
-const ANALYSIS_MAX_SIDE = 1600;
+/** The longest side the server analyses a photo at (ANALYSIS_MAX_SIDE's default, as the suites' servers run). */
+const ANALYSIS_MAX_SIDE = loadConfig({}).analysisMaxSide;
 /** Example photos as addExamples sends them, per worker (the suites enrol the same few). */
 const scaled = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
