@@ -12,13 +12,7 @@
 // and kiosk-tracking): what those suites check is the page's work on the server's answers, and that lane also runs file
 // after file in one worker.
 import { createHash } from 'node:crypto';
-import { embedderModel } from '../../shared/engine/embedders.js';
-import {
-  PLUGINS,
-  type AnalyzeOptions,
-  type AnalyzeResult,
-  type FaceEngine,
-} from '../../shared/engine/types.js';
+import type { AnalyzeOptions, AnalyzeResult, FaceEngine } from '../../shared/engine/types.js';
 import type { RawImage } from '../../shared/image.js';
 import { decodeImage, type DecodeOptions } from '../../server/src/image/decode.js';
 import { createServerEngine } from '../../server/src/inference/engine.js';
@@ -26,41 +20,19 @@ import { createServerEngine } from '../../server/src/inference/engine.js';
 const SHARED = Symbol.for('visor.test.engine');
 type WithEngine = typeof globalThis & { [SHARED]?: Promise<FaceEngine> };
 
-/**
- * The options as the engine's analyze (shared/engine/engine.ts) reads them, in one key order, so that options it
- * treats alike share one analysis: unknown plugin names are ignored and no plugins is `[]`; a limit that is not
- * positive keeps all faces; only `detectFaces: false` and `detectMode: 'fast'` change the detection; `embed` is read
- * only when truthy and without the calculator plugin; an embedder is used by its model, the engine's own when unset.
- */
-function canonical(opts: AnalyzeOptions, ownEmbedder: string): AnalyzeOptions {
-  const plugins = (opts.plugins ?? []).filter((p) => PLUGINS.includes(p));
-  const embedder = opts.embedder ? embedderModel(opts.embedder) : ownEmbedder;
-  return {
-    detProbThreshold: opts.detProbThreshold,
-    detectMode: opts.detectMode === 'fast' ? 'fast' : undefined,
-    limit: opts.limit && opts.limit > 0 ? opts.limit : undefined,
-    embed: opts.embed && !plugins.includes('calculator') ? true : undefined,
-    plugins: plugins.length ? plugins : undefined,
-    detectFaces: opts.detectFaces === false ? false : undefined,
-    candidates: opts.candidates,
-    embedder: embedder === ownEmbedder ? undefined : embedder,
-  };
-}
-
-/** What an analysis depends on: the pixels, their geometry (and any source scale), and the options (canonical). */
-function keyOf(image: RawImage, opts: AnalyzeOptions): string {
+/** What an analysis depends on: the pixels, their geometry (and any source scale), and the options. */
+function keyOf(image: RawImage, opts: AnalyzeOptions | undefined): string {
   const { data, ...geometry } = image;
   const pixels = createHash('sha1').update(data).digest('hex');
-  return `${pixels} ${JSON.stringify(geometry)} ${JSON.stringify(opts)}`;
+  return `${pixels} ${JSON.stringify(geometry)} ${JSON.stringify(opts ?? {})}`;
 }
 
 function remembering(engine: FaceEngine): FaceEngine {
   const done = new Map<string, Promise<AnalyzeResult>>();
-  const ownEmbedder = embedderModel(engine.embedderId);
   return {
     ...engine,
     analyze(image, opts) {
-      const key = keyOf(image, canonical(opts ?? {}, ownEmbedder));
+      const key = keyOf(image, opts);
       let result = done.get(key);
       if (!result) {
         result = engine.analyze(image, opts);
