@@ -11,6 +11,7 @@ import { createCollectionStore } from '../../server/src/collections/index.js';
 import { serviceCommand } from '../../server/src/cli/service-commands.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { createImageStore } from '../../server/src/repositories/images.js';
+import { insertSubject } from '../../server/src/repositories/subjects.js';
 import { SearchIndexes } from '../../server/src/search/service-indexes.js';
 import { createServiceRecord, resolveApiKey } from '../../server/src/services/keys.js';
 import { subjectServices } from '../../server/src/services/subjects.js';
@@ -81,6 +82,17 @@ describeStorage('service keys and subjects', (get) => {
     expect(await s.deleteSubject(svc, 'alice')).toEqual({ subject: 'ALICE' });
     expect(await s.deleteAllSubjects(svc)).toEqual({ deleted: 1 });
     expect(await s.listSubjects(svc)).toEqual([]);
+  });
+
+  it('lists subjects in the order they were added, also those added at the same instant', async () => {
+    // now() is the transaction's start, so these share created_at, as subjects added within one millisecond do on
+    // PGlite (its clock counts milliseconds): the list used to fall back to name order for them.
+    const { db } = get();
+    const svc = await createServiceRecord(db, { type: 'recognition', name: 'Same instant' });
+    await db.transaction(async (tx) => {
+      for (const name of ['Zoe', 'Mia', 'Ann']) await insertSubject(tx, svc.id, name);
+    });
+    expect(await subjects().listSubjects(svc)).toEqual(['Zoe', 'Mia', 'Ann']);
   });
 });
 

@@ -132,9 +132,10 @@ export async function copyCollection(
 ): Promise<{ fromExampleId: string; toExampleId: string; toImagePath: string }[]> {
   return q.query(
     `with ms as materialized (
-        select id as old_id, gen_random_uuid() as new_id, name, created_at from subjects where service_id = $1),
+        select id as old_id, gen_random_uuid() as new_id, name, created_at, seq from subjects where service_id = $1),
       ins_s as (
-        insert into subjects (id, service_id, name, created_at) select new_id, $2::uuid, name, created_at from ms),
+        insert into subjects (id, service_id, name, created_at)
+        select new_id, $2::uuid, name, created_at from ms order by seq),
       me as materialized (
         select e.id as old_id, gen_random_uuid() as new_id, ms.new_id as subject_id, e.content_type,
                e.image_path, e.created_at

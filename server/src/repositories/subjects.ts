@@ -47,7 +47,7 @@ export async function findOrInsertSubject(
 
 export async function listSubjectNames(q: Queryable, serviceId: string): Promise<string[]> {
   const rows = await q.query<{ name: string }>(
-    'select name from subjects where service_id = $1 order by created_at, name',
+    'select name from subjects where service_id = $1 order by seq',
     [serviceId],
   );
   return rows.map((r) => r.name);
@@ -55,10 +55,7 @@ export async function listSubjectNames(q: Queryable, serviceId: string): Promise
 
 /** Id → name of every subject of the service, oldest first (a stable order for listings). */
 export async function listSubjects(q: Queryable, serviceId: string): Promise<SubjectRow[]> {
-  return q.query<SubjectRow>(
-    'select id, name from subjects where service_id = $1 order by created_at, lower(name)',
-    [serviceId],
-  );
+  return q.query<SubjectRow>('select id, name from subjects where service_id = $1 order by seq', [serviceId]);
 }
 
 export async function renameSubject(q: Queryable, id: string, name: string): Promise<void> {
