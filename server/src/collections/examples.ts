@@ -4,7 +4,7 @@ import { sniffFormat } from '../image/sniff.js';
 import { insertEmbedding } from '../repositories/embeddings.js';
 import * as examples from '../repositories/examples.js';
 import { deleteSubject, findOrInsertSubject, findSubject } from '../repositories/subjects.js';
-import { write, type StoreCtx } from './write.js';
+import { serviceWrite, type StoreCtx } from './write.js';
 
 /** An example to add: its id (a UUID), subject name (created if missing), optional image and one embedding. */
 export interface NewExample {
@@ -39,7 +39,7 @@ export function exampleWrites(ctx: StoreCtx) {
   return {
     /** Adds examples in one transaction; returns each one's status, in order. */
     addExamples: (serviceId: string, list: readonly NewExample[]) =>
-      write(ctx, async (tx, stage) => {
+      serviceWrite(ctx, serviceId, async (tx, stage) => {
         const statuses: AddStatus[] = [];
         const created: string[] = [];
         for (const e of list) {
@@ -69,14 +69,16 @@ export function exampleWrites(ctx: StoreCtx) {
 
     /** Deletes those of `ids` (lower-case UUIDs) that belong to the service; returns what was deleted. */
     deleteExamples: (serviceId: string, ids: readonly string[]) =>
-      write(ctx, async (tx) => removal(serviceId, await examples.deleteExamples(tx, serviceId, ids))),
+      serviceWrite(ctx, serviceId, async (tx) =>
+        removal(serviceId, await examples.deleteExamples(tx, serviceId, ids)),
+      ),
 
     /**
      * Deletes every example of the subject and the subject itself (nothing when it does not exist), or, without
      * a subject, every example of the service (the subjects stay).
      */
     deleteExamplesOf: (serviceId: string, subject: string | undefined) =>
-      write(ctx, async (tx) => {
+      serviceWrite(ctx, serviceId, async (tx) => {
         if (subject === undefined) return removal(serviceId, await examples.deleteExamplesOf(tx, serviceId));
         const row = await findSubject(tx, serviceId, subject);
         if (!row) return { value: [] };
@@ -100,7 +102,7 @@ export function exampleWrites(ctx: StoreCtx) {
       embedder: string,
       items: readonly { exampleId: string; vector: Float32Array }[],
     ) =>
-      write(ctx, async (tx) => {
+      serviceWrite(ctx, serviceId, async (tx) => {
         const owners = await examples.exampleOwners(
           tx,
           items.map((i) => i.exampleId),

@@ -3,7 +3,7 @@ import type { ServiceType } from '../services/types.js';
 import { deleteApplication } from '../repositories/applications.js';
 import { copyCollection, deleteService, insertService } from '../repositories/services.js';
 import type { Queryable } from '../db/types.js';
-import { write, type StoreCtx } from './write.js';
+import { serviceWrite, write, type StoreCtx } from './write.js';
 
 const recognitionIds = (services: readonly { id: string; type: ServiceType }[]) =>
   services.filter((s) => s.type === 'recognition').map((s) => s.id);
@@ -29,7 +29,7 @@ export function serviceWrites(ctx: StoreCtx) {
      * `work` writes it in the store's transaction; one reload notification, and this process's index re-reads it.
      */
     changeService: <T>(serviceId: string, work: (tx: Queryable) => Promise<T>) =>
-      write(ctx, async (tx) => ({
+      serviceWrite(ctx, serviceId, async (tx) => ({
         value: await work(tx),
         change: { service: serviceId, op: 'reload' as const },
       })),

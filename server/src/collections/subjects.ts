@@ -2,7 +2,7 @@
 import { SubjectNotFound } from '../../../shared/errors.js';
 import type { Queryable } from '../db/types.js';
 import * as subjects from '../repositories/subjects.js';
-import { write, type StoreCtx } from './write.js';
+import { serviceWrite, type StoreCtx } from './write.js';
 
 async function existing(q: Queryable, serviceId: string, name: string) {
   const row = await subjects.findSubject(q, serviceId, name);
@@ -17,7 +17,7 @@ export function subjectWrites(ctx: StoreCtx) {
 
     /** Renames `from` (SubjectNotFound if missing); onto another existing subject, merges into it. */
     renameSubject: (serviceId: string, from: string, to: string) =>
-      write(ctx, async (tx) => {
+      serviceWrite(ctx, serviceId, async (tx) => {
         const source = await existing(tx, serviceId, from);
         if (source.name === to) return { value: { updated: false } };
         const target = await subjects.findSubject(tx, serviceId, to);
@@ -45,7 +45,7 @@ export function subjectWrites(ctx: StoreCtx) {
 
     /** Deletes the subject with its examples (SubjectNotFound if missing); returns its stored name. */
     deleteSubject: (serviceId: string, name: string) =>
-      write(ctx, async (tx) => {
+      serviceWrite(ctx, serviceId, async (tx) => {
         const row = await existing(tx, serviceId, name);
         const { imagePaths } = await subjects.deleteSubject(tx, row.id);
         return {
@@ -61,7 +61,7 @@ export function subjectWrites(ctx: StoreCtx) {
 
     /** Deletes every subject of the service with their examples; returns how many subjects. */
     deleteAllSubjects: (serviceId: string) =>
-      write(ctx, async (tx) => {
+      serviceWrite(ctx, serviceId, async (tx) => {
         const { deleted, imagePaths } = await subjects.deleteAllSubjects(tx, serviceId);
         return {
           value: { deleted },

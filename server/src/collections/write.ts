@@ -4,6 +4,7 @@
 import type { Db, Queryable } from '../db/types.js';
 import { publishIndexChange, type IndexChange } from '../repositories/index-changes.js';
 import type { ImageStore } from '../repositories/images.js';
+import { lockChangeLog } from '../repositories/sync.js';
 import type { SearchIndexes, ServiceIndex } from '../search/service-indexes.js';
 
 /** A change as an operation describes it; the store adds its origin. */
@@ -36,9 +37,21 @@ export interface Done<T> {
 /** Writes an example's image file inside the operation; the file is removed again if the transaction fails. */
 export type Stage = (serviceId: string, exampleId: string, bytes: Uint8Array) => Promise<string | null>;
 
+/**
+ * A write to one service's collection: its change log is locked first, before any row is written, as the log's
+ * triggers lock it before numbering a change (one order of locks for every writer of the service: no deadlock).
+ */
+export const serviceWrite = <T>(
+  ctx: StoreCtx,
+  service: string,
+  work: (tx: Queryable, stage: Stage) => Promise<Done<T>>,
+): Promise<T> => write(ctx, work, service);
+
+/** Runs `work` in one transaction (see serviceWrite for `service`). */
 export async function write<T>(
   ctx: StoreCtx,
   work: (tx: Queryable, stage: Stage) => Promise<Done<T>>,
+  service?: string,
 ): Promise<T> {
   const discards: (() => Promise<void>)[] = [];
   const stage: Stage = async (serviceId, exampleId, bytes) => {
@@ -49,6 +62,7 @@ export async function write<T>(
   let done: Done<T>;
   try {
     done = await ctx.db.transaction(async (tx) => {
+      if (service) await lockChangeLog(tx, service);
       const d = await work(tx, stage);
       if (d.change) await publishIndexChange(tx, { ...d.change, origin: ctx.origin } as IndexChange);
       return d;

@@ -27,10 +27,24 @@ export interface SyncEvent {
 
 const list = (ids: readonly string[]) => ids.join(',');
 
-/** The newest change sequence number of the whole log ('0' when empty). */
-export async function latestChange(q: Queryable): Promise<string> {
-  const rows = await q.query<{ seq: string | null }>('select max(seq)::text as seq from sync_changes');
+/**
+ * The newest change sequence number of the service's log ('0' when empty). Per service: a number of another
+ * service's log may be newer than a change of this one still being written (each service's log is ordered alone).
+ */
+export async function latestChange(q: Queryable, serviceId: string): Promise<string> {
+  const rows = await q.query<{ seq: string | null }>(
+    'select max(seq)::text as seq from sync_changes where service_id = $1',
+    [serviceId],
+  );
   return rows[0]?.seq ?? '0';
+}
+
+/**
+ * Takes the service's change-log lock until the transaction ends (008_sync_log_order.sql): the log's triggers
+ * take it before numbering a change; a write takes it first, before the rows it writes.
+ */
+export async function lockChangeLog(tx: Queryable, serviceId: string): Promise<void> {
+  await tx.query('select sync_log_lock($1::uuid)', [serviceId]);
 }
 
 /** Up to `limit` changes of a service after `cursor`, oldest first. */

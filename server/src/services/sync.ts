@@ -63,7 +63,7 @@ export function createSyncService(deps: {
     return db.transaction(async (tx) => {
       if (cursor === undefined) {
         // Snapshot: the log position first, so changes made while reading are sent again next time.
-        const head = await repo.latestChange(tx);
+        const head = await repo.latestChange(tx, svc.id);
         const examples = await repo.embeddedExamples(tx, svc.id, embedder);
         return {
           ...base,
