@@ -2,7 +2,6 @@
 // createApp() from server/src/app.ts with webApp() serving the built app, as `npm start` runs it. The engine and
 // decoder are the worker's shared ones (test/storage/test-engine.ts: the real models, each distinct analysis run
 // once per worker): the suite tests what the app does with the server's answers, not the engine.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,22 +9,12 @@ import { createApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/open.js';
 import { createLogger } from '../../server/src/http/logger.js';
-import type { FaceServicesDeps } from '../../server/src/services/context.js';
-import type { FaceServices, ServiceType } from '../../server/src/services/types.js';
+import { createFaceServices } from '../../server/src/services/face-services.js';
+import type { ServiceType } from '../../server/src/services/types.js';
 import { webApp } from '../../server/src/web/index.js';
 import { listen } from './browser.js';
 import { seedPglite } from '../storage/backends.js';
 import { testDecode, testEngine } from '../storage/test-engine.js';
-
-const root = new URL('../../', import.meta.url);
-/** The services factory: `services/index.ts` once it exists, `services/face-services.ts` until then. */
-const SERVICES_MODULE = [
-  new URL('server/src/services/index.ts', root),
-  new URL('server/src/services/face-services.ts', root),
-].find((u) => existsSync(u));
-const ENGINE_MODULE = new URL('server/src/inference/engine.ts', root);
-
-export const STACK_READY = SERVICES_MODULE !== undefined && existsSync(ENGINE_MODULE);
 
 export interface Stack {
   origin: string;
@@ -42,11 +31,6 @@ export async function startStack(distDir: string): Promise<Stack> {
   await seedPglite(dataDir);
   const db = await openDatabase({ databaseUrl: undefined, dataDir });
   const engine = await testEngine();
-  const { createFaceServices } = (await import(SERVICES_MODULE!.href)) as {
-    createFaceServices(
-      deps: FaceServicesDeps,
-    ): FaceServices | Promise<FaceServices & { close?(): Promise<void> }>;
-  };
   const services = await createFaceServices({ config, db, engine, decode: testDecode });
   const keys = {} as Record<ServiceType, string>;
   for (const type of ['recognition', 'detection', 'verification'] as const) {
@@ -68,7 +52,7 @@ export async function startStack(distDir: string): Promise<Stack> {
     },
     async close() {
       await served.close();
-      await (services as { close?(): Promise<void> }).close?.();
+      await services.close();
       await engine.dispose();
       await db.close();
       await rm(dataDir, { recursive: true, force: true });
