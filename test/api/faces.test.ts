@@ -1,7 +1,9 @@
-// /api/v1/recognition/faces: examples added from every kind of input, bad images refused cleanly, listed, downloaded,
-// deleted, and verified against.
+// /api/v1/recognition/faces: examples added from every kind of input, bad images refused cleanly, listed, downloaded
+// (whole or as thumbnails), deleted, and verified against.
 import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import { expect, it } from 'vitest';
+import { THUMBNAIL_SIDES } from '../../server/src/contracts/server.js';
 import { base64, client, describeApi, format, read, sample } from './harness.js';
 
 const FACES = '/api/v1/recognition/faces';
@@ -41,6 +43,21 @@ function pngBomb(side = 8000): Uint8Array {
     chunk('IEND', Buffer.alloc(0)),
   ]);
   return new Uint8Array(png);
+}
+
+/** The decoded size and format of an image response's body. */
+async function decoded(res: Response) {
+  const { width = 0, height = 0, format } = await sharp(new Uint8Array(await res.arrayBuffer())).metadata();
+  return { width, height, format };
+}
+
+/** Mean absolute difference of two images' pixels (0..255), both scaled to `w`x`h`. */
+async function pixelDistance(a: Uint8Array, b: Uint8Array, w: number, h: number): Promise<number> {
+  const px = (bytes: Uint8Array) => sharp(bytes).resize(w, h, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+  const [pa, pb] = await Promise.all([px(a), px(b)]);
+  let sum = 0;
+  for (let i = 0; i < pa.length; i++) sum += Math.abs(pa[i] - pb[i]);
+  return sum / pa.length;
 }
 
 describeApi('faces', (ctx) => {
@@ -247,6 +264,95 @@ describeApi('faces', (ctx) => {
     expect(
       (await read(client(app, undefined).get(`${FACES}/${added.body.image_id}/img`))).body,
     ).toMatchObject({ code: 20 });
+  });
+
+  it('answers a JPEG thumbnail of the static image with ?size=, upright, never scaled up', async () => {
+    const { app, keys } = ctx();
+    const url = (id: string, q = '', key = keys.recognition) => `/api/v1/static/${key}/images/${id}${q}`;
+    const people = (await read<FacesPage>(rec().get(FACES))).body.faces;
+    expect(people.length).toBeGreaterThan(2);
+    for (const { image_id } of people) {
+      const original = await decoded(await app.request(url(image_id)));
+      for (const size of [THUMBNAIL_SIDES[0], 256, THUMBNAIL_SIDES[1]]) {
+        const res = await app.request(url(image_id, `?size=${size}`));
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('image/jpeg');
+        expect(res.headers.get('cache-control')).toMatch(/private, max-age=31536000/);
+        const thumb = await decoded(res);
+        expect(thumb.format).toBe('jpeg');
+        // The longer side is `size` (or the original's, never more); the other keeps the aspect ratio.
+        const scale = Math.min(1, size / Math.max(original.width, original.height));
+        expect(Math.max(thumb.width, thumb.height), `${image_id} ${size}`).toBe(
+          Math.round(Math.max(original.width, original.height) * scale),
+        );
+        expect(Math.abs(thumb.width - original.width * scale), `${image_id} ${size}`).toBeLessThanOrEqual(1);
+        expect(Math.abs(thumb.height - original.height * scale), `${image_id} ${size}`).toBeLessThanOrEqual(
+          1,
+        );
+      }
+    }
+    // Blank is absent: the stored image byte for byte.
+    const [first] = people;
+    const stored = new Uint8Array(await (await app.request(url(first.image_id))).arrayBuffer());
+    expect(new Uint8Array(await (await app.request(url(first.image_id, '?size='))).arrayBuffer())).toEqual(
+      stored,
+    );
+
+    // A portrait photo stored on its side with EXIF orientation 6 (turn 90° clockwise to show), as phones do.
+    const upright = sample('009_C.jpg');
+    const sideways = new Uint8Array(
+      await sharp(upright).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer(),
+    );
+    expect(await sharp(sideways).metadata()).toMatchObject({ width: 522, height: 348, orientation: 6 });
+    const turned = await addFile('Person Turned', 'turned.jpg', sideways);
+    expect(turned.status).toBe(201);
+    const res = await app.request(url(turned.body.image_id, '?size=128'));
+    const thumb = new Uint8Array(await res.arrayBuffer());
+    const meta = await sharp(thumb).metadata();
+    expect(meta).toMatchObject({ width: 85, height: 128 });
+    expect(meta.orientation ?? 1).toBe(1);
+    // It looks like the upright photo, not like the stored pixels.
+    expect(await pixelDistance(thumb, upright, 85, 128)).toBeLessThan(8);
+    expect(
+      await pixelDistance(thumb, await sharp(sideways).resize(85, 128, { fit: 'fill' }).toBuffer(), 85, 128),
+    ).toBeGreaterThan(20);
+
+    // A bad size is CompreFace's 400 (26), whatever the key; unknown images and keys stay an empty 200.
+    for (const q of ['0', '15', '1025', '-1', '1.5', 'abc', '1e3', '99999999999999999999']) {
+      for (const key of [keys.recognition, 'not-a-key']) {
+        const bad = await read<{ message: string; code: number }>(
+          app.request(url(first.image_id, `?size=${q}`, key)),
+        );
+        expect(bad, q).toMatchObject({ status: 400, body: { code: 26 } });
+        expect(bad.body.message, q).toMatch(/^size must be an integer from 16 to 1024/);
+      }
+    }
+    // The contract documents it.
+    const doc = await read<{ paths: Record<string, { get: { parameters: object[] } }> }>(
+      app.request('/api/openapi.json'),
+    );
+    expect(doc.body.paths['/api/v1/static/{api_key}/images/{image_id}'].get.parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'size',
+        in: 'query',
+        schema: expect.objectContaining({ type: 'integer', minimum: 16, maximum: 1024 }),
+      }),
+    );
+    // A deleted example's thumbnail is gone as its image is (never cached: no-store).
+    const missing = '6b135f5b-a365-4522-b1f1-4c9ac2dd0728';
+    expect(await read(rec().delete(`${FACES}/${turned.body.image_id}`))).toMatchObject({ status: 200 });
+    for (const path of [
+      url(missing, '?size=256'),
+      url('not-a-uuid', '?size=256'),
+      url(turned.body.image_id, '?size=256'),
+      url(first.image_id, '?size=256', keys.detection),
+      url(first.image_id, '?size=256', 'not-a-key'),
+    ]) {
+      const empty = await app.request(path);
+      expect(empty.status, path).toBe(200);
+      expect(empty.headers.get('cache-control'), path).toBe('no-store');
+      expect((await empty.arrayBuffer()).byteLength, path).toBe(0);
+    }
   });
 
   it('verifies an image against a saved example, multipart and Base64', async () => {

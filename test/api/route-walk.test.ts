@@ -195,7 +195,7 @@ describeApi('route walk: no input gives a 500', (ctx) => {
     { method: 'POST', path: '/api/v1/recognition/sync/push', key: 'recognition', body: 'json', params: [] },
     { method: 'GET', path: '/api/v1/config', params: [] },
     { method: 'GET', path: '/api/v1/consistence/status', params: [] },
-    { method: 'GET', path: `/api/v1/static/${ctx().keys.recognition}/images/${imageId}`, params: [] },
+    { method: 'GET', path: `/api/v1/static/${ctx().keys.recognition}/images/${imageId}`, params: ['size'] },
     { method: 'POST', path: '/admin/signup', body: 'json', params: [], admin: true },
     { method: 'POST', path: '/admin/login', body: 'json', params: [], admin: true },
     { method: 'POST', path: '/admin/apps', body: 'json', params: [], admin: true },

@@ -23,12 +23,18 @@ export interface DecodeOptions {
   maxImageSide?: number;
   /** libvips stops decoding after this many whole seconds (0 or absent: no limit); the image is then refused. */
   timeoutSeconds?: number;
+  /**
+   * Converts through the embedded ICC profile to sRGB, as a browser shows the photo (thumbnails). Default: the RGB
+   * pixels as stored, as the models read them.
+   */
+  toSrgb?: boolean;
 }
 
 interface Limits {
   maxPixels: number;
   maxImageSide: number;
   timeoutSeconds: number;
+  toSrgb?: boolean;
 }
 
 const EXPECTED = `unsupported image format (expected ${IMAGE_FORMATS.slice(0, -1).join(', ')} or ico)`;
@@ -43,6 +49,7 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
     maxPixels,
     maxImageSide: opts.maxImageSide ?? DEFAULT_MAX_SIDE,
     timeoutSeconds: opts.timeoutSeconds ?? 0,
+    toSrgb: opts.toSrgb,
   };
   if (bytes.length === 0) throw new UnsupportedImage('cannot decode image: the file is empty');
   const format = sniffFormat(bytes);
@@ -64,7 +71,7 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
 async function decodeWithSharp(
   bytes: Uint8Array,
   format: ImageFormat,
-  { maxPixels, maxImageSide, timeoutSeconds }: Limits,
+  { maxPixels, maxImageSide, timeoutSeconds, toSrgb }: Limits,
   maxSide = 0,
 ): Promise<RawImage> {
   // failOn 'truncated': a cut-off file is an error, while the benign warnings real cameras produce are not.
@@ -84,7 +91,7 @@ async function decodeWithSharp(
   // RGB pixels are taken as stored, as the models' training pipelines read them (and the browser's
   // createImageBitmap with colorSpaceConversion 'none'): an embedded profile's transform costs more than the whole
   // decode of a small photo (7 of 12 ms on a 348x522 camera JPEG). CMYK still needs its profile to become RGB.
-  const ignoreIcc = meta.space !== 'cmyk';
+  const ignoreIcc = !toSrgb && meta.space !== 'cmyk';
   let pipeline = sharp(bytes, { ...options, ignoreIcc }).rotate();
   if (timeoutSeconds > 0) pipeline = pipeline.timeout({ seconds: timeoutSeconds });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });

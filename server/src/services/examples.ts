@@ -1,7 +1,8 @@
 // Face examples: add (one face, embedded, stored with its image through the collection store), list, delete,
-// download.
+// download (the stored image, or a thumbnail of it).
 import { randomUUID } from 'node:crypto';
 import { ImageNotFound } from '../../../shared/errors.js';
+import { thumbnailJpeg } from '../image/thumbnail.js';
 import * as examples from '../repositories/examples.js';
 import { findSubject } from '../repositories/subjects.js';
 import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
@@ -18,6 +19,7 @@ type ExampleServices = Pick<
   | 'deleteExample'
   | 'deleteExamples'
   | 'getExampleImage'
+  | 'getExampleThumbnail'
 >;
 
 const toExample = (r: { id: string; subject: string }): FaceExample => ({
@@ -90,6 +92,15 @@ export function exampleServices(ctx: Ctx): ExampleServices {
     async getExampleImage(svc, imageId) {
       if (!isUuid(imageId)) return undefined;
       return images.read(db, svc.id, imageId);
+    },
+
+    async getExampleThumbnail(svc, imageId, maxSide) {
+      if (!isUuid(imageId)) return undefined;
+      const stored = await images.read(db, svc.id, imageId);
+      if (!stored) return undefined;
+      const { maxImagePixels: maxPixels, maxImageSide } = ctx.config;
+      const bytes = await thumbnailJpeg(stored.bytes, maxSide, { maxPixels, maxImageSide });
+      return { bytes, contentType: 'image/jpeg' };
     },
   };
 }

@@ -103,6 +103,11 @@ export interface FaceServices {
   deleteExamples(svc: ServiceRef, imageIds: string[]): Promise<FaceExample[]>;
   /** The stored image of an example, or undefined (the route answers an empty body, as CompreFace). */
   getExampleImage(svc: ServiceRef, imageId: string): Promise<StoredImage | undefined>;
+  /**
+   * A JPEG of the example's image with its longer side at most `maxSide` pixels (never scaled up), upright, or
+   * undefined when the example does not exist; UnsupportedImage when its stored image cannot be decoded.
+   */
+  getExampleThumbnail(svc: ServiceRef, imageId: string, maxSide: number): Promise<StoredImage | undefined>;
 
   recognize(
     svc: ServiceRef,
