@@ -151,10 +151,35 @@ describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASO
     await snap('subjects-avatars');
   });
 
+  it('shows the examples as server-made thumbnails, not the photos', async () => {
+    await expect.poll(() => page.locator('#examples-title').textContent()).toBe('All examples (4)');
+    const tiles = page.locator('.grid button.view img');
+    expect(await tiles.count()).toBe(4);
+    for (const tile of await tiles.all()) {
+      await tile.scrollIntoViewIfNeeded();
+      const src = new URL((await tile.getAttribute('src'))!, server.origin);
+      expect(src.pathname).toMatch(/^\/api\/v1\/static\/[^/]+\/images\/[^/]+$/);
+      const size = Number(src.searchParams.get('size'));
+      expect(size).toBeGreaterThanOrEqual(256);
+      expect(size).toBeLessThanOrEqual(512);
+      // Loaded and decoded: the longer side is the thumbnail's (the photos are 624 to 7360 pixels long).
+      await expect
+        .poll(() =>
+          tile.evaluate((i: HTMLImageElement) =>
+            i.complete ? Math.max(i.naturalWidth, i.naturalHeight) : 0,
+          ),
+        )
+        .toBe(size);
+    }
+  });
+
   it('opens an example in a lightbox with the face boxed; Esc closes it and focus returns', async () => {
     await expect.poll(() => page.locator('#examples-title').textContent()).toBe('All examples (4)');
     const first = page.locator('.grid button.view').first();
     const firstId = await first.getAttribute('data-image-id');
+    const tileWidth = await first
+      .locator('img')
+      .evaluate((i: HTMLImageElement) => i.naturalWidth || Promise.reject(new Error('tile not loaded')));
     await first.focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
@@ -174,6 +199,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASO
     expect(faceBox!.width).toBeGreaterThan(photoBox!.width * 0.1);
     expect(faceBox!.x).toBeGreaterThanOrEqual(photoBox!.x - 1);
     expect(faceBox!.x + faceBox!.width).toBeLessThanOrEqual(photoBox!.x + photoBox!.width + 1);
+    // The lightbox shows the stored photo itself, larger than the tile's thumbnail.
+    expect(
+      await dialog.locator('.photo img').evaluate((i: HTMLImageElement) => i.naturalWidth),
+    ).toBeGreaterThan(tileWidth);
     await snap('lightbox');
 
     // Tab and Shift+Tab stay inside the dialog.

@@ -50,9 +50,13 @@ export function deleteExamplesOf(conn: Connection, subject: string): Promise<{ d
   return call(conn, 'DELETE', 'recognition/faces', { query: { subject } });
 }
 
-/** The stored photo of an example; needs no key header, so an <img> can load it. */
-export function exampleImageUrl(conn: Connection, imageId: string): string {
-  return `/api/v1/static/${enc(conn.apiKey)}/images/${enc(imageId)}`;
+/**
+ * The stored photo of an example; needs no key header, so an <img> can load it. With `size`, a JPEG thumbnail of it
+ * whose longer side is at most `size` pixels (16 to 1024; a Visor extension, made by the server).
+ */
+export function exampleImageUrl(conn: Connection, imageId: string, size?: number): string {
+  const url = `/api/v1/static/${enc(conn.apiKey)}/images/${enc(imageId)}`;
+  return size === undefined ? url : `${url}?size=${size}`;
 }
 
 /** The stored photo of an example, through CompreFace's GET /recognition/faces/{image_id}/img. */

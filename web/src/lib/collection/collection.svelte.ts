@@ -8,6 +8,13 @@ import type { Connection, FaceExample } from '../api/types.js';
 import { ExampleFaces } from './example-faces.js';
 import { SubjectSummaries } from './summaries.svelte.js';
 
+/**
+ * Longest side of the example tiles' thumbnails. A tile is a square of 7.5 to 15 rem (the grid's columns) showing
+ * the photo cropped to fill it, so the photo's SHORTER side spans the tile: 384 gives a 3:2 photo 256 pixels there,
+ * about twice a phone's 130-pixel tile, in some 20 KB instead of the photo's megabytes.
+ */
+const TILE_THUMBNAIL = 384;
+
 const same = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
 
 export class CollectionStore {
@@ -211,7 +218,8 @@ export class CollectionStore {
     }
   }
 
-  imageUrl(imageId: string): string {
-    return api.exampleImageUrl(this.conn, imageId);
+  /** The example's tile image: a server-made thumbnail, not the photo (often 20–36 megapixels). */
+  tileUrl(imageId: string): string {
+    return api.exampleImageUrl(this.conn, imageId, TILE_THUMBNAIL);
   }
 }
