@@ -1,6 +1,7 @@
 // The webcam recognition loop: grabs a frame, runs the in-browser engine on it (worker), names each face
 // from the local collection when the similarity clears the threshold, draws the frame it analysed with the
-// boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating.
+// boxes, measures frames per second, queues recognition events, and enrols from the camera behind gating. Every
+// path analyses a camera frame once: it waits for one the camera has not given it yet (fresh-frames.ts).
 // When its service switches embedder, a sync notices, pulls the collection afresh, loads the new model and swaps
 // engine and gallery between two frames: a frame is never compared with another model's vectors. Enrolments still
 // queued under the old model are re-embedded with the new one before they are pushed (reembed.ts).
@@ -16,6 +17,7 @@ import { forgetCursor, serviceEngineOptions, withEmbedder } from './service-engi
 import { drawFaces, type DrawSource } from '../lib/overlay/draw.js';
 import { plainOverlay, type OverlayFace } from '../lib/overlay/faces.js';
 import { ENROL_PLUGINS, gateEnrolment } from './enrolment.js';
+import { FreshFrames } from './fresh-frames.js';
 import { describeReembedded, otherModelQueued, reembedQueued, type Reembedded } from './reembed.js';
 import { Gallery, type Match } from './gallery.js';
 import { isMatch } from '../../../shared/match.js';
@@ -89,8 +91,8 @@ export class KioskState {
 
   #engine: BrowserEngine | undefined;
   #tracked: TrackedRecogniser | undefined;
-  /** The video frame grabbed for the next iteration of the loop. */
-  #next: Promise<ImageBitmap> | undefined;
+  /** The camera frames already analysed: each path waits for a new one. */
+  readonly #fresh = new FreshFrames();
   /** Enrolment keeps the best gated frame of one face over a short window (shared/tracking.ts). */
   readonly #enrolBest = new BestOfTrack<{ face: FaceAnalysis; thumbnail: Blob }>(1500, 5);
   /** The loop in force ('tracked' or 'every-frame'). */
@@ -102,12 +104,6 @@ export class KioskState {
   >();
   #stream: MediaStream | undefined;
   #running = false;
-  /** Video frames presented (requestVideoFrameCallback) and the count at the last analysed one. */
-  #presented = 0;
-  #analysed = -1;
-  /** The video whose frames are being counted (one callback chain). */
-  #watching: HTMLVideoElement | undefined;
-  #onPresented: (() => void) | undefined;
   #frames: number[] = [];
   #lastEvent = new Map<string, number>();
   #syncing: Promise<void> | undefined;
@@ -179,6 +175,7 @@ export class KioskState {
     try {
       const gallery = await Gallery.load(this.options.collection, engine);
       this.#gate = new Promise<void>((resolve) => (open = resolve));
+      this.#fresh.wake(); // a loop waiting for the camera's next frame stops waiting
       await this.#turn;
       const old = this.#engine;
       if (!old) throw new Error('the kiosk stopped');
@@ -265,11 +262,7 @@ export class KioskState {
 
   async stop(): Promise<void> {
     this.#running = false;
-    void this.#next?.then(
-      (f) => f.close(),
-      () => undefined,
-    );
-    this.#next = undefined;
+    this.#fresh.close();
     clearInterval(this.#timer);
     removeEventListener('online', this.#onOnline);
     removeEventListener('offline', this.#onOffline);
@@ -317,16 +310,16 @@ export class KioskState {
 
   async #frame(engine: BrowserEngine, video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
     if (video.readyState < 2) return new Promise((r) => setTimeout(r, 50));
+    // stop() and an engine swap wake a loop waiting for the camera; one that came before the wait is seen here
+    if (!this.#running || this.#gate) return;
+    const taken = await this.#fresh.next(video);
+    if (taken === 'woken') return;
     // Enrolment needs the quality and liveness plugins on the frame itself: the every-frame path.
     if (this.#tracked && !this.enrolling) return this.#trackedFrame(engine, this.#tracked, video, canvas);
     this.#tracked?.reset();
     const start = performance.now();
-    const pending = this.#next;
-    this.#next = undefined;
-    const frame = await (pending ?? createImageBitmap(video));
-    // The next frame is grabbed while this one is analysed: the grab overlaps the worker's time.
-    this.#next = createImageBitmap(video);
-    this.#next.catch(() => undefined); // a failed grab is met (and reported) when awaited
+    // grabbed when the camera presents it (not ahead, during the previous analysis: that one would be stale)
+    const frame = await createImageBitmap(video);
     try {
       const enrol = this.enrolling;
       const t0 = performance.now();
@@ -335,7 +328,9 @@ export class KioskState {
         plugins: enrol ? ENROL_PLUGINS : [],
       });
       const roundTrip = performance.now() - t0;
-      if (enrol) await this.#tryEnrol(result, frame);
+      // a stalled camera's frame analysed again refreshes the overlay but is no second sample of the face
+      if (enrol && taken === 'again') this.enrolMessage = 'Waiting for the camera’s next frame…';
+      else if (enrol) await this.#tryEnrol(result, frame);
       await this.#show(result, frame, canvas, start, { grab: t0 - start, frame: roundTrip });
     } finally {
       frame.close();
@@ -352,54 +347,12 @@ export class KioskState {
     video: HTMLVideoElement,
     canvas: HTMLCanvasElement,
   ): Promise<void> {
-    // a pre-grabbed frame of the every-frame path (enrolment just ended) is not needed
-    void this.#next?.then(
-      (f) => f.close(),
-      () => undefined,
-    );
-    this.#next = undefined;
-    await this.#freshFrame(video);
     const start = performance.now();
     const source = { image: video, width: video.videoWidth, height: video.videoHeight };
     const result = await tracked.analyze(source, start, (a, b) =>
       isMatch(engine.similarity(a, b), this.threshold),
     );
     await this.#show(result, video, canvas, start, { frame: performance.now() - start });
-  }
-
-  /**
-   * Waits until the video presents a frame this loop has not analysed (requestVideoFrameCallback), so that a frame
-   * is analysed once however fast the loop could go: work per camera frame, not per loop turn. Until the callback
-   * has fired for this video it gives up after 250 ms (a browser without the callback, a video not being rendered)
-   * and analyses what is there. Once it has fired, a camera slower than 4 fps or frozen must not be analysed 4 times
-   * a second for nothing: it waits up to a second, so a stalled camera still refreshes the overlay, the fps and the
-   * tracks' ages now and then, and a live camera (1 fps or more) is always waited for.
-   */
-  async #freshFrame(video: HTMLVideoElement): Promise<void> {
-    if (typeof video.requestVideoFrameCallback !== 'function') return;
-    if (this.#watching !== video) {
-      this.#watching = video;
-      this.#presented = 0;
-      this.#analysed = -1;
-      const onFrame = () => {
-        if (this.#watching !== video) return; // another video's chain took over
-        if (!this.#running) return void (this.#watching = undefined);
-        this.#presented++;
-        this.#onPresented?.();
-        video.requestVideoFrameCallback(onFrame);
-      };
-      video.requestVideoFrameCallback(onFrame);
-    }
-    if (this.#presented === this.#analysed) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#onPresented = resolve;
-        timer = setTimeout(resolve, this.#presented > 0 ? 1000 : 250);
-      });
-      clearTimeout(timer);
-      this.#onPresented = undefined;
-    }
-    this.#analysed = this.#presented;
   }
 
   /** Names the result's faces, draws them over `image`, publishes the frame's stages and records events. */
@@ -500,6 +453,8 @@ export class KioskState {
     const score = face.quality?.score ?? 0;
     const best = this.#enrolBest;
     const offered = { face, thumbnail: await thumbnail(frame, face.box) };
+    // the frames of the window this one closes, if it does (a window never closes at its first frame)
+    const frames = best.frames + 1;
     const chosen = best.offer(offered, face.box, score, performance.now());
     if (!chosen) {
       this.enrolMessage = `Hold still… (${best.frames} of ${best.maxFrames} frames)`;
@@ -517,7 +472,7 @@ export class KioskState {
     this.#gallery?.add(subject, embedding);
     this.enrolled++;
     this.enrolling = false;
-    this.enrolMessage = `Enrolled ${subject} (quality ${chosen.face.quality?.score ?? '?'}, the best of ${best.maxFrames} frames).`;
+    this.enrolMessage = `Enrolled ${subject} (quality ${chosen.face.quality?.score ?? '?'}, the best of ${frames} frames).`;
   }
 }
 
