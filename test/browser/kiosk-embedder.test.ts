@@ -2,6 +2,8 @@
 // the service which embedder it compares (sync/config), its browser engine loads that model, pulls the 128-d
 // example uploaded through the REST API and names person C from the fake camera; the server recognises the same
 // photo with the same embedder. (A kiosk on the default 512-d engine could not compare the pulled vectors at all.)
+// Offline, an enrolment from the camera is shown to the operator as waiting to sync, beside the events; back online
+// it is pushed and the count falls to 0.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +62,30 @@ describe.skipIf(!HAVE_CHROMIUM)(`kiosk on a face-api 128-d service${SKIP_REASON}
     // the examples the kiosk holds are the service's 128-d ones, under its embedder key
     const held = (await heldExamples(page)).map(({ model, dim }) => ({ model, dim }));
     expect(held).toEqual([{ model: 'faceapi-recognition@1', dim: 128 }]);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an enrolment made offline as waiting to sync until it is pushed', async () => {
+    const stats = () => page.getByTestId('stats').innerText();
+    const waiting = async () => Number(await page.getByTestId('queued-enrolments').innerText());
+    expect(await waiting()).toBe(0);
+    await kiosk.camera.context.setOffline(true);
+    await page.getByLabel('Enrol a person').fill('Person C');
+    await page.getByRole('button', { name: 'Enrol from camera' }).click();
+    await expect
+      .poll(() => page.getByRole('status').innerText(), { timeout: 60_000, interval: 250 })
+      .toMatch(/^Enrolled Person C/);
+    // the operator is told, whatever syncs are tried meanwhile (offline, they fail)
+    await expect.poll(waiting, { timeout: 10_000, interval: 250 }).toBe(1);
+    expect(await stats()).toMatch(/ 1 enrolment and \d+ events? waiting to sync /);
+    expect((await heldExamples(page)).filter((e) => e.pending)).toHaveLength(1);
+
+    await kiosk.camera.context.setOffline(false);
+    await expect.poll(waiting, { timeout: 30_000, interval: 250 }).toBe(0);
+    expect(await stats()).toMatch(/ 0 enrolments and \d+ events? waiting to sync /);
+    expect((await heldExamples(page)).filter((e) => e.pending)).toEqual([]);
+    const pull = (await (await server.api('/api/v1/recognition/sync/pull')).json()) as SyncPull;
+    expect(pull.examples.map((e) => e.subject)).toEqual(['Person C', 'Person C']);
     expect(errors).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { BestOfTrack } from '../../../shared/tracking.js';
 import { CALIBRATED_THRESHOLD } from '../../../shared/match.js';
 import { embedderModel } from '../../../shared/engine/embedders.js';
 import { BrowserEngine, describeChoice, type EngineOptions } from '../lib/inference/browser-engine.js';
-import { addDeviceExample } from '../lib/db/examples.js';
+import { addDeviceExample, countPendingExamples } from '../lib/db/examples.js';
 import { countQueuedEvents, recordEvent } from '../lib/db/events.js';
 import { serviceEmbedder, syncCollection, type SyncTarget } from '../lib/db/sync.js';
 import { forgetCursor, serviceEngineOptions, withEmbedder } from './service-engine.js';
@@ -75,7 +75,10 @@ export class KioskState {
   backend = $state('');
   /** The backend chosen and why (fallbacks taken, thread count): ort.ts describeChoice. */
   runtime = $state('');
+  /** Recognition events not yet pushed to the service. */
   queued = $state(0);
+  /** Enrolments made here not yet pushed (those held back for re-embedding under another model included). */
+  queuedEnrolments = $state(0);
   enrolName = $state('');
   enrolMessage = $state('');
   enrolling = $state(false);
@@ -149,7 +152,7 @@ export class KioskState {
         const pushed =
           r.pushedExamples +
           (again?.done.length ? (await syncCollection(collection, target)).pushedExamples : 0);
-        this.queued = await countQueuedEvents(collection);
+        await this.#countQueued();
         this.syncMessage = `${changed ? `Now comparing with ${model}. ` : ''}${again ? `${describeReembedded(again, model)} ` : ''}Synced at ${new Date().toLocaleTimeString()}: ${r.pulledExamples} examples in, ${pushed} examples and ${r.pushedEvents} events out.`;
       } catch (e) {
         this.syncMessage = `Not synced (${navigator.onLine ? (e as Error).message : 'offline'}); will retry.`;
@@ -241,7 +244,7 @@ export class KioskState {
       this.#describe(engine);
       await this.syncNow();
       this.#gallery ??= await Gallery.load(this.options.collection, engine);
-      this.queued = await countQueuedEvents(this.options.collection);
+      await this.#countQueued();
       if (this.options.sync) {
         addEventListener('online', this.#onOnline);
         addEventListener('offline', this.#onOffline);
@@ -439,6 +442,15 @@ export class KioskState {
     if (added) this.queued = await countQueuedEvents(this.options.collection);
   }
 
+  /** What waits to be pushed: recognition events and enrolments. */
+  async #countQueued(): Promise<void> {
+    const { collection } = this.options;
+    [this.queued, this.queuedEnrolments] = await Promise.all([
+      countQueuedEvents(collection),
+      countPendingExamples(collection),
+    ]);
+  }
+
   /**
    * Offers the frame's gated face to the enrolment window: the best frame (quality score) of the same face over
    * 1.5 s or 5 passing frames is enrolled, with its thumbnail.
@@ -471,6 +483,7 @@ export class KioskState {
     });
     this.#gallery?.add(subject, embedding);
     this.enrolled++;
+    this.queuedEnrolments = await countPendingExamples(this.options.collection);
     this.enrolling = false;
     this.enrolMessage = `Enrolled ${subject} (quality ${chosen.face.quality?.score ?? '?'}, the best of ${frames} frames).`;
   }

@@ -41,6 +41,11 @@ export function pendingExamples(collection: string, db: VisorDb = database()): P
   return db.examples.where('[collection+pending]').equals([collection, 1]).toArray();
 }
 
+/** How many examples of `collection` wait to be pushed (those of another model, to re-embed first, included). */
+export function countPendingExamples(collection: string, db: VisorDb = database()): Promise<number> {
+  return db.examples.where('[collection+pending]').equals([collection, 1]).count();
+}
+
 /**
  * A queued example re-embedded by another model (the service switched embedder before it was pushed): its vector
  * and model replaced, still queued. False when it is no longer queued (pushed or removed meanwhile).
