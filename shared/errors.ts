@@ -30,6 +30,12 @@ export class ServiceNotFound extends define('ServiceNotFound', 10, 404) {
     super(`${type[0].toUpperCase()}${type.slice(1)} service with API Key ${key} not found`);
   }
 }
+/** 10: the service was deleted while the request was in progress (its key resolved before the deletion). */
+export class ServiceDeleted extends define('ServiceDeleted', 10, 404) {
+  constructor() {
+    super('The service was deleted while this request was in progress');
+  }
+}
 /** 20: the x-api-key header is missing. */
 export class MissingApiKey extends define('MissingApiKey', 20, 400) {
   constructor() {

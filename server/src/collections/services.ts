@@ -2,6 +2,7 @@
 import type { ServiceType } from '../services/types.js';
 import { deleteApplication } from '../repositories/applications.js';
 import { copyCollection, deleteService, insertService } from '../repositories/services.js';
+import { lockApplicationLogs } from '../repositories/sync.js';
 import type { Queryable } from '../db/types.js';
 import { serviceWrite, write, type StoreCtx } from './write.js';
 
@@ -36,7 +37,7 @@ export function serviceWrites(ctx: StoreCtx) {
 
     /** Deletes the service with its collection and image files. */
     deleteService: (service: { id: string; type: ServiceType }) =>
-      write(ctx, async (tx) => {
+      serviceWrite(ctx, service.id, async (tx) => {
         const { imagePaths } = await deleteService(tx, service.id);
         return {
           value: undefined,
@@ -49,6 +50,7 @@ export function serviceWrites(ctx: StoreCtx) {
     /** Deletes the application with its services, collections, image files and members. */
     deleteApplication: (applicationId: string) =>
       write(ctx, async (tx) => {
+        await lockApplicationLogs(tx, applicationId);
         const { services, imagePaths } = await deleteApplication(tx, applicationId);
         return {
           value: undefined,

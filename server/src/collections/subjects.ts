@@ -13,7 +13,10 @@ async function existing(q: Queryable, serviceId: string, name: string) {
 export function subjectWrites(ctx: StoreCtx) {
   return {
     /** Undefined when a subject of that name (any case) exists. No notification: an empty subject is in no index. */
-    createSubject: (serviceId: string, name: string) => subjects.insertSubject(ctx.db, serviceId, name),
+    createSubject: (serviceId: string, name: string) =>
+      serviceWrite(ctx, serviceId, async (tx) => ({
+        value: await subjects.insertSubject(tx, serviceId, name),
+      })),
 
     /** Renames `from` (SubjectNotFound if missing); onto another existing subject, merges into it. */
     renameSubject: (serviceId: string, from: string, to: string) =>

@@ -1,6 +1,7 @@
 // The one way the collection store writes: a database transaction that may stage image files, publishes exactly
 // one index notification inside it (so listeners hear of the change only once it is committed), then removes
 // the files of what was deleted and updates this process's own search index.
+import { ServiceDeleted } from '../../../shared/errors.js';
 import type { Db, Queryable } from '../db/types.js';
 import { publishIndexChange, type IndexChange } from '../repositories/index-changes.js';
 import type { ImageStore } from '../repositories/images.js';
@@ -40,6 +41,7 @@ export type Stage = (serviceId: string, exampleId: string, bytes: Uint8Array) =>
 /**
  * A write to one service's collection: its change log is locked first, before any row is written, as the log's
  * triggers lock it before numbering a change (one order of locks for every writer of the service: no deadlock).
+ * ServiceDeleted when the service was deleted meanwhile (the request resolved its key before the deletion).
  */
 export const serviceWrite = <T>(
   ctx: StoreCtx,
@@ -62,7 +64,7 @@ export async function write<T>(
   let done: Done<T>;
   try {
     done = await ctx.db.transaction(async (tx) => {
-      if (service) await lockChangeLog(tx, service);
+      if (service && !(await lockChangeLog(tx, service))) throw new ServiceDeleted();
       const d = await work(tx, stage);
       if (d.change) await publishIndexChange(tx, { ...d.change, origin: ctx.origin } as IndexChange);
       return d;

@@ -41,10 +41,20 @@ export async function latestChange(q: Queryable, serviceId: string): Promise<str
 
 /**
  * Takes the service's change-log lock until the transaction ends (008_sync_log_order.sql): the log's triggers
- * take it before numbering a change; a write takes it first, before the rows it writes.
+ * take it before numbering a change; a write takes it first, before the rows it writes. False when the service
+ * no longer exists (deleted by a transaction that held the lock before).
  */
-export async function lockChangeLog(tx: Queryable, serviceId: string): Promise<void> {
-  await tx.query('select sync_log_lock($1::uuid)', [serviceId]);
+export async function lockChangeLog(tx: Queryable, serviceId: string): Promise<boolean> {
+  const rows = await tx.query<{ ok: boolean }>('select sync_log_lock($1::uuid) as ok', [serviceId]);
+  return rows[0]?.ok === true;
+}
+
+/** Takes the change-log locks of every service of the application, in one order (before it is deleted). */
+export async function lockApplicationLogs(tx: Queryable, applicationId: string): Promise<void> {
+  await tx.query(
+    'select sync_log_lock(id) from (select id from services where application_id = $1 order by id) s',
+    [applicationId],
+  );
 }
 
 /** Up to `limit` changes of a service after `cursor`, oldest first. */

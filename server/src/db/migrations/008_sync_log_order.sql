@@ -3,18 +3,17 @@
 -- a device pull past it, and the earlier one's change (a lower number) never reach that device. Now each service's
 -- log has one writer at a time: the triggers take the service's log lock (held until commit) before numbering a
 -- change, so a service's changes commit in the order of their numbers. The collection store takes the same lock
--- first in each of its write transactions (so the lock is always taken before the rows it writes: no deadlock).
+-- first in each of its write transactions, deletions of services included (so the lock is always taken before the
+-- rows it writes: no deadlock), and a write that finds its service deleted meanwhile is refused cleanly.
 -- A service that is being deleted logs nothing: its devices have nothing left to pull.
 
--- Takes service's log lock; false when the service no longer exists (deleted in this transaction).
+-- Takes service's log lock (until the transaction ends), then says whether the service still exists: false when it
+-- was deleted, by this transaction or by one that held the lock before (a deletion takes it first too).
 create function sync_log_lock(service uuid) returns boolean language plpgsql as $$
 begin
-  if not exists (select 1 from services where id = service) then
-    return false;
-  end if;
   -- two-key advisory locks ('sync', the service) do not collide with the one-key locks used elsewhere
   perform pg_advisory_xact_lock(1937337955, hashtext(service::text));
-  return true;
+  return exists (select 1 from services where id = service);
 end $$;
 
 create or replace function sync_log_subject() returns trigger language plpgsql as $$
