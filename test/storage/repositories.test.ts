@@ -60,8 +60,11 @@ describeStorage('repositories', (get) => {
     expect(await subjects.insertSubject(db, a.id, 'ALICE')).toBeUndefined();
     expect(await subjects.insertSubject(db, b.id, 'alice')).toBeDefined();
     expect(await subjects.findSubject(db, a.id, 'aLiCe')).toEqual(alice);
-    expect(await subjects.findOrInsertSubject(db, a.id, 'alice')).toEqual(alice);
-    await Promise.all([1, 2, 3].map(() => subjects.findOrInsertSubject(db, a.id, 'Bob')));
+    expect(await subjects.findOrInsertSubject(db, a.id, 'alice')).toEqual({ ...alice, created: false });
+    const bobs = await Promise.all([1, 2, 3].map(() => subjects.findOrInsertSubject(db, a.id, 'Bob')));
+    // one caller made Bob, the others found that row
+    expect(bobs.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(bobs.map((r) => r.id)).size).toBe(1);
     expect(await subjects.listSubjectNames(db, a.id)).toEqual(['Alice', 'Bob']);
     await expect(subjects.insertSubject(db, a.id, 'x'.repeat(51))).rejects.toThrow();
   });

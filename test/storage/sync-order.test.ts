@@ -2,6 +2,8 @@
 // transaction is still writing must still get that write once it commits. The change log's sequence numbers are
 // taken when a row is written, not when it commits, so a later writer's change could be pulled first and the
 // cursor move past an earlier writer's change that had not committed yet: that device never got it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { SubjectNotFound } from '../../shared/errors.js';
 import { createCollectionStore, type CollectionStore } from '../../server/src/collections/index.js';
@@ -15,6 +17,9 @@ import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
 
 const EMBEDDER = 'faceplugin-recognition@1';
+const JPEG = new Uint8Array(
+  readFileSync(new URL('../fixtures/compreface-samples/001_A.jpg', import.meta.url)),
+);
 
 async function newService(db: Db): Promise<ServiceRef> {
   const app = await insertApplication(db, 'app');
@@ -151,6 +156,46 @@ describeStorage(
       const server = await listSubjectNames(db, svc.id);
       expect(server.length).toBeGreaterThan(0);
       expect([...device].sort()).toEqual([...server].sort());
+    });
+
+    it('two services given one example id at once: one takes it, the other is told it is taken', async () => {
+      const { db } = get();
+      const [a, b] = [await newService(db), await newService(db)];
+      const id = crypto.randomUUID();
+      const example = { id, subject: 'Ann', embedder: EMBEDDER, vector: new Float32Array([1, 0, 0, 0]) };
+      // the first write holds its transaction open after adding the example, while the second adds the same id
+      let commit!: () => void;
+      const release = new Promise<void>((resolve) => (commit = resolve));
+      let added!: () => void;
+      const wrote = new Promise<void>((resolve) => (added = resolve));
+      const first = other.transaction(async (tx) => {
+        await insertSubject(tx, a.id, 'Ann');
+        const [subject] = await tx.query<{ id: string }>('select id from subjects where service_id = $1', [
+          a.id,
+        ]);
+        await tx.query(
+          `insert into examples (id, service_id, subject_id, content_type, image_path) values ($1, $2, $3, 'none', null)`,
+          [id, a.id, subject.id],
+        );
+        added();
+        await release;
+      });
+      await wrote;
+      // the second writes its image as a file (SAVE_IMAGES_TO_DB=false): the file must not stay behind either
+      const { config } = get();
+      const files = createCollectionStore({
+        db,
+        images: createImageStore({ dataDir: config.dataDir, inDb: false }),
+      });
+      const second = files.addExamples(b.id, [{ ...example, image: JPEG }]);
+      await finishedOrWaiting(other, second);
+      commit();
+      await first;
+      expect(await second).toEqual(['taken']);
+      expect(existsSync(join(config.dataDir, 'images', b.id, id))).toBe(false);
+      // the refused example's subject, made for it, is not left behind empty
+      expect(await listSubjectNames(db, b.id)).toEqual([]);
+      expect(await listSubjectNames(db, a.id)).toEqual(['Ann']);
     });
   },
   { backends: ['postgres'] },

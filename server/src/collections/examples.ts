@@ -49,13 +49,21 @@ export function exampleWrites(ctx: StoreCtx) {
             continue;
           }
           const subject = await findOrInsertSubject(tx, serviceId, e.subject);
-          await examples.insertExample(tx, {
+          const staged = e.image ? await stage(serviceId, e.id, e.image) : undefined;
+          const inserted = await examples.insertExample(tx, {
             id: e.id,
             serviceId,
             subjectId: subject.id,
             contentType: contentTypeOf(e.image),
-            imagePath: e.image ? await stage(serviceId, e.id, e.image) : null,
+            imagePath: staged?.imagePath ?? null,
           });
+          if (!inserted) {
+            // another write (of another service: this one's are serialised) took the id meanwhile
+            await staged?.discard();
+            if (subject.created) await deleteSubject(tx, subject.id);
+            statuses.push((await ownerOf(tx, e.id)) === serviceId ? 'exists' : 'taken');
+            continue;
+          }
           if (e.image) await ctx.images.saveRow(tx, e.id, e.image);
           await insertEmbedding(tx, e.id, e.embedder, e.vector);
           statuses.push('created');

@@ -4,7 +4,7 @@
 import { ServiceDeleted } from '../../../shared/errors.js';
 import type { Db, Queryable } from '../db/types.js';
 import { publishIndexChange, type IndexChange } from '../repositories/index-changes.js';
-import type { ImageStore } from '../repositories/images.js';
+import type { ImageStore, StagedImage } from '../repositories/images.js';
 import { lockChangeLog } from '../repositories/sync.js';
 import type { SearchIndexes, ServiceIndex } from '../search/service-indexes.js';
 
@@ -35,8 +35,11 @@ export interface Done<T> {
   local?: (index: ServiceIndex) => void;
 }
 
-/** Writes an example's image file inside the operation; the file is removed again if the transaction fails. */
-export type Stage = (serviceId: string, exampleId: string, bytes: Uint8Array) => Promise<string | null>;
+/**
+ * Writes an example's image file inside the operation (`imagePath` null when images are stored in the database);
+ * the file is removed again if the transaction fails, or by `discard` if the operation drops the example.
+ */
+export type Stage = (serviceId: string, exampleId: string, bytes: Uint8Array) => Promise<StagedImage>;
 
 /**
  * A write to one service's collection: its change log is locked first, before any row is written, as the log's
@@ -59,7 +62,7 @@ export async function write<T>(
   const stage: Stage = async (serviceId, exampleId, bytes) => {
     const staged = await ctx.images.stage(serviceId, exampleId, bytes);
     discards.push(staged.discard);
-    return staged.imagePath;
+    return staged;
   };
   let done: Done<T>;
   try {

@@ -10,14 +10,17 @@ export interface ExampleRow {
 
 const ids = (list: readonly string[]) => list.join(',');
 
+/** Inserts the example; false when its id is taken (by a write that committed while this one waited for it). */
 export async function insertExample(
   q: Queryable,
   e: { id: string; serviceId: string; subjectId: string; contentType: string; imagePath: string | null },
-): Promise<void> {
-  await q.query(
-    'insert into examples (id, service_id, subject_id, content_type, image_path) values ($1, $2, $3, $4, $5)',
+): Promise<boolean> {
+  const rows = await q.query(
+    `insert into examples (id, service_id, subject_id, content_type, image_path) values ($1, $2, $3, $4, $5)
+     on conflict (id) do nothing returning id`,
     [e.id, e.serviceId, e.subjectId, e.contentType, e.imagePath],
   );
+  return rows.length > 0;
 }
 
 export async function findExample(

@@ -14,17 +14,21 @@ export interface StoredBytes {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An image file written for an example inside a transaction. */
+export interface StagedImage {
+  /** Relative to VISOR_DATA_DIR/images; null in database mode. */
+  imagePath: string | null;
+  /** Removes the file again. */
+  discard(): Promise<void>;
+}
+
 export interface ImageStore {
   readonly inDb: boolean;
   /**
    * Writes the file of a new example (file mode) before its row exists; returns the `image_path` to store
    * (null in database mode) and `discard` to call if the transaction fails.
    */
-  stage(
-    serviceId: string,
-    exampleId: string,
-    bytes: Uint8Array,
-  ): Promise<{ imagePath: string | null; discard(): Promise<void> }>;
+  stage(serviceId: string, exampleId: string, bytes: Uint8Array): Promise<StagedImage>;
   /** File mode: whether the images folder takes writes (false after a disk fault until a write succeeds). */
   writable(): Promise<boolean>;
   /** Inside the example's transaction: stores the bytes (database mode; no-op in file mode). */

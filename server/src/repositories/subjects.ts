@@ -33,15 +33,17 @@ export async function insertSubject(
   return rows[0];
 }
 
-/** The subject of that name, created if missing (concurrent callers get the same row). */
+/** The subject of that name, created if missing (`created`; concurrent callers get the same row). */
 export async function findOrInsertSubject(
   q: Queryable,
   serviceId: string,
   name: string,
-): Promise<SubjectRow> {
+): Promise<SubjectRow & { created: boolean }> {
   for (;;) {
-    const found = (await findSubject(q, serviceId, name)) ?? (await insertSubject(q, serviceId, name));
-    if (found) return found;
+    const found = await findSubject(q, serviceId, name);
+    if (found) return { ...found, created: false };
+    const made = await insertSubject(q, serviceId, name);
+    if (made) return { ...made, created: true };
   }
 }
 
