@@ -1,7 +1,8 @@
 // Device sync over concurrent writers (real PostgreSQL, two connections): a device that pulls while another
 // transaction is still writing must still get that write once it commits. The change log's sequence numbers are
 // taken when a row is written, not when it commits, so a later writer's change could be pulled first and the
-// cursor move past an earlier writer's change that had not committed yet: that device never got it.
+// cursor move past an earlier writer's change that had not committed yet: that device never got it. Also the
+// collection store's other race with a second connection: one example id given to two services at once.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
