@@ -1,14 +1,16 @@
 // Issue 20's collection comfort and kiosk events in real Chromium against the real server (PGlite, real models,
 // real photos): uploads that show the server's processing, a failed-only view and Retry failed; face-crop
-// avatars and example counts per subject; the example lightbox (the face the server found boxed, the browser
+// avatars (cut from server-made thumbnails, not the photos) and example counts per subject; the example lightbox (the face the server found boxed, the browser
 // engine's look when the server finds none, Esc, focus kept inside and given back); and the kiosk events page
 // filtering and paging on the server with the CSV holding what the same filters select. axe-core finds 0
 // violations on each screen at desktop and phone size. Screenshots go to test/artifacts/collection-comfort.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiFace, FacesPage } from '../../web/src/lib/api/types.js';
 import { openAppSession, type AppSession } from './app-session.js';
 import { auditedScreenshots } from './axe.js';
 import { HAVE_CHROMIUM, SAMPLES, SKIP_REASON } from './harness.js';
@@ -31,6 +33,20 @@ describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASO
   const admin = <T>(method: string, path: string, data?: unknown) => session.admin<T>(method, path, data);
   const api = (path: string, data: unknown) =>
     context.request.post(`${server.origin}/api/v1/${path}`, { headers: { 'x-api-key': svc.api_key }, data });
+  const get = (path: string) =>
+    context.request.get(`${server.origin}/api/v1/${path}`, { headers: { 'x-api-key': svc.api_key } });
+  /** What the page asks of the API about example `id`: its photo, its thumbnails, its verifications. */
+  const askedAbout = (requests: Request[], id: string) => {
+    const of = (r: Request, path: string) => new URL(r.url()).pathname.endsWith(path);
+    return {
+      photos: requests.filter((r) => r.method() === 'GET' && of(r, `/recognition/faces/${id}/img`)),
+      // fetched by the page's code (the tiles' <img> thumbnails are not)
+      thumbnails: requests.filter((r) => r.resourceType() === 'fetch' && of(r, `/images/${id}`)),
+      verifications: requests.filter(
+        (r) => r.method() === 'POST' && of(r, `/recognition/faces/${id}/verify`),
+      ),
+    };
+  };
 
   beforeAll(async () => {
     session = await openAppSession({ artifacts: ARTIFACTS });
@@ -144,6 +160,57 @@ describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASO
           SLOW,
         )
         .toBe(96);
+
+    // Each avatar is cut from a server-made thumbnail, verified as it is: a page of subjects downloads no stored
+    // photo and uploads none (Alice's are 0.8 to 2.5 MB, 20 to 36 megapixels). A fresh page asks for every avatar.
+    const requests: Request[] = [];
+    const watch = (r: Request) => requests.push(r);
+    page.on('request', watch);
+    await page.reload();
+    for (const name of ['Alice', 'Bob']) {
+      const avatar = row(name).getByTestId('avatar');
+      await expect.poll(() => avatar.evaluate((i: HTMLImageElement) => i.naturalWidth), SLOW).toBe(96);
+      const firstId = (
+        (await (await get(`recognition/faces?subject=${name}&page=0&size=1`)).json()) as FacesPage
+      ).faces[0].image_id;
+      const photo = await (await get(`recognition/faces/${firstId}/img`)).body();
+      const asked = askedAbout(requests, firstId);
+      expect(asked.photos).toEqual([]);
+      expect(asked.thumbnails).toHaveLength(1);
+      const size = Number(new URL(asked.thumbnails[0].url()).searchParams.get('size'));
+      expect(size).toBeGreaterThanOrEqual(512);
+      expect(size).toBeLessThanOrEqual(1024);
+      // (the same bytes as the page got: Chromium keeps no body of a response read as a blob)
+      const thumbnail = await (await context.request.get(asked.thumbnails[0].url())).body();
+      const { width, height } = await sharp(thumbnail).metadata();
+      expect(Math.max(width!, height!)).toBeLessThanOrEqual(size);
+      // the verification uploads that thumbnail (and a few hundred bytes of multipart form), a fraction of the photo
+      expect(asked.verifications).toHaveLength(1);
+      const uploaded = Number(await asked.verifications[0].headerValue('content-length'));
+      expect(uploaded).toBeGreaterThan(thumbnail.length);
+      expect(uploaded).toBeLessThan(thumbnail.length + 1024);
+      expect(uploaded).toBeLessThan(photo.length / 5);
+      // The avatar is the face: the server finds one face filling most of it, the example's own.
+      const crop = Buffer.from(
+        await avatar.evaluate(async (i: HTMLImageElement) => [
+          ...new Uint8Array(await (await fetch(i.src)).arrayBuffer()),
+        ]),
+      );
+      const found = await context.request.post(
+        `${server.origin}/api/v1/recognition/faces/${firstId}/verify`,
+        {
+          headers: { 'x-api-key': svc.api_key },
+          multipart: { file: { name: 'avatar.jpg', mimeType: 'image/jpeg', buffer: crop } },
+        },
+      );
+      expect(found.status(), await found.text()).toBe(200);
+      const [face, ...others] = ((await found.json()) as { result: (ApiFace & { similarity: number })[] })
+        .result;
+      expect(others).toEqual([]);
+      expect(face.box.x_max - face.box.x_min).toBeGreaterThan(96 / 2);
+      expect(face.similarity).toBeGreaterThan(0.9);
+    }
+    page.off('request', watch);
     // A subject's name stays its button's name (the count and avatar do not change it).
     await page.getByRole('button', { name: 'Bob', exact: true }).click();
     await expect.poll(() => page.locator('#examples-title').textContent()).toBe('Examples of Bob (1)');
@@ -246,9 +313,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASO
       ],
     });
     expect(((await pushed.json()) as { examples: { status: string }[] }).examples[0].status).toBe('created');
-    const asked: string[] = [];
+    const requests: Request[] = [];
     const workers: string[] = [];
-    page.on('request', (r) => r.method() === 'POST' && asked.push(new URL(r.url()).pathname));
+    page.on('request', (r) => requests.push(r));
     page.on('worker', (w) => workers.push(w.url()));
     await page.reload();
     await page.getByRole('button', { name: 'Room', exact: true }).click();
@@ -260,19 +327,24 @@ describe.skipIf(!HAVE_CHROMIUM)(`collection comfort and kiosk events${SKIP_REASO
       .poll(() => page.getByTestId('lightbox-found').textContent(), SLOW)
       .toBe('The server finds no face in this photo; this browser, looking harder, boxed what may be one.');
     expect(await page.getByTestId('lightbox-box').getAttribute('data-by')).toBe('browser');
-    // asked once, for the avatar and the lightbox together
-    expect(asked.filter((u) => u.endsWith(`${roomId}/verify`))).toHaveLength(1);
     expect(workers.some((w) => w.includes('engine.worker'))).toBe(true);
     await snap('lightbox-browser');
-    // The subject's avatar is cut around that box too (rows without one show the name's initial).
+    // The avatar looks for itself, in its thumbnail, as it does for every row (the lightbox, opened on a click, looks
+    // in the stored photo): each asked once and verified as it is, so that each box is in its own photo's pixels.
+    const room = page.locator('li[data-subject="Room"]');
     await expect
-      .poll(() =>
-        page
-          .locator('li[data-subject="Room"]')
-          .getByTestId('avatar')
-          .evaluate((i) => (i as HTMLImageElement).naturalWidth),
-      )
-      .toBe(96);
+      .poll(() => room.getByTestId('avatar-initial').getAttribute('data-settled'), SLOW)
+      .toBe('true');
+    const asked = askedAbout(requests, roomId);
+    expect(asked.thumbnails).toHaveLength(1);
+    expect(asked.photos).toHaveLength(1);
+    // In the thumbnail of this room the server finds no face either, nor does this browser: the patch it boxed in
+    // the photo does not survive the thumbnail's JPEG. The row shows the name's initial, as a row without a face does.
+    expect(asked.verifications).toHaveLength(2);
+    const verdicts = await Promise.all(asked.verifications.map(async (r) => (await r.response())?.status()));
+    expect(verdicts).toEqual([400, 400]);
+    expect(await room.getByTestId('avatar-initial').textContent()).toBe('R');
+    expect(await room.getByTestId('avatar').count()).toBe(0);
     await page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(errors).toEqual([]);

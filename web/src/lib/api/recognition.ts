@@ -1,5 +1,5 @@
 // Face-collection calls of a recognition service (CompreFace's /recognition/subjects and /recognition/faces).
-import { call, fetchBlob, upload, type Query } from './client.js';
+import { apiUrl, call, fetchBlob, upload, type Query } from './client.js';
 import type { ApiFace, Connection, FaceExample, FacesPage } from './types.js';
 
 const enc = encodeURIComponent;
@@ -50,13 +50,29 @@ export function deleteExamplesOf(conn: Connection, subject: string): Promise<{ d
   return call(conn, 'DELETE', 'recognition/faces', { query: { subject } });
 }
 
+/** An example's image under /api/v1/static, the key in the path. */
+const staticImage = (conn: Connection, imageId: string) =>
+  `static/${enc(conn.apiKey)}/images/${enc(imageId)}`;
+
 /**
  * The stored photo of an example; needs no key header, so an <img> can load it. With `size`, a JPEG thumbnail of it
  * whose longer side is at most `size` pixels (16 to 1024; a Visor extension, made by the server).
  */
 export function exampleImageUrl(conn: Connection, imageId: string, size?: number): string {
-  const url = `/api/v1/static/${enc(conn.apiKey)}/images/${enc(imageId)}`;
-  return size === undefined ? url : `${url}?size=${size}`;
+  return apiUrl(staticImage(conn, imageId), { size });
+}
+
+/**
+ * exampleImageUrl's thumbnail of an example's photo, longer side at most `size` pixels (16 to 1024): an empty blob
+ * when the server keeps no photo of the example (or knows no such example).
+ */
+export function downloadThumbnail(
+  conn: Connection,
+  imageId: string,
+  size: number,
+  signal?: AbortSignal,
+): Promise<Blob> {
+  return fetchBlob(conn, staticImage(conn, imageId), { query: { size }, signal });
 }
 
 /** The stored photo of an example, through CompreFace's GET /recognition/faces/{image_id}/img. */

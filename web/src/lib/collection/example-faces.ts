@@ -1,10 +1,12 @@
-// Where the face is in an example's stored photo, for the lightbox and the subjects' face-crop avatars. The
-// server says it: the photo is downloaded (GET faces/{id}/img) and compared with its own example
-// (POST faces/{id}/verify), whose most similar face is the enrolled one. Only when the server finds no face there
-// does this browser's engine look (a photo enrolled with a lower detection threshold, or pushed by a device).
+// Where the face is in a photo of an example: in the stored photo, for the lightbox (GET faces/{id}/img, when one
+// opens), and in a server-made thumbnail, for the subjects' face-crop avatars (GET static/…?size=AVATAR_PHOTO, one
+// per row: 17–124 KB each way for the samples, whose photos weigh up to 2.5 MB). The server says where: the photo is
+// compared with its own example (POST faces/{id}/verify), whose most similar face is the enrolled one, its box in that
+// photo's pixels. Only when the server finds no face there does this browser's engine look (a photo enrolled with a
+// lower detection threshold, or pushed by a device).
 import { squareAround } from '../../../../shared/tracking.js';
 import { ApiError } from '../api/errors.js';
-import { downloadExample, verifyAgainstExample } from '../api/recognition.js';
+import { downloadExample, downloadThumbnail, verifyAgainstExample } from '../api/recognition.js';
 import type { Connection } from '../api/types.js';
 import { BrowserEngine } from '../inference/browser-engine.js';
 
@@ -28,9 +30,21 @@ export interface ExampleFace {
   similarity?: number;
 }
 
+/** An example's photo as downloaded (empty when the server keeps none) and where its face is in it. */
+interface Located extends Omit<ExampleFace, 'url'> {
+  photo: Blob;
+}
+
 /** NoFaceFound: the server's code 28. */
 const NO_FACE = 28;
 const AVATAR = 96;
+/**
+ * The thumbnail an avatar is cut from: the largest the server makes. Examples hold one face, which the server finds
+ * in the samples' thumbnails from 256 px up; what the size buys is a sharp crop. The smallest face of the samples
+ * (001_A.jpg, 7360 px tall) is 58 px wide in this thumbnail, its crop cut from 81 px, twice the 40 px a row shows it
+ * at (512 would leave 39 px); its avatar costs 124 KB down and up instead of 2.5 MB each way.
+ */
+const AVATAR_PHOTO = 1024;
 /** The face fills the avatar but for this much of its size around it. */
 const AVATAR_MARGIN = 0.2;
 
@@ -56,22 +70,28 @@ export class ExampleFaces {
 
   constructor(readonly conn: Connection) {}
 
-  /** The photo of example `imageId` and its face (asked once per example, then remembered). */
+  /** The stored photo of example `imageId` and its face (asked once per example, then remembered). */
   face(imageId: string): Promise<ExampleFace> {
     let p = this.#faces.get(imageId);
     if (!p) {
-      p = this.#locate(imageId);
+      p = this.#locate(imageId).then(({ photo, ...f }) => ({
+        ...f,
+        url: photo.size ? this.#url(photo) : '',
+      }));
       this.#faces.set(imageId, p);
       p.catch(() => this.#faces.delete(imageId)); // a failure is asked again next time
     }
     return p;
   }
 
-  /** A square crop around the face of example `imageId` (an object URL), or undefined without a face. */
+  /**
+   * A square crop around the face of example `imageId` (an object URL), or undefined without a face; cut from a
+   * thumbnail, apart from `face` (the lightbox's stored photo is asked for only when one opens).
+   */
   avatar(imageId: string): Promise<string | undefined> {
     let p = this.#avatars.get(imageId);
     if (!p) {
-      p = this.face(imageId).then((f) => (f.box ? this.#crop(f, f.box) : undefined));
+      p = this.#locate(imageId, AVATAR_PHOTO).then((f) => (f.box ? this.#crop(f.photo, f.box) : undefined));
       this.#avatars.set(imageId, p);
       p.catch(() => this.#avatars.delete(imageId));
     }
@@ -100,17 +120,20 @@ export class ExampleFaces {
     return u;
   }
 
-  async #locate(imageId: string): Promise<ExampleFace> {
-    const blob = await downloadExample(this.conn, imageId);
+  /** Example `imageId`'s stored photo, or with `thumbnail` the server's thumbnail of it that long, and its face. */
+  async #locate(imageId: string, thumbnail?: number): Promise<Located> {
+    const photo =
+      thumbnail === undefined
+        ? await downloadExample(this.conn, imageId)
+        : await downloadThumbnail(this.conn, imageId, thumbnail);
     // CompreFace answers an empty 200 for an example stored without its photo
-    if (blob.size === 0) return { url: '', width: 0, height: 0, by: 'none' };
-    const bitmap = await createImageBitmap(blob);
+    if (photo.size === 0) return { photo, width: 0, height: 0, by: 'none' };
+    const bitmap = await createImageBitmap(photo);
     const size = { width: bitmap.width, height: bitmap.height };
-    const url = this.#url(blob);
     try {
-      const [best] = await verifyAgainstExample(this.conn, imageId, blob);
+      const [best] = await verifyAgainstExample(this.conn, imageId, photo);
       bitmap.close();
-      if (best) return { url, ...size, box: best.box, by: 'server', similarity: best.similarity };
+      if (best) return { photo, ...size, box: best.box, by: 'server', similarity: best.similarity };
     } catch (err) {
       if (!(err instanceof ApiError && err.code === NO_FACE)) {
         bitmap.close();
@@ -120,21 +143,21 @@ export class ExampleFaces {
     this.#browser ??= browserLook();
     // the bitmap is transferred and closed there; an engine that cannot start finds no face
     const box = await this.#browser.then((b) => b.look(bitmap)).catch(() => undefined);
-    return { url, ...size, box, by: box ? 'browser' : 'none' };
+    return { photo, ...size, box, by: box ? 'browser' : 'none' };
   }
 
-  async #crop(f: ExampleFace, box: Box): Promise<string | undefined> {
-    const img = new Image();
-    img.src = f.url;
-    await img.decode();
+  /** An AVATAR px square around `box` in `photo`. */
+  async #crop(photo: Blob, box: Box): Promise<string | undefined> {
     const sq = squareAround(box, AVATAR_MARGIN);
     const canvas = document.createElement('canvas');
     canvas.width = canvas.height = AVATAR;
     const ctx = canvas.getContext('2d');
     if (!ctx) return undefined;
+    const bitmap = await createImageBitmap(photo);
     ctx.fillStyle = '#e5e7eb';
     ctx.fillRect(0, 0, AVATAR, AVATAR);
-    ctx.drawImage(img, sq.x, sq.y, sq.side, sq.side, 0, 0, AVATAR, AVATAR);
+    ctx.drawImage(bitmap, sq.x, sq.y, sq.side, sq.side, 0, 0, AVATAR, AVATAR);
+    bitmap.close();
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
     return blob ? this.#url(blob) : undefined;
   }

@@ -10,6 +10,8 @@ export interface SubjectSummary {
   count?: number;
   /** Object URL of the face crop; undefined while loading or when no face was found. */
   avatar?: string;
+  /** The avatar is settled: shown, or looked for and no face found (or the look failed), or no example to show. */
+  settled?: boolean;
   /** The first example, whose face the avatar shows. */
   firstId?: string;
 }
@@ -68,11 +70,12 @@ export class SubjectSummaries {
       const firstId = page.faces[0]?.image_id;
       const before = this.bySubject.get(subject);
       const keep = before?.firstId === firstId ? before?.avatar : undefined;
-      this.bySubject.set(subject, { count: page.total_elements, firstId, avatar: keep });
-      if (!firstId || keep) return;
+      const settled = !firstId || !!keep;
+      this.bySubject.set(subject, { count: page.total_elements, firstId, avatar: keep, settled });
+      if (settled) return;
       const avatar = await this.faces.avatar(firstId).catch(() => undefined);
       const now = this.bySubject.get(subject);
-      if (now?.firstId === firstId) this.bySubject.set(subject, { ...now, avatar });
+      if (now?.firstId === firstId) this.bySubject.set(subject, { ...now, avatar, settled: true });
     } catch {
       // the list itself reports failures; a row without a count is enough here
     }
