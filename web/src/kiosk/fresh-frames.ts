@@ -11,6 +11,8 @@ export type Taken = 'new' | 'again' | 'woken';
 export class FreshFrames {
   /** The video whose frames are being counted (one callback chain). */
   #video: HTMLVideoElement | undefined;
+  /** The live callback chain: a chain started before a `close()` ends at its next frame, even for the same video. */
+  #chain = 0;
   /** Frames presented, and the count when the last one was taken. */
   #presented = 0;
   #taken = -1;
@@ -51,6 +53,7 @@ export class FreshFrames {
   /** Stops counting (the kiosk stopped) and ends the wait in progress; a later `next` starts afresh. */
   close(): void {
     this.#video = undefined;
+    this.#chain++;
     this.wake();
   }
 
@@ -59,8 +62,9 @@ export class FreshFrames {
     this.#video = video;
     this.#presented = 0;
     this.#taken = -1;
+    const chain = ++this.#chain;
     const onFrame = () => {
-      if (this.#video !== video) return; // closed, or another video's chain took over
+      if (this.#chain !== chain) return; // closed, or a newer chain took over
       this.#presented++;
       this.#end?.(false);
       video.requestVideoFrameCallback(onFrame);
