@@ -1,9 +1,11 @@
 // Example writes of the collection store: add (image + embedding), delete, and replace embeddings (re-embed).
 import type { Queryable } from '../db/types.js';
 import { sniffFormat } from '../image/sniff.js';
+import { serviceEmbedder } from '../repositories/embedder-jobs.js';
 import { insertEmbedding } from '../repositories/embeddings.js';
 import * as examples from '../repositories/examples.js';
 import { deleteSubject, findOrInsertSubject, findSubject } from '../repositories/subjects.js';
+import { StaleEmbedder } from '../search/service-indexes.js';
 import { serviceWrite, type StoreCtx } from './write.js';
 
 /** An example to add: its id (a UUID), subject name (created if missing), optional image and one embedding. */
@@ -37,17 +39,25 @@ export function exampleWrites(ctx: StoreCtx) {
   });
 
   return {
-    /** Adds examples in one transaction; returns each one's status, in order. */
+    /**
+     * Adds examples in one transaction; returns each one's status, in order. StaleEmbedder (nothing added) when a
+     * new example's embedding is not by the service's embedder: the service switched embedders (issue 17.1) since
+     * the caller embedded it, and the switching job, which re-embeds what was enrolled before its switch, would
+     * not see it, so it would be left unfindable; the caller embeds it again with the new one.
+     */
     addExamples: (serviceId: string, list: readonly NewExample[]) =>
       serviceWrite(ctx, serviceId, async (tx, stage) => {
         const statuses: AddStatus[] = [];
         const created: string[] = [];
+        // read under the service's lock, which the switch takes too
+        const embedder = await serviceEmbedder(tx, serviceId);
         for (const e of list) {
           const owner = await ownerOf(tx, e.id);
           if (owner) {
             statuses.push(owner === serviceId ? 'exists' : 'taken');
             continue;
           }
+          if (embedder !== undefined && e.embedder !== embedder) throw new StaleEmbedder(serviceId, embedder);
           const subject = await findOrInsertSubject(tx, serviceId, e.subject);
           const staged = e.image ? await stage(serviceId, e.id, e.image) : undefined;
           const inserted = await examples.insertExample(tx, {

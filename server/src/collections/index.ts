@@ -13,6 +13,7 @@
 //   store.deleteSubject(serviceId, name)              → { subject } with its examples (reload)
 //   store.deleteAllSubjects(serviceId)                → { deleted } (reload)
 //   store.addExamples(serviceId, NewExample[])        → AddStatus[] ('created' | 'exists' | 'taken') (add ids)
+//                                                       StaleEmbedder: a vector not by the service's embedder
 //   store.deleteExamples(serviceId, ids)              → deleted ExampleRow[] (remove ids)
 //   store.deleteExamplesOf(serviceId, subject?)       → deleted rows; with a subject it goes too (remove ids)
 //   store.replaceEmbeddings(serviceId, embedder, [{ exampleId, vector }]) → ids stored (add ids): re-embedding

@@ -17,6 +17,7 @@ import {
   type EmbedderJobRow,
 } from '../repositories/embedder-jobs.js';
 import { listExamplesWithoutEmbedding } from '../repositories/embeddings.js';
+import { findExample } from '../repositories/examples.js';
 import type { Ctx } from './context.js';
 import { reembed } from './matching.js';
 import { chooseEmbedder, offeredEmbedders } from './service-embedder.js';
@@ -33,11 +34,15 @@ export const jobView = (j: EmbedderJobRow): EmbedderJobView => ({
   finished_at: j.finishedAt?.toISOString() ?? null,
 });
 
-/** Embeds `exampleId`'s stored image with `target`; false when the image is gone or no longer shows one face. */
+/**
+ * Embeds `exampleId`'s stored image with `target`: 'done'; 'gone' when the example was deleted meanwhile (it is no
+ * longer part of the collection); 'failed' when it is there but its image is not (pushed without one) or no longer
+ * shows one face.
+ */
 const embedInto = (ctx: Ctx, serviceId: string, exampleId: string, target: EmbedderInfo) =>
   reembed(ctx, serviceId, exampleId, target).then(
-    () => true,
-    () => false,
+    () => 'done' as const,
+    async () => ((await findExample(ctx.db, serviceId, exampleId)) ? ('failed' as const) : ('gone' as const)),
   );
 
 /**
@@ -46,46 +51,56 @@ const embedInto = (ctx: Ctx, serviceId: string, exampleId: string, target: Embed
  */
 export const EMBEDDER_JOB_LEASE_SECONDS = 60;
 
+/** What a job has done, by example: those it listed, embedded, found deleted, and failed to embed. */
+interface JobCount {
+  listed: Set<string>;
+  done: Set<string>;
+  gone: Set<string>;
+  failed: Set<string>;
+}
+
 export function embedderJobs(ctx: Ctx, leaseSeconds = EMBEDDER_JOB_LEASE_SECONDS) {
   const { db } = ctx;
   const running = new Map<string, Promise<void>>();
   /** This process, as the holder of the jobs it runs. */
   const owner = randomUUID();
 
-  /** Embeds every example still without a `target` embedding; returns how many were embedded and failed. */
-  async function catchUp(
-    serviceId: string,
-    target: EmbedderInfo,
-    progress?: (d: number, f: number) => Promise<void>,
-  ) {
-    let done = 0;
-    let failed = 0;
-    const skip = new Set<string>();
+  /**
+   * Embeds every example still without a `target` embedding, until none is left but those that failed (each tried
+   * once per job), reporting the job's counts: `total` is every example it listed, less those deleted before it
+   * embedded them, so that total = done + failed once it has finished.
+   */
+  async function catchUp(serviceId: string, target: EmbedderInfo, count: JobCount) {
+    const report = () =>
+      updateEmbedderJob(db, serviceId, {
+        total: count.listed.size - count.gone.size,
+        done: count.done.size,
+        failed: count.failed.size,
+      });
     for (;;) {
       const ids = (await listExamplesWithoutEmbedding(db, serviceId, target.key)).filter(
-        (id) => !skip.has(id),
+        (id) => !count.failed.has(id),
       );
-      if (!ids.length) return { done, failed };
+      if (!ids.length) return report();
       for (const id of ids) {
-        const ok = await embedInto(ctx, serviceId, id, target);
-        if (ok) done++;
-        else {
-          failed++;
-          skip.add(id);
-        }
-        await progress?.(done, failed);
+        // listed again: deleted and pushed again under its id, it is to be embedded again
+        count.listed.add(id);
+        count.done.delete(id);
+        count.gone.delete(id);
+      }
+      await report();
+      for (const id of ids) {
+        count[await embedInto(ctx, serviceId, id, target)].add(id);
+        await report();
       }
     }
   }
 
   async function run(serviceId: string, target: EmbedderInfo): Promise<void> {
     try {
-      const pending = await listExamplesWithoutEmbedding(db, serviceId, target.key);
-      await updateEmbedderJob(db, serviceId, { total: pending.length, done: 0, failed: 0 });
-      const r = await catchUp(serviceId, target, (done, failed) =>
-        updateEmbedderJob(db, serviceId, { total: Math.max(pending.length, done + failed), done, failed }),
-      );
-      if (r.failed > 0 && r.done === 0) {
+      const count: JobCount = { listed: new Set(), done: new Set(), gone: new Set(), failed: new Set() };
+      await catchUp(serviceId, target, count);
+      if (count.failed.size > 0 && count.done.size === 0) {
         await finishEmbedderJob(
           db,
           serviceId,
@@ -95,12 +110,12 @@ export function embedderJobs(ctx: Ctx, leaseSeconds = EMBEDDER_JOB_LEASE_SECONDS
         return;
       }
       // Through the collection store: one transaction, one reload notification, this process's index reloaded.
+      // From its commit on, the store refuses examples embedded by the old model (StaleEmbedder): those committed
+      // before it are caught up now.
       await ctx.collections.changeService(serviceId, (tx) =>
         setServiceEmbedder(tx, serviceId, target.model, target.version),
       );
-      // Enrolments that raced the switch were embedded by the old model.
-      const late = await catchUp(serviceId, target);
-      await updateEmbedderJob(db, serviceId, { done: r.done + late.done, failed: r.failed + late.failed });
+      await catchUp(serviceId, target, count);
       await finishEmbedderJob(db, serviceId, 'done', null);
     } catch (e) {
       await finishEmbedderJob(db, serviceId, 'failed', (e as Error).message).catch(() => {});

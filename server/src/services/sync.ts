@@ -21,7 +21,7 @@ import type { Db } from '../db/types.js';
 import { sniffFormat } from '../image/sniff.js';
 import { exampleOwners } from '../repositories/examples.js';
 import * as repo from '../repositories/sync.js';
-import { serviceEmbedder } from './matching.js';
+import { serviceEmbedder, withCurrentEmbedder } from './matching.js';
 import type { EngineView, ServiceEmbedder } from './service-embedder.js';
 import type { ServiceRef } from './types.js';
 import { checkSubjectName, isUuid } from './validate.js';
@@ -148,8 +148,16 @@ export function createSyncService(deps: {
     };
   }
 
+  /**
+   * The examples of a push, checked against the service's embedder now: when it switched since the request
+   * resolved the service (the collection store refuses the old model's embeddings from the switch on), they are
+   * checked again, and the old model's are answered as another model's instead of being stored unfindable.
+   */
+  const pushExamples = (svc: ServiceRef, examples: readonly unknown[]) =>
+    withCurrentEmbedder(svc, (now) => writeExamples(now, examples));
+
   /** Writes the valid examples in one collection-store operation; answers each example's status, in order. */
-  async function pushExamples(
+  async function writeExamples(
     svc: ServiceRef,
     examples: readonly unknown[],
   ): Promise<SyncPushResult['examples']> {
