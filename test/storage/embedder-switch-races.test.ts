@@ -79,20 +79,32 @@ describeStorage('embedder switch racing writes', (get) => {
   });
   afterAll(() => services?.close());
 
-  it('refuses an enrolment embedded by the old model that commits after the switch, instead of hiding it', async () => {
+  it('embeds again with the new model an enrolment that resolved the service before the switch, instead of hiding it', async () => {
     const { svc, photos } = await enrolled('Late add');
-    // the service as a request in flight resolved it, before the switch; it commits once the job has finished
+    // the service as a request in flight resolved it, before the switch; it reaches the store once the job has finished
     const stale = await current(svc);
     await services.changeEmbedder(svc.id, 'faceplugin-recognition');
     await services.embedderJobsIdle();
-    await expect(services.addExample(stale, 'Cy', photo('009_C'), {})).rejects.toThrow(
+    // the store refuses the old model's vector: it would be invisible to the new index
+    const oldVector = {
+      id: crypto.randomUUID(),
+      subject: 'Cy',
+      embedder: OLD,
+      vector: new Float32Array(128).fill(0.1),
+    };
+    await expect(services.collections.addExamples(svc.id, [oldVector])).rejects.toThrow(
       new StaleEmbedder(svc.id, NEW),
     );
-    expect((await switchedWhole(svc, photos)).map((e) => e.subject).sort()).toEqual(['Anna', 'Anna', 'Ben']);
-    // asked again (as a request begun after the switch), it is enrolled with the new model
-    const { image_id } = await services.addExample(await current(svc), 'Cy', photo('009_C'), {});
+    // the request in flight is answered as one begun after the switch: embedded with the new model
+    const { image_id } = await services.addExample(stale, 'Cy', photo('009_C'), {});
     photos.set(image_id, '009_C');
-    expect(await switchedWhole(svc, photos)).toHaveLength(4);
+    // stored with the new model's vector: found by the new index (switchedWhole recognises every example)
+    expect((await switchedWhole(svc, photos)).map((e) => e.subject).sort()).toEqual([
+      'Anna',
+      'Anna',
+      'Ben',
+      'Cy',
+    ]);
   });
 
   it('answers a push of the old model’s embedding that arrives after the switch as another model’s', async () => {
@@ -251,7 +263,7 @@ describeStorage('embedder switch racing writes', (get) => {
     expect((await current(svc)).embedder).toBe(OLD);
   });
 
-  it('catches up an enrolment committed after its last listing and before the switch; refuses one after it', async (t) => {
+  it('catches up an enrolment committed after its last listing and before the switch; embeds one after it again with the new model', async (t) => {
     if (get().backend !== 'postgres') t.skip();
     const { svc, photos } = await enrolled('Add around the switch');
     await services.changeEmbedder(svc.id, 'faceplugin-recognition');
@@ -280,9 +292,11 @@ describeStorage('embedder switch racing writes', (get) => {
     const after = services.addExample(await current(svc), 'Dee', photo('003_A'), {});
     await log.queued(2);
     await log.release();
-    await expect(after).rejects.toThrow(new StaleEmbedder(svc.id, NEW));
+    // refused by the store as the old model's, then embedded again with the new one (withCurrentEmbedder)
+    const dee = await after;
+    photos.set(dee.image_id, '003_A');
     await services.embedderJobsIdle();
     expect(await services.embedderJob(svc.id)).toMatchObject({ embedder: NEW, state: 'done', total: 0 });
-    expect(await switchedWhole(svc, photos)).toHaveLength(4);
+    expect(await switchedWhole(svc, photos)).toHaveLength(5);
   });
 });

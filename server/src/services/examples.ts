@@ -7,7 +7,7 @@ import * as examples from '../repositories/examples.js';
 import { findSubject } from '../repositories/subjects.js';
 import { analyzeImage, embeddingOf, singleFace } from './analyze.js';
 import type { Ctx } from './context.js';
-import { serviceEmbedder } from './matching.js';
+import { serviceEmbedder, withCurrentEmbedder } from './matching.js';
 import type { FaceExample, FaceServices } from './types.js';
 import { checkPaging, checkSubjectName, isUuid } from './validate.js';
 
@@ -31,15 +31,19 @@ export function exampleServices(ctx: Ctx): ExampleServices {
   const { db, images, collections } = ctx;
 
   return {
+    // Embedded with the service's embedder; when it switched while the request was in flight, the store refuses the
+    // old model's vector (StaleEmbedder) and the photo is embedded again with the new one.
     async addExample(svc, subject, image, q) {
       checkSubjectName(subject);
-      const embedder = serviceEmbedder(ctx, svc);
-      const opts = { embed: true, embedder: embedder.model, detProbThreshold: q.detProbThreshold };
-      const face = singleFace(await analyzeImage(ctx, image, opts));
       const id = randomUUID();
-      await collections.addExamples(svc.id, [
-        { id, subject, image: image.bytes, embedder: embedder.key, vector: embeddingOf(face) },
-      ]);
+      await withCurrentEmbedder(svc, async (now) => {
+        const embedder = serviceEmbedder(ctx, now);
+        const opts = { embed: true, embedder: embedder.model, detProbThreshold: q.detProbThreshold };
+        const face = singleFace(await analyzeImage(ctx, image, opts));
+        await collections.addExamples(svc.id, [
+          { id, subject, image: image.bytes, embedder: embedder.key, vector: embeddingOf(face) },
+        ]);
+      });
       // The name as the client sent it, as CompreFace answers (the stored subject may differ in case).
       return { image_id: id, subject };
     },
