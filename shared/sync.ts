@@ -5,7 +5,8 @@
 // of anything the server has. Device additions are never lost: a pushed example keeps its device-made UUID as
 // its image_id, so a retried push is idempotent ("exists"), and an example pushed for a subject that was
 // deleted on the server meanwhile re-creates that subject. An example embedded by another model than the
-// service's embedder is rejected (it could not be compared; a device re-embeds it). Events are append-only, deduplicated per device.
+// service's embedder is rejected (it could not be compared; a device re-embeds it). Events are append-only,
+// deduplicated per device.
 
 import type { z } from 'zod';
 import type * as api from './api/sync.js';
