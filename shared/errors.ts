@@ -123,6 +123,12 @@ export class Unauthorized extends define('Unauthorized', 101, 401) {}
 export class Forbidden extends define('Forbidden', 102, 403) {}
 /** 103: the user, application, member or face service does not exist or is not visible to the caller. */
 export class AdminNotFound extends define('AdminNotFound', 103, 404) {}
+/** 103: the application was deleted while this request was in progress (it was found before the deletion). */
+export class ApplicationDeleted extends define('ApplicationDeleted', 103, 404) {
+  constructor() {
+    super('The application was deleted while this request was in progress');
+  }
+}
 /** 104: the change conflicts with existing data (e-mail taken, already a member, last owner). */
 export class Conflict extends define('Conflict', 104, 409) {}
 /** 105: too many failed log-ins for this account or address; retry after `retryAfter` seconds. */

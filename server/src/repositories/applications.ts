@@ -50,6 +50,24 @@ export async function findApplication(
   return rows[0];
 }
 
+/**
+ * Holds the application's row until the transaction ends (one change of its members at a time: hand-overs);
+ * false when it is gone.
+ */
+export async function lockApplication(q: Queryable, id: string): Promise<boolean> {
+  const rows = await q.query('select id from applications where id = $1 for no key update', [id]);
+  return rows.length > 0;
+}
+
+/** Holds (lockApplication) every application `userId` is a member of, in one order; before their account goes. */
+export async function lockMemberApplications(q: Queryable, userId: string): Promise<void> {
+  await q.query(
+    `select a.id from applications a join application_members m on m.application_id = a.id
+      where m.user_id = $1 order by a.id for no key update of a`,
+    [userId],
+  );
+}
+
 export async function renameApplication(q: Queryable, id: string, name: string): Promise<void> {
   await q.query('update applications set name = $2 where id = $1', [id, name]);
 }
@@ -59,6 +77,9 @@ export async function deleteApplication(
   q: Queryable,
   id: string,
 ): Promise<{ services: { id: string; type: ServiceType }[]; imagePaths: string[] }> {
+  // first the application's row: services being inserted meanwhile (insertService holds it) are then committed
+  // and listed here, and later ones find the application gone
+  await q.query('select id from applications where id = $1 for update', [id]);
   const services = await q.query<{ id: string; type: ServiceType }>(
     'select id, type from services where application_id = $1',
     [id],

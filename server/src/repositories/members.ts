@@ -29,7 +29,10 @@ export async function findMemberRole(
   return rows[0]?.role;
 }
 
-/** Adds a member; false when the user already is one. */
+/**
+ * Adds a member; false when the user already is one, or when the application or the user is gone (their rows are
+ * held, key share, so a concurrent deletion of either waits for this transaction or has already happened).
+ */
 export async function insertMember(
   q: Queryable,
   applicationId: string,
@@ -37,24 +40,31 @@ export async function insertMember(
   role: Role,
 ): Promise<boolean> {
   const rows = await q.query(
-    `insert into application_members (application_id, user_id, role) values ($1, $2, $3)
+    `insert into application_members (application_id, user_id, role)
+     select a.id, u.id, $3 from applications a, users u where a.id = $1 and u.id = $2 for key share
      on conflict do nothing returning user_id`,
     [applicationId, userId, role],
   );
   return rows.length > 0;
 }
 
+/**
+ * Sets a member's role; false when they are not a member, or (`keepOwner`) when they are the owner: checked in
+ * the same statement, so a concurrent hand-over to them is never overwritten.
+ */
 export async function setMemberRole(
   q: Queryable,
   applicationId: string,
   userId: string,
   role: Role,
-): Promise<void> {
-  await q.query('update application_members set role = $3 where application_id = $1 and user_id = $2', [
-    applicationId,
-    userId,
-    role,
-  ]);
+  { keepOwner = false }: { keepOwner?: boolean } = {},
+): Promise<boolean> {
+  const rows = await q.query(
+    `update application_members set role = $3
+      where application_id = $1 and user_id = $2 and not ($4 and role = 'OWNER') returning user_id`,
+    [applicationId, userId, role, keepOwner],
+  );
+  return rows.length > 0;
 }
 
 /** Turns the application's current owners into administrators (before handing ownership over). */
@@ -65,11 +75,14 @@ export async function demoteOwners(q: Queryable, applicationId: string): Promise
   );
 }
 
-export async function deleteMember(q: Queryable, applicationId: string, userId: string): Promise<void> {
-  await q.query('delete from application_members where application_id = $1 and user_id = $2', [
-    applicationId,
-    userId,
-  ]);
+/** Removes a member unless they are the owner (checked in the same statement); false when nothing was removed. */
+export async function deleteMember(q: Queryable, applicationId: string, userId: string): Promise<boolean> {
+  const rows = await q.query(
+    `delete from application_members where application_id = $1 and user_id = $2 and role <> 'OWNER'
+     returning user_id`,
+    [applicationId, userId],
+  );
+  return rows.length > 0;
 }
 
 /** Applications whose only owner is `userId` (before deleting that user). */
@@ -84,7 +97,10 @@ export async function listSoleOwnedApplications(q: Queryable, userId: string): P
   return rows.map((r) => r.id);
 }
 
-/** Makes the longest-standing administrator (else user) other than `exceptUserId` the owner; false if none. */
+/**
+ * Makes the longest-standing administrator (else user) other than `exceptUserId` the owner, unless someone else
+ * already owns the application; false if nobody was made owner.
+ */
 export async function promoteSuccessor(
   q: Queryable,
   applicationId: string,
@@ -95,6 +111,8 @@ export async function promoteSuccessor(
       where application_id = $1 and user_id = (
         select user_id from application_members where application_id = $1 and user_id <> $2
          order by case role when 'ADMINISTRATOR' then 0 else 1 end, created_at limit 1)
+        and not exists (select 1 from application_members
+                         where application_id = $1 and role = 'OWNER' and user_id <> $2)
       returning user_id`,
     [applicationId, exceptUserId],
   );

@@ -1,6 +1,7 @@
 // Face services and their API keys: creating, finding by key, listing an application's, renaming, a new
 // API key, cloning a collection into another service, deleting.
 import { randomUUID } from 'node:crypto';
+import { ApplicationDeleted } from '../../../shared/errors.js';
 import type { Queryable } from '../db/types.js';
 import type { ServiceType } from '../services/types.js';
 
@@ -25,6 +26,11 @@ const columns = `id, application_id as "applicationId", api_key as "apiKey", typ
   embedder || '@' || embedder_version as embedder`;
 const serviceColumns = `${columns}, created_at as "createdAt"`;
 
+/**
+ * Inserts a service into its application, holding the application's row (key share) so that a concurrent deletion
+ * of the application waits for this transaction (and then takes the service with it) or has already removed it:
+ * ApplicationDeleted then, not a foreign-key violation.
+ */
 export async function insertService(
   q: Queryable,
   s: {
@@ -38,7 +44,9 @@ export async function insertService(
 ): Promise<ServiceRow> {
   const rows = await q.query<ServiceRow>(
     `insert into services (id, application_id, api_key, type, name, min_similarity, embedder, embedder_version)
-     values ($1, $2, $3, $4, $5, $6, coalesce($7, 'faceplugin-recognition'), coalesce($8::integer, 1)) returning ${columns}`,
+     select $1, a.id, $3, $4, $5, $6, coalesce($7, 'faceplugin-recognition'), coalesce($8::integer, 1)
+       from applications a where a.id = $2 for key share
+     returning ${columns}`,
     [
       randomUUID(),
       s.applicationId,
@@ -50,6 +58,7 @@ export async function insertService(
       s.embedder?.version ?? null,
     ],
   );
+  if (!rows[0]) throw new ApplicationDeleted();
   return rows[0];
 }
 
@@ -104,11 +113,11 @@ export async function updateService(
   ]);
 }
 
-/** Gives the service a new random API key; the old one stops resolving at once. */
-export async function regenerateApiKey(q: Queryable, id: string): Promise<string> {
+/** Gives the service a new random API key; the old one stops resolving at once. Undefined: the service is gone. */
+export async function regenerateApiKey(q: Queryable, id: string): Promise<string | undefined> {
   const key = randomUUID();
-  await q.query('update services set api_key = $2 where id = $1', [id, key]);
-  return key;
+  const rows = await q.query('update services set api_key = $2 where id = $1 returning id', [id, key]);
+  return rows.length ? key : undefined;
 }
 
 /** Deletes the service (its collection goes with it) and returns the image files to remove. */

@@ -1,11 +1,18 @@
 // Applications and their members under CompreFace's role rules: anyone creates an application and owns it;
 // owners and administrators rename it and manage members; only the owner deletes it or hands it over;
 // users see but do not change. Non-members get "not found" (global owners/administrators see everything).
-import { AdminNotFound, Conflict, Forbidden } from '../../../../shared/errors.js';
+import {
+  AdminNotFound,
+  ApplicationDeleted,
+  Conflict,
+  Forbidden,
+  Unauthorized,
+} from '../../../../shared/errors.js';
 import {
   findApplication,
   insertApplication,
   listApplications,
+  lockApplication,
   renameApplication,
 } from '../../repositories/applications.js';
 import {
@@ -21,6 +28,8 @@ import { findUserByEmail, type UserRow } from '../../repositories/users.js';
 import type { AdminCtx } from './context.js';
 import { canInApp, canManageMember, effectiveAppRole, type AppAction, type Role } from './roles.js';
 import { checkId } from './validate.js';
+
+const HAND_OVER_FIRST = 'Hand the application over to another member first';
 
 export interface AppView {
   id: string;
@@ -40,6 +49,12 @@ export function applicationServices(ctx: AdminCtx) {
     if (!row || !role) throw new AdminNotFound('Application not found');
     if (!canInApp(role, action)) throw new Forbidden(`An application ${role.toLowerCase()} cannot do this`);
     return { id: row.id, name: row.name, createdAt: row.createdAt, role };
+  }
+
+  /** Why a member's change touched nothing: they left, or the application was handed over to them meanwhile. */
+  async function changedMeanwhile(appId: string, userId: string): Promise<never> {
+    if ((await memberRole(appId, userId)) === 'OWNER') throw new Conflict(HAND_OVER_FIRST);
+    throw new AdminNotFound('Member not found');
   }
 
   async function memberRole(appId: string, userId: string): Promise<Role> {
@@ -65,7 +80,8 @@ export function applicationServices(ctx: AdminCtx) {
     async create(user: UserRow, n: string): Promise<AppView> {
       return db.transaction(async (tx) => {
         const app = await insertApplication(tx, n);
-        await insertMember(tx, app.id, user.id, 'OWNER');
+        // false: the account was deleted since this request's session was read
+        if (!(await insertMember(tx, app.id, user.id, 'OWNER'))) throw new Unauthorized('Log in first');
         const row = await findApplication(tx, app.id, user.id);
         return { id: app.id, name: n, createdAt: row?.createdAt ?? new Date(), role: 'OWNER' as Role };
       });
@@ -93,8 +109,12 @@ export function applicationServices(ctx: AdminCtx) {
       const app = await access(user, appId, 'manage');
       const invitee = await findUserByEmail(db, e);
       if (!invitee) throw new AdminNotFound(`No user with e-mail ${e}: they need to sign up first`);
-      if (!(await insertMember(db, app.id, invitee.id, r)))
-        throw new Conflict(`${invitee.email} is already a member of this application`);
+      if (!(await insertMember(db, app.id, invitee.id, r))) {
+        if (await findMemberRole(db, app.id, invitee.id))
+          throw new Conflict(`${invitee.email} is already a member of this application`);
+        // the application or the invitee was deleted since they were found
+        throw new AdminNotFound('Application or user not found');
+      }
       return {
         userId: invitee.id,
         email: invitee.email,
@@ -114,13 +134,17 @@ export function applicationServices(ctx: AdminCtx) {
       if (role === 'OWNER') {
         if (!canInApp(app.role, 'transfer')) throw new Forbidden('Only the owner hands the application over');
         await db.transaction(async (tx) => {
+          // one hand-over at a time; the member may have left or been removed meanwhile (then nothing changes)
+          if (!(await lockApplication(tx, app.id))) throw new ApplicationDeleted();
           await demoteOwners(tx, app.id);
-          await setMemberRole(tx, app.id, memberId.toLowerCase(), 'OWNER');
+          if (!(await setMemberRole(tx, app.id, memberId.toLowerCase(), 'OWNER')))
+            throw new AdminNotFound('Member not found');
         });
         return;
       }
-      if (current === 'OWNER') throw new Conflict('Hand the application over to another member first');
-      await setMemberRole(db, app.id, memberId.toLowerCase(), role);
+      if (current === 'OWNER') throw new Conflict(HAND_OVER_FIRST);
+      if (!(await setMemberRole(db, app.id, memberId.toLowerCase(), role, { keepOwner: true })))
+        await changedMeanwhile(app.id, memberId);
     },
 
     /** Removes a member; members may leave; the owner cannot leave or be removed before handing over. */
@@ -128,10 +152,10 @@ export function applicationServices(ctx: AdminCtx) {
       const self = memberId.toLowerCase() === user.id;
       const app = await access(user, appId, self ? 'view' : 'manage');
       const current = await memberRole(app.id, memberId);
-      if (current === 'OWNER') throw new Conflict('Hand the application over to another member first');
+      if (current === 'OWNER') throw new Conflict(HAND_OVER_FIRST);
       if (!self && !canManageMember(app.role, current))
         throw new Forbidden('Not allowed to remove this member');
-      await deleteMember(db, app.id, memberId.toLowerCase());
+      if (!(await deleteMember(db, app.id, memberId.toLowerCase()))) await changedMeanwhile(app.id, memberId);
     },
   };
 }

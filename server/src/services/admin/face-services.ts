@@ -112,7 +112,9 @@ export function faceServiceAdmin(ctx: AdminCtx, apps: AppAccess) {
     /** Replaces the API key; the old value stops working at once on every process (keys are not cached). */
     async regenerateKey(user: UserRow, appId: string, serviceId: string): Promise<string> {
       const app = await apps.access(user, appId, 'manage');
-      return regenerateApiKey(db, (await find(app.id, serviceId)).id);
+      const key = await regenerateApiKey(db, (await find(app.id, serviceId)).id);
+      if (!key) throw new AdminNotFound('Face service not found');
+      return key;
     },
 
     async remove(user: UserRow, appId: string, serviceId: string): Promise<void> {

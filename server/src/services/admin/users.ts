@@ -1,6 +1,7 @@
 // Managing other users (global owners and administrators): list, create, reset a password without e-mail,
 // change the global role (handing ownership over), delete. Also the shell's password reset.
 import { AdminNotFound, Conflict, Forbidden } from '../../../../shared/errors.js';
+import { lockMemberApplications } from '../../repositories/applications.js';
 import { listSoleOwnedApplications, promoteSuccessor } from '../../repositories/members.js';
 import { deleteUserSessions } from '../../repositories/sessions.js';
 import {
@@ -117,6 +118,8 @@ export function userServices(ctx: AdminCtx, accounts: AccountServices) {
         throw new Conflict('The owner cannot be deleted: hand ownership over first');
       if (self) await accounts.confirmPassword(actor, password, address);
       await db.transaction(async (tx) => {
+        // hand-overs in their applications wait (or have happened): who owns what is read after them
+        await lockMemberApplications(tx, target.id);
         for (const app of await listSoleOwnedApplications(tx, target.id))
           await promoteSuccessor(tx, app, target.id);
         await deleteUser(tx, target.id);
