@@ -291,6 +291,10 @@ describeStorage('concurrent administration', (get) => {
             () => send('boss', boss.agent, 'clone', 'POST', `${X}/${y.id}/clone`, {}),
             () => send('user', user.agent, 'new key', 'POST', `${X}/${y.id}/key`),
             () => send('boss', boss.agent, 'rename service', 'PUT', `${X}/${y.id}`, { name: 'Y2' }),
+            () =>
+              send('user', user.agent, 'embedder', 'PUT', `${X}/${y.id}/embedder`, {
+                embedder: EMBEDDERS[i % 2],
+              }),
             () => face('burst', 'add', y.api_key, 'POST', '/subjects', { subject: `s${i}` }),
             () => send('boss', boss.agent, 'rename app', 'PUT', `/admin/apps/${x}`, { name: `Doomed ${i}'` }),
             () =>
@@ -304,6 +308,10 @@ describeStorage('concurrent administration', (get) => {
             () => send('boss', boss.agent, 'clone', 'POST', `${S}/${z.id}/clone`, { name: `Z ${i} copy` }),
             () => send('user', user.agent, 'new key', 'POST', `${S}/${z.id}/key`),
             () => send('user', user.agent, 'rename service', 'PUT', `${S}/${z.id}`, { name: `Z ${i}'` }),
+            () =>
+              send('boss', boss.agent, 'embedder', 'PUT', `${S}/${z.id}/embedder`, {
+                embedder: EMBEDDERS[(i + 1) % 2],
+              }),
             () => face('burst', 'add', z.api_key, 'POST', '/subjects', { subject: `s${i}` }),
             () => face('burst', 'delete', z.api_key, 'DELETE', '/subjects/a'),
             // Base handed over while its members are re-roled and removed

@@ -22,7 +22,7 @@ const columns = `service_id as "serviceId", embedder, embedder_version as "embed
 
 /**
  * Starts (or restarts) the service's job towards `embedder`, leased to `owner`; undefined when one is already
- * running.
+ * running, or when the service does not exist (deleted meanwhile: its row is held until the job row is written).
  */
 export async function startEmbedderJob(
   q: Queryable,
@@ -34,7 +34,7 @@ export async function startEmbedderJob(
 ): Promise<EmbedderJobRow | undefined> {
   const rows = await q.query<EmbedderJobRow>(
     `insert into embedder_jobs (service_id, embedder, embedder_version, state, total, owner, heartbeat_at)
-     values ($1, $2, $3, 'running', $4, $5, now())
+     select id, $2, $3, 'running', $4, $5, now() from services where id = $1 for key share
      on conflict (service_id) do update set embedder = excluded.embedder,
        embedder_version = excluded.embedder_version, state = 'running', total = excluded.total, done = 0,
        failed = 0, error = null, started_at = now(), finished_at = null, owner = excluded.owner,

@@ -4,13 +4,14 @@
 // search index reloads it), then examples enrolled meanwhile under the old embedder are caught up.
 import { randomUUID } from 'node:crypto';
 import type { EmbedderInfo } from '../../../shared/engine/embedders.js';
-import { Conflict } from '../../../shared/errors.js';
+import { Conflict, ServiceDeleted } from '../../../shared/errors.js';
 import {
   claimEmbedderJob,
   findEmbedderJob,
   finishEmbedderJob,
   listRunningEmbedderJobs,
   renewEmbedderJob,
+  serviceEmbedder,
   setServiceEmbedder,
   startEmbedderJob,
   updateEmbedderJob,
@@ -143,6 +144,7 @@ export function embedderJobs(ctx: Ctx, leaseSeconds = EMBEDDER_JOB_LEASE_SECONDS
     async changeEmbedder(serviceId: string, embedder: unknown): Promise<EmbedderJobView> {
       const target = chooseEmbedder(ctx.engine, ctx.config, embedder);
       const job = await startEmbedderJob(db, serviceId, target.model, target.version, 0, owner);
+      if (!job && (await serviceEmbedder(db, serviceId)) === undefined) throw new ServiceDeleted();
       if (!job) throw new Conflict('the service is already re-embedding its collection; wait for that job');
       launch(serviceId, target);
       return jobView(job);
