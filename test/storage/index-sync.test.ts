@@ -5,7 +5,7 @@ import { createCollectionStore, type CollectionStore } from '../../server/src/co
 import { insertApplication } from '../../server/src/repositories/applications.js';
 import { createImageStore } from '../../server/src/repositories/images.js';
 import { insertService } from '../../server/src/repositories/services.js';
-import { SearchIndexes } from '../../server/src/search/service-indexes.js';
+import { SearchIndexes, type ServiceIndex } from '../../server/src/search/service-indexes.js';
 import { normalize } from '../../server/src/search/vector-index.js';
 import { subjectServices } from '../../server/src/services/subjects.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
@@ -19,8 +19,9 @@ const unit = (i: number) => normalize(Array.from({ length: DIM }, (_, j) => (j =
 describeStorage('index sync', (get) => {
   let a: SearchIndexes;
   let b: SearchIndexes;
-  /** Instance A's collection store: writes, notifies, then updates A's own index. */
+  /** Instance A's collection store: writes, notifies, then updates A's own index; B's likewise. */
   let storeA: CollectionStore;
+  let storeB: CollectionStore;
   let svc: ServiceRef;
 
   /** Adds an example (no image) through instance A. */
@@ -54,6 +55,11 @@ describeStorage('index sync', (get) => {
     await addThroughA('before-start', unit(0));
     b = new SearchIndexes({ db: dbB, embedder: EMBEDDER, dim: DIM });
     await b.start();
+    storeB = createCollectionStore({
+      db: dbB,
+      images: createImageStore({ dataDir: t.config.dataDir, inDb: true }),
+      indexes: b,
+    });
   });
 
   afterAll(async () => {
@@ -92,5 +98,24 @@ describeStorage('index sync', (get) => {
     await subjects.deleteSubject(svc, 'ROBERT');
     await expect.poll(() => b.get(svc.id).vectors.size).toBe(0);
     expect(a.get(svc.id).vectors.size).toBe(0);
+  });
+
+  it('re-reads the service rather than apply a local update queued after a change heard since its write began', async () => {
+    const id = await addThroughA('carol', unit(3));
+    const carol = a.get(svc.id).vectors.subjectOf(id)!;
+    // A's write begins; B renames carol meanwhile and A hears it before A's own update is queued
+    const since = a.since();
+    await storeB.renameSubject(svc.id, 'carol', 'Caroline');
+    await a.settled();
+    const stale = (index: ServiceIndex) => index.names.set(carol, 'Carla');
+    await a.apply(svc.id, stale, since);
+    expect(a.get(svc.id).names.get(carol)).toBe('Caroline');
+    expect(a.contents(svc.id).examples).toContainEqual({ id, subjectId: carol, subject: 'Caroline' });
+    // with nothing queued since, the local update is applied as it is (no re-read)
+    await a.apply(svc.id, stale, a.since());
+    expect(a.get(svc.id).names.get(carol)).toBe('Carla');
+    await a.reload(svc.id);
+    await b.settled();
+    expect(b.contents(svc.id).examples).toContainEqual({ id, subjectId: carol, subject: 'Caroline' });
   });
 });

@@ -46,6 +46,8 @@ export function createCollectionStore(deps: CollectionStoreDeps) {
   return {
     /** Identifies this store's notifications. */
     origin: ctx.origin,
+    /** The search indexes the writes update (read-only use: e.g. a test comparing them with the database). */
+    indexes: deps.indexes,
     /** The image store the writes use (reads of example images go through it too). */
     images: deps.images,
     ...subjectWrites(ctx),

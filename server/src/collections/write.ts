@@ -18,7 +18,7 @@ export interface StoreCtx {
   db: Db;
   images: ImageStore;
   /** This process's search indexes, updated after each commit; absent where none are held (CLI, tests). */
-  indexes?: Pick<SearchIndexes, 'apply' | 'applyOwn'>;
+  indexes?: Pick<SearchIndexes, 'apply' | 'applyOwn' | 'since'>;
   origin: string;
 }
 
@@ -64,6 +64,8 @@ export async function write<T>(
     discards.push(staged.discard);
     return staged;
   };
+  // before the transaction: a change the index queues from here on may be later than this write's
+  const since = ctx.indexes?.since();
   let done: Done<T>;
   try {
     done = await ctx.db.transaction(async (tx) => {
@@ -80,8 +82,8 @@ export async function write<T>(
   if (done.removedServices?.length) await ctx.images.removeServiceDirs(done.removedServices);
   const { change, local } = done;
   if (ctx.indexes && change) {
-    if (local && 'service' in change) await ctx.indexes.apply(change.service, local);
-    else await ctx.indexes.applyOwn({ ...change, origin: ctx.origin } as IndexChange);
+    if (local && 'service' in change) await ctx.indexes.apply(change.service, local, since);
+    else await ctx.indexes.applyOwn({ ...change, origin: ctx.origin } as IndexChange, since);
   }
   return done.value;
 }

@@ -6,13 +6,15 @@ const CHANNEL = 'visor_index';
 
 /**
  * What changed in one service's collection (receivers re-read the rows they need), or which services are gone
- * (`drop`; `resync`: too many to name, re-read every service).
+ * (`drop`; `resync`: too many to name, re-read every service). `ping`: no change; its sender, hearing it back,
+ * knows it has heard every change committed before it (SearchIndexes.settled).
  */
 export type IndexChange =
   | { origin: string; service: string; op: 'add' | 'remove'; ids: string[] }
   | { origin: string; service: string; op: 'reload' }
   | { origin: string; op: 'drop'; services: string[] }
-  | { origin: string; op: 'resync' };
+  | { origin: string; op: 'resync' }
+  | { origin: string; op: 'ping'; id: string };
 
 /** NOTIFY payloads are limited to 8000 bytes: long id lists become a reload (a resync for services). */
 const MAX_IDS = 150;

@@ -1,7 +1,10 @@
 // The search indexes of every recognition service, loaded at start and kept in step with every write:
 // local writes are applied after their commit; other processes' writes arrive by LISTEN/NOTIFY.
 // All mutations run one after another, and remote changes re-read the database, so order races resolve
-// to the committed state. With an external search (pgvector) nothing is held here: queries go to it, and
+// to the committed state. A local update that does not re-read (a rename's, a delete-all's) is queued only if no
+// other change was queued for its service since its write began: one queued meanwhile may be a later commit (heard
+// from another process, or this one's own write that finished first), which the update would undo; then the
+// service is re-read instead. With an external search (pgvector) nothing is held here: queries go to it, and
 // local changes are only published for the processes that do hold indexes.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/types.js';
@@ -10,7 +13,11 @@ import {
   loadServiceEmbeddings,
   type StoredEmbedding,
 } from '../repositories/embeddings.js';
-import { subscribeIndexChanges, type IndexChange } from '../repositories/index-changes.js';
+import {
+  publishIndexChange,
+  subscribeIndexChanges,
+  type IndexChange,
+} from '../repositories/index-changes.js';
 import { listServiceEmbedders, serviceEmbedder } from '../repositories/embedder-jobs.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -58,6 +65,12 @@ export interface SubjectHit {
   vector: Float32Array;
 }
 
+/** What a service's index holds (SearchIndexes.contents): its embedder and each example's subject. */
+export interface IndexContents {
+  embedder: string;
+  examples: { id: string; subjectId: string; subject: string | undefined }[];
+}
+
 /** An indexed example: its subject and stored unit vector. */
 export interface IndexedExample {
   subjectId: string;
@@ -93,6 +106,13 @@ export class SearchIndexes {
   private readonly services = new Map<string, ServiceIndex>();
   private queue: Promise<unknown> = Promise.resolve();
   private unsubscribe?: () => Promise<void>;
+  /** Numbers the changes queued here, this process's and those heard from others (see `since`). */
+  private queuedSeq = 0;
+  /** Per service, the number of the last change queued for it; `queuedAll`: for every service (a resync). */
+  private readonly lastQueued = new Map<string, number>();
+  private queuedAll = 0;
+  /** This process's pings in flight (settled), by id. */
+  private readonly pings = new Map<string, () => void>();
 
   constructor(private readonly opts: SearchIndexesOptions) {}
 
@@ -157,6 +177,7 @@ export class SearchIndexes {
       await this.reload(serviceId); // gone: an empty index of the default embedder
       return this.get(serviceId);
     }
+    this.queued({ service: serviceId });
     await this.serial(() =>
       this.services.get(serviceId)?.embedder === now ? undefined : this.loadService(serviceId, now),
     );
@@ -171,12 +192,52 @@ export class SearchIndexes {
       this.unsubscribe = await subscribeIndexChanges(
         this.opts.db,
         (change) => {
-          if (change.origin !== this.origin) void this.serial(() => this.applyChange(change)).catch(() => {});
+          if (change.op === 'ping') this.heard(change.id);
+          else if (change.origin !== this.origin) {
+            this.queued(change);
+            void this.serial(() => this.applyChange(change)).catch(() => {});
+          }
         },
-        () => void this.serial(() => this.loadAll()).catch(() => {}),
+        () => {
+          this.queued();
+          void this.serial(() => this.loadAll()).catch(() => {});
+        },
       );
+      this.queued();
       await this.loadAll();
     });
+  }
+
+  /**
+   * Resolves once this process has applied every change committed (by any process) before the call: a ping
+   * notification's round trip (listeners hear notifications in commit order), then the changes queued before it.
+   */
+  async settled(): Promise<void> {
+    if (this.opts.external || !this.unsubscribe) return this.serial(() => undefined);
+    const id = randomUUID();
+    const heard = new Promise<void>((resolve) => this.pings.set(id, resolve));
+    await publishIndexChange(this.opts.db, { origin: this.origin, op: 'ping', id });
+    await heard;
+  }
+
+  private heard(id: string): void {
+    const resolve = this.pings.get(id);
+    if (!resolve) return; // another process's
+    this.pings.delete(id);
+    void this.serial(resolve);
+  }
+
+  /** What the service's index holds now (read-only: for comparing it with the database). */
+  contents(serviceId: string): IndexContents {
+    const index = this.services.get(serviceId);
+    if (!index) return { embedder: this.opts.embedder, examples: [] };
+    return {
+      embedder: index.embedder,
+      examples: index.vectors.exampleIds().map((id) => {
+        const subjectId = index.vectors.subjectOf(id)!;
+        return { id, subjectId, subject: index.names.get(subjectId) };
+      }),
+    };
   }
 
   async stop(): Promise<void> {
@@ -196,27 +257,60 @@ export class SearchIndexes {
   }
 
   /**
-   * After a commit: applies a change this process made (and published: server/src/collections) the way other
-   * processes apply it when they hear of it.
+   * Taken before a write's transaction begins, and given back with its change (applyOwn, apply): whether a change
+   * was queued for the service in between, which its local update must not undo.
    */
-  applyOwn(change: IndexChange): Promise<void> {
-    if (this.opts.external) return Promise.resolve();
-    return this.serial(() => this.applyChange(change));
+  since(): number {
+    return this.queuedSeq;
   }
 
-  /** After a commit: applies a local change to this process's index, in order with every other change. */
-  apply(serviceId: string, fn: (index: ServiceIndex) => void): Promise<void> {
+  /**
+   * After a commit: applies a change this process made (and published: server/src/collections) the way other
+   * processes apply it when they hear of it. `since` (see there): a removal with a change queued meanwhile (the
+   * ids may have been added again since) re-reads the service instead.
+   */
+  applyOwn(change: IndexChange, since = Infinity): Promise<void> {
     if (this.opts.external) return Promise.resolve();
+    const reread =
+      change.op === 'remove' && this.changedSince(change.service, since) ? change.service : undefined;
+    this.queued(change);
+    return this.serial(() => (reread ? this.loadService(reread) : this.applyChange(change)));
+  }
+
+  /**
+   * After a commit: applies a local change to this process's index, in order with every other change. `since`
+   * (see there): with a change queued meanwhile, the service is re-read instead (that change may be later).
+   */
+  apply(serviceId: string, fn: (index: ServiceIndex) => void, since = Infinity): Promise<void> {
+    if (this.opts.external) return Promise.resolve();
+    const stale = this.changedSince(serviceId, since);
+    this.queued({ service: serviceId });
     // A service not loaded yet (created since) is read whole: the database knows its embedder.
     return this.serial(() =>
-      this.services.has(serviceId) ? fn(this.get(serviceId)) : this.loadService(serviceId),
+      !stale && this.services.has(serviceId) ? fn(this.get(serviceId)) : this.loadService(serviceId),
     );
   }
 
   /** After a commit: re-reads one service from the database. */
   reload(serviceId: string): Promise<void> {
     if (this.opts.external) return Promise.resolve();
+    this.queued({ service: serviceId });
     return this.serial(() => this.loadService(serviceId));
+  }
+
+  private changedSince(serviceId: string, since: number): boolean {
+    return Math.max(this.lastQueued.get(serviceId) ?? 0, this.queuedAll) > since;
+  }
+
+  /** Numbers a change as it is queued: of one service, of some (dropped), or of every one (none given). */
+  private queued(change?: { service: string } | { services: string[] } | { op: 'resync' | 'ping' }): void {
+    const n = ++this.queuedSeq;
+    if (change && 'service' in change) this.lastQueued.set(change.service, n);
+    else {
+      // a dropped service's mark goes: the numbers of every service stand for it
+      if (change && 'services' in change) for (const id of change.services) this.lastQueued.delete(id);
+      this.queuedAll = n;
+    }
   }
 
   private serial<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -279,6 +373,8 @@ export class SearchIndexes {
         return;
       case 'resync':
         return this.loadAll();
+      case 'ping':
+        return;
     }
   }
 }

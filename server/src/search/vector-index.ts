@@ -136,6 +136,11 @@ export class VectorIndex {
     return this.cap;
   }
 
+  /** The ids of the examples held, in slot order (a copy). */
+  exampleIds(): string[] {
+    return [...this.ids];
+  }
+
   has(id: string): boolean {
     return this.slots.get(id) !== undefined;
   }
