@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FaceEngine } from '../../shared/engine/types.js';
 import { Conflict } from '../../shared/errors.js';
-import type { Db } from '../../server/src/db/types.js';
 import { listExamplesWithoutEmbedding } from '../../server/src/repositories/embeddings.js';
 import { StaleEmbedder } from '../../server/src/search/service-indexes.js';
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import { createSyncService } from '../../server/src/services/sync.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
+import { holdServiceLog } from './service-lock.js';
 import { testDecode, testEngine } from './test-engine.js';
 
 const bytesOf = (name: string) =>
@@ -153,40 +153,7 @@ describeStorage('embedder switch racing writes', (get) => {
   });
 
   /** PostgreSQL: a second connection holding the service's change-log lock, and the writes queued behind it. */
-  async function holdingLog(svc: ServiceRef) {
-    const other: Db = await get().openAnother();
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const taken = new Promise<void>((r) => (locked = r));
-    const tx = other.transaction(async (t) => {
-      await t.query('select sync_log_lock($1::uuid)', [svc.id]);
-      locked();
-      await held;
-    });
-    await taken;
-    return {
-      /** Resolves once `n` transactions wait for the lock (they are granted it in that order). */
-      async queued(n: number) {
-        for (;;) {
-          // waiting for this service's log lock (sync_log_lock's two keys), in this database
-          const [r] = await other.query<{ n: number }>(
-            `select count(*)::int as n from pg_locks
-              where locktype = 'advisory' and not granted and objsubid = 2 and classid::bigint = 1937337955
-                and objid::bigint = hashtext($1)::bigint & 4294967295
-                and database = (select oid from pg_database where datname = current_database())`,
-            [svc.id],
-          );
-          if (r.n >= n) return;
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-      },
-      async release() {
-        release();
-        await tx;
-      },
-    };
-  }
+  const holdingLog = async (svc: ServiceRef) => holdServiceLog(await get().openAnother(), svc.id);
 
   it('leaves out an example deleted after the job listed the collection: not resurrected, not failed', async (t) => {
     if (get().backend !== 'postgres') t.skip();

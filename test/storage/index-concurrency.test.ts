@@ -20,6 +20,7 @@ import {
 import { createFaceServices, type FaceServicesRuntime } from '../../server/src/services/face-services.js';
 import type { ServiceRef } from '../../server/src/services/types.js';
 import { describeStorage } from './backends.js';
+import { holdServiceLog } from './service-lock.js';
 import { testDecode, testEngine } from './test-engine.js';
 
 const bytesOf = (name: string) =>
@@ -55,40 +56,7 @@ describeStorage(
     });
 
     /** PostgreSQL: a third connection holding the service's change-log lock, and the writes queued behind it. */
-    async function holdingLog(serviceId: string) {
-      const other = gateDb!;
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      let locked!: () => void;
-      const taken = new Promise<void>((r) => (locked = r));
-      const tx = other.transaction(async (t) => {
-        await t.query('select sync_log_lock($1::uuid)', [serviceId]);
-        locked();
-        await held;
-      });
-      await taken;
-      return {
-        /** Resolves once `n` transactions wait for the lock (they are granted it in that order). */
-        async queued(n: number) {
-          for (;;) {
-            // waiting for this service's log lock (sync_log_lock's two keys), in this database
-            const [r] = await other.query<{ n: number }>(
-              `select count(*)::int as n from pg_locks
-              where locktype = 'advisory' and not granted and objsubid = 2 and classid::bigint = 1937337955
-                and objid::bigint = hashtext($1)::bigint & 4294967295
-                and database = (select oid from pg_database where datname = current_database())`,
-              [serviceId],
-            );
-            if (r.n >= n) return;
-            await new Promise((resolve) => setTimeout(resolve, 5));
-          }
-        },
-        async release() {
-          release();
-          await tx;
-        },
-      };
-    }
+    const holdingLog = (serviceId: string) => holdServiceLog(gateDb!, serviceId);
 
     /** Runs the schedule on a new service; returns it and the photo each example was enrolled from. */
     async function schedule(run: number) {
